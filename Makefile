@@ -1,0 +1,60 @@
+# Shuxiang — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: venv prepare run serve test lint format bench messages clean-venv
+
+# The venv is rebuilt whenever the lock file changes.
+$(BIN)/.installed: requirements.lock
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+venv: $(BIN)/.installed
+
+prepare: $(BIN)/.installed
+	$(MANAGE) migrate --noinput
+	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v 0; \
+	 else echo "msgfmt not found: using the committed .mo catalogues"; fi
+	$(MANAGE) load_demo
+
+run: prepare
+	@echo "Shuxiang on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@$(MANAGE) db_worker & worker=$$!; \
+	 trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	 $(MANAGE) runserver $(HOST):$(PORT)
+
+# Production-like serving: DEBUG off, gunicorn, static files through whitenoise.
+# Needs SECRET_KEY and ALLOWED_HOSTS in the environment (see README).
+serve: $(BIN)/.installed
+	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) collectstatic --noinput -v 0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/gunicorn config.wsgi \
+	  --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+test: $(BIN)/.installed
+	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v 0; fi
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(BIN)/.installed
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=tests
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,264 @@
+"""The one access policy: role (what) × scope (where) × owner grant (which object).
+
+- A **role** is a Django group with model permissions; its `Role.scope` says whether
+  its permissions hold for every unit (global) or only within the user's scope.
+- A **scope** is the guardian object permission ``act_for_unit`` on an ``OrgUnit``
+  (given to the user or to one of their groups), inherited by the unit's descendants.
+- An **owner grant** is a guardian permission on one object (``change_<model>`` on
+  that object); it needs no role.
+
+Every figure the policy needs for a user is read once per request (a handful of
+queries, whatever the number of rows) and memoised on the user object; querysets are
+filtered in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+from guardian.models import UserObjectPermission
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .models import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
+
+SCOPE_PERMISSION = "act_for_unit"
+_CACHE_ATTR = "_shuxiang_access"
+
+
+@dataclass
+class UserAccess:
+    """What one user may do, read once per request."""
+
+    is_superuser: bool = False
+    global_perms: frozenset[str] = frozenset()  # "app_label.codename"
+    scoped_perms: frozenset[str] = frozenset()
+    unit_paths: tuple[str, ...] = ()  # treebeard paths of the units granted (top-most only)
+    _unit_ids: frozenset[int] | None = None
+    _owner_grants: dict[int, frozenset[tuple[str, str]]] = field(default_factory=dict)
+
+    def units_q(self, prefix: str = "") -> Q:
+        """Q matching the units in scope (the granted ones and their descendants)."""
+        if not self.unit_paths:
+            return Q(pk__in=[])
+        return reduce(or_, (Q(**{f"{prefix}path__startswith": p}) for p in self.unit_paths))
+
+    @property
+    def unit_ids(self) -> frozenset[int]:
+        if self._unit_ids is None:
+            if self.unit_paths:
+                ids = OrgUnit.objects.filter(self.units_q()).values_list("pk", flat=True)
+                self._unit_ids = frozenset(ids)
+            else:
+                self._unit_ids = frozenset()
+        return self._unit_ids
+
+    def owner_grants(self, user, model: type[Model]) -> frozenset[tuple[str, str]]:
+        """(codename, object pk as text) pairs granted to the user on rows of ``model``."""
+        ct = ContentType.objects.get_for_model(model)  # cached by Django after the first call
+        if ct.pk not in self._owner_grants:
+            rows = UserObjectPermission.objects.filter(user=user, content_type=ct).values_list(
+                "permission__codename", "object_pk"
+            )
+            self._owner_grants[ct.pk] = frozenset(rows)
+        return self._owner_grants[ct.pk]
+
+
+def _collapse(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop paths that lie under another path of the set (their subtree is already in)."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return tuple(kept)
+
+
+def get_user_access(user) -> UserAccess:
+    """The user's access, memoised on the user object (one request's lifetime)."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if not (user.is_authenticated and user.is_active):
+        access = UserAccess()
+    elif user.is_superuser:
+        access = UserAccess(is_superuser=True)
+    else:
+        global_perms, scoped_perms = set(), set()
+        group_rows = Permission.objects.filter(group__user=user).values_list(
+            "content_type__app_label", "codename", "group__role__scope"
+        )
+        for app_label, codename, scope in group_rows:
+            target = global_perms if scope == Role.Scope.GLOBAL else scoped_perms
+            target.add(f"{app_label}.{codename}")
+        # Permissions given to the user directly count as scoped.
+        for app_label, codename in user.user_permissions.values_list(
+            "content_type__app_label", "codename"
+        ):
+            scoped_perms.add(f"{app_label}.{codename}")
+        paths = OrgUnit.objects.filter(
+            Q(
+                pk__in=OrgUnitUserObjectPermission.objects.filter(
+                    user=user, permission__codename=SCOPE_PERMISSION
+                ).values("content_object")
+            )
+            | Q(
+                pk__in=OrgUnitGroupObjectPermission.objects.filter(
+                    group__user=user, permission__codename=SCOPE_PERMISSION
+                ).values("content_object")
+            )
+        ).values_list("path", flat=True)
+        access = UserAccess(
+            global_perms=frozenset(global_perms),
+            scoped_perms=frozenset(scoped_perms - global_perms),
+            unit_paths=_collapse(paths),
+        )
+    setattr(user, _CACHE_ATTR, access)
+    return access
+
+
+def clear_user_access(user) -> None:
+    """Forget the memoised access (after changing the user's roles or scope)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def user_units(user) -> QuerySet[OrgUnit]:
+    """The units the user acts for, with the units under them; every unit for a global role."""
+    access = get_user_access(user)
+    if access.is_superuser:
+        return OrgUnit.objects.all()
+    return OrgUnit.objects.filter(access.units_q())
+
+
+def granted_units(user) -> QuerySet[OrgUnit]:
+    """The units granted to the user themselves (not their descendants)."""
+    return OrgUnit.objects.filter(path__in=get_user_access(user).unit_paths)
+
+
+class ScopedPermissionPolicy(ModelPermissionPolicy):
+    """Role + scope + owner grant, for one model; the policy every viewset uses.
+
+    ``unit_field`` names the foreign key to ``OrgUnit`` that places a row in the tree
+    (``None`` when the model *is* ``OrgUnit``). ``owner_grants`` turns on per-object
+    guardian permissions for this model.
+    """
+
+    def __init__(self, model, *, unit_field: str | None = None, owner_grants: bool = True):
+        super().__init__(model)
+        self.unit_field = unit_field
+        self.owner_grants = owner_grants
+
+    # -- helpers -------------------------------------------------------------------------
+    def _perm(self, action: str) -> str:
+        return self._get_permission_name(action)
+
+    def _codename(self, action: str) -> str:
+        return self._get_permission_codename(action)
+
+    def _scope_q(self, access: UserAccess) -> Q:
+        if self.unit_field is None:
+            return access.units_q()
+        return access.units_q(prefix=f"{self.unit_field}__")
+
+    def _owner_pks(self, user, access: UserAccess, actions: Iterable[str]) -> list[str]:
+        if not self.owner_grants:
+            return []
+        codenames = {self._codename(a) for a in actions}
+        return [pk for codename, pk in access.owner_grants(user, self.model) if codename in codenames]
+
+    def _unit_id_of(self, instance) -> int | None:
+        if self.unit_field is None:
+            return instance.pk
+        return getattr(instance, f"{self.unit_field}_id", None)
+
+    # -- model level ---------------------------------------------------------------------
+    def user_has_permission(self, user, action):
+        return self.user_has_any_permission(user, [action])
+
+    def user_has_any_permission(self, user, actions):
+        access = get_user_access(user)
+        if access.is_superuser:
+            return True
+        perms = {self._perm(a) for a in actions}
+        if perms & access.global_perms:
+            return True
+        if perms & access.scoped_perms and access.unit_paths:
+            return True
+        return bool(self._owner_pks(user, access, actions))
+
+    # -- instance level ------------------------------------------------------------------
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        access = get_user_access(user)
+        if access.is_superuser:
+            return True
+        perms = {self._perm(a) for a in actions}
+        if perms & access.global_perms:
+            return True
+        if perms & access.scoped_perms and self._unit_id_of(instance) in access.unit_ids:
+            return True
+        return str(instance.pk) in self._owner_pks(user, access, actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self.filter_queryset(user, self.model._default_manager.all(), actions)
+
+    def filter_queryset(self, user, queryset: QuerySet, actions: Iterable[str]) -> QuerySet:
+        """``queryset`` narrowed, in SQL, to the rows the user may do any of ``actions`` on."""
+        actions = list(actions)
+        access = get_user_access(user)
+        if access.is_superuser:
+            return queryset
+        perms = {self._perm(a) for a in actions}
+        if perms & access.global_perms:
+            return queryset
+        condition = Q(pk__in=[])
+        if perms & access.scoped_perms and access.unit_paths:
+            condition |= self._scope_q(access)
+        owner_pks = self._owner_pks(user, access, actions)
+        if owner_pks:
+            condition |= Q(pk__in=owner_pks)
+        return queryset.filter(condition)
+
+    # -- users ---------------------------------------------------------------------------
+    def users_with_any_permission_for_instance(self, actions, instance):
+        """Superusers, global roles, scoped roles acting for an ancestor, owner grantees."""
+        User = get_user_model()  # noqa: N806
+        perms = Permission.objects.filter(
+            content_type=self._content_type, codename__in=self._get_permission_codenames(actions)
+        )
+        global_q = Q(groups__permissions__in=perms, groups__role__scope=Role.Scope.GLOBAL)
+        scoped = Q(groups__permissions__in=perms) | Q(user_permissions__in=perms)
+        condition = Q(is_superuser=True) | global_q
+        unit_id = self._unit_id_of(instance)
+        if unit_id is not None:
+            unit = OrgUnit.objects.get(pk=unit_id)
+            ancestors = OrgUnit.objects.filter(
+                path__in=[unit.path[: i * unit.steplen] for i in range(1, unit.depth + 1)]
+            )
+            scope_users = OrgUnitUserObjectPermission.objects.filter(
+                content_object__in=ancestors, permission__codename=SCOPE_PERMISSION
+            ).values("user")
+            scope_groups = OrgUnitGroupObjectPermission.objects.filter(
+                content_object__in=ancestors, permission__codename=SCOPE_PERMISSION
+            ).values("group")
+            condition |= scoped & (Q(pk__in=scope_users) | Q(groups__in=scope_groups))
+        if self.owner_grants:
+            grantees = UserObjectPermission.objects.filter(
+                content_type=self._content_type,
+                object_pk=str(instance.pk),
+                permission__in=perms,
+            ).values("user")
+            condition |= Q(pk__in=grantees)
+        return User.objects.filter(condition, is_active=True).distinct()
+

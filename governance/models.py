@@ -1,0 +1,91 @@
+"""Org units (library system → libraries → departments) and the roles' scope records."""
+
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from treebeard.mp_tree import MP_Node
+
+
+class OrgUnit(MP_Node):
+    """One node of the organisation tree; the scope of department heads and staff."""
+
+    class Kind(models.TextChoices):
+        SYSTEM = "system", _("Library system")
+        LIBRARY = "library", _("Library")
+        DEPARTMENT = "department", _("Department")
+        BRANCH = "branch", _("Branch")
+        SERVICE_POINT = "service_point", _("Service point")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("A short stable identifier, e.g. FZ-LIB-OFFICE."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(
+        _("order"), default=0, help_text=_("Position among the units under the same parent.")
+    )
+
+    node_order_by = ["order", "code"]
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["path"]
+        permissions = [("act_for_unit", _("Can act for this unit and the units under it"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class OrgUnitUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK guardian table: a user's scope over a unit (indexed join, no varchar pk)."""
+
+    content_object = models.ForeignKey(OrgUnit, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("user scope")
+        verbose_name_plural = _("user scopes")
+
+
+class OrgUnitGroupObjectPermission(GroupObjectPermissionBase):
+    """Direct-FK guardian table: a group's scope over a unit."""
+
+    content_object = models.ForeignKey(OrgUnit, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("group scope")
+        verbose_name_plural = _("group scopes")
+
+
+class Role(models.Model):
+    """What a Django group means here: its key and whether it acts for every unit."""
+
+    class Scope(models.TextChoices):
+        GLOBAL = "global", _("All units")
+        UNIT = "unit", _("Granted units and the units under them")
+
+    group = models.OneToOneField(
+        Group, on_delete=models.CASCADE, related_name="role", verbose_name=_("group")
+    )
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["order", "key"]
+
+    def __str__(self) -> str:
+        return self.group.name

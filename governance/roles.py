@@ -1,0 +1,152 @@
+"""The roles Shuxiang ships with: Django groups, their model permissions and scope.
+
+`setup_roles()` is idempotent; it runs after every `migrate` and from `load_demo`.
+Later apps add their permissions to ROLES as their models land.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+ACCESS_ADMIN = "wagtailadmin.access_admin"
+ORG_VIEW = "governance.view_orgunit"
+ORG_EDIT = ("governance.add_orgunit", "governance.change_orgunit", "governance.view_orgunit")
+PAGE_PERMS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
+MEDIA_PERMS = (
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+)
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    key: str
+    name: str  # the group's name, in Chinese: it is data shown to users
+    scope: str
+    permissions: tuple[str, ...]
+    description: str = ""
+    pages: bool = False  # page and media permissions on the whole site
+
+
+ROLES: tuple[RoleSpec, ...] = (
+    RoleSpec(
+        "planning", "规划办", Role.Scope.GLOBAL, (ORG_VIEW,),
+        "导入规划、分解任务、审核进度、组织评估；可见全部规划内容。",
+    ),
+    RoleSpec(
+        "leadership", "馆领导", Role.Scope.GLOBAL, (ORG_VIEW,),
+        "阅看各类看板并签批；全部只读。",
+    ),
+    RoleSpec(
+        "department_head", "部门负责人", Role.Scope.UNIT, ORG_EDIT,
+        "分解本部门任务、报送进度、评价本部门职工；范围为本部门及下级单位。",
+    ),
+    RoleSpec(
+        "staff", "职工", Role.Scope.UNIT, (ORG_VIEW,),
+        "报送交办给本人的任务进度、填写考核个人总结、查看本人培训记录。",
+    ),
+    RoleSpec("hr", "人事", Role.Scope.GLOBAL, (ORG_VIEW,), "职工档案、岗位、职称、培训与考核周期。"),
+    RoleSpec("finance", "财务", Role.Scope.GLOBAL, (ORG_VIEW,), "预算项目、绩效目标、支出、监控与自评。"),
+    RoleSpec(
+        "asset_officer", "资产管理员", Role.Scope.GLOBAL, (ORG_VIEW,),
+        "资产卡片、领用、折旧、清查盘点、处置与馆藏资产。",
+    ),
+    RoleSpec("trustee", "理事", Role.Scope.GLOBAL, (), "理事会文件，审议规划调整与年度报告。"),
+    RoleSpec(
+        "editor", "网站编辑", Role.Scope.GLOBAL, (), "公开页面、信息公开与年度报告。", pages=True
+    ),
+    RoleSpec(
+        "administrator", "系统管理员", Role.Scope.GLOBAL,
+        (
+            *ORG_EDIT,
+            "governance.delete_orgunit",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_user",
+            "auth.add_group",
+            "auth.change_group",
+            "auth.view_group",
+            "wagtailcore.change_site",
+            "wagtailcore.add_site",
+            "wagtailcore.view_site",
+        ),
+        "用户、角色与授权范围，组织机构，站点设置。",
+    ),
+)
+
+
+def _permissions(names) -> list[Permission]:
+    if not names:
+        return []
+    condition = Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(condition))
+    if len(found) != len(set(names)):
+        missing = set(names) - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+        raise LookupError(f"permissions not found (run migrate first): {sorted(missing)}")
+    return found
+
+
+@transaction.atomic
+def setup_roles() -> list[Group]:
+    """Create or update the groups and their Role rows; never removes extra permissions
+    an administrator added by hand, only adds the ones a role needs."""
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    groups = []
+    for order, spec in enumerate(ROLES):
+        role = Role.objects.filter(key=spec.key).select_related("group").first()
+        if role is None:
+            group, _created = Group.objects.get_or_create(name=spec.name)
+            role = Role.objects.create(
+                group=group, key=spec.key, scope=spec.scope, description=spec.description,
+                order=order,
+            )
+        else:
+            group = role.group
+            Role.objects.filter(pk=role.pk).update(scope=spec.scope, order=order)
+        group.permissions.add(*_permissions((ACCESS_ADMIN, *spec.permissions)))
+        if spec.pages:
+            root_page = Page.get_first_root_node()
+            for perm in _permissions(PAGE_PERMS):
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root_page, permission=perm
+                )
+            root_collection = Collection.get_first_root_node()
+            for perm in _permissions(MEDIA_PERMS):
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=perm
+                )
+        groups.append(group)
+    return groups
+
+
+def role_group(key: str) -> Group:
+    return Role.objects.select_related("group").get(key=key).group
+
+
+ROLE_LABELS = {
+    "planning": _("Planning office"),
+    "leadership": _("Leadership"),
+    "department_head": _("Department head"),
+    "staff": _("Staff"),
+    "hr": _("HR"),
+    "finance": _("Finance"),
+    "asset_officer": _("Asset officer"),
+    "trustee": _("Trustee"),
+    "editor": _("Editor"),
+    "administrator": _("Administrator"),
+}

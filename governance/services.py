@@ -1,0 +1,101 @@
+"""Operations on the org tree and on who may act where; each writes one audit entry."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+from wagtail.log_actions import log
+
+from .access import SCOPE_PERMISSION, clear_user_access
+from .models import OrgUnit, OrgUnitUserObjectPermission
+
+UNIT_FIELDS = ("kind", "code", "name", "short_name", "active", "order")
+
+
+@transaction.atomic
+def create_unit(*, parent: OrgUnit | None, user=None, **values) -> OrgUnit:
+    """Add a unit under ``parent`` (a root when ``None``)."""
+    unit = OrgUnit(**values)
+    unit.full_clean(exclude=["path", "depth", "numchild"])
+    unit = parent.add_child(instance=unit) if parent else OrgUnit.add_root(instance=unit)
+    log(instance=unit, action="wagtail.create", user=user)
+    return unit
+
+
+@transaction.atomic
+def update_unit(unit: OrgUnit, *, parent: OrgUnit | None, user=None, **values) -> OrgUnit:
+    """Rename/edit a unit and, if ``parent`` changed, move it with its subtree.
+
+    The history keeps the old and new name and parent (Wagtail log entries).
+    """
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    old_name, old_parent = unit.name, unit.get_parent()
+    for name, value in values.items():
+        setattr(unit, name, value)
+    unit.full_clean(exclude=["path", "depth", "numchild"])
+    unit.save()
+    log(instance=unit, action="wagtail.edit", user=user)
+    if old_name != unit.name:
+        log(
+            instance=unit,
+            action="shuxiang.unit.rename",
+            user=user,
+            data={"old": old_name, "new": unit.name},
+        )
+    if (parent and parent.pk) != (old_parent and old_parent.pk):
+        if parent is not None and (parent.pk == unit.pk or parent.path.startswith(unit.path)):
+            raise ValidationError(
+                {"parent": _("A unit cannot be moved under itself or one of its sub-units.")}
+            )
+        if parent is None:
+            unit.move(OrgUnit.get_first_root_node(), pos="sorted-sibling")
+        else:
+            unit.move(parent, pos="sorted-child")
+        unit.refresh_from_db()
+        log(
+            instance=unit,
+            action="shuxiang.unit.move",
+            user=user,
+            data={
+                "old": old_parent.name if old_parent else "",
+                "new": parent.name if parent else "",
+            },
+        )
+    return unit
+
+
+@transaction.atomic
+def set_user_access(user, *, groups: list[Group], units: list[OrgUnit], by=None) -> None:
+    """Give ``user`` exactly these roles (groups) and these scope units."""
+    user.groups.set(groups)
+    current = set(
+        OrgUnitUserObjectPermission.objects.filter(
+            user=user, permission__codename=SCOPE_PERMISSION
+        ).values_list("content_object_id", flat=True)
+    )
+    wanted = {unit.pk for unit in units}
+    for unit in units:
+        if unit.pk not in current:
+            assign_perm(f"governance.{SCOPE_PERMISSION}", user, unit)
+    for unit in OrgUnit.objects.filter(pk__in=current - wanted):
+        remove_perm(f"governance.{SCOPE_PERMISSION}", user, unit)
+    clear_user_access(user)
+    log(
+        instance=user,
+        action="shuxiang.access.set",
+        user=by,
+        data={
+            "roles": sorted(g.name for g in groups),
+            "units": sorted(u.name for u in units),
+        },
+    )
+
+
+def grant_scope(user, unit: OrgUnit, *, by=None) -> None:
+    """Let ``user`` act for ``unit`` and everything under it."""
+    assign_perm(f"governance.{SCOPE_PERMISSION}", user, unit)
+    clear_user_access(user)
+    log(instance=user, action="shuxiang.access.grant_scope", user=by, data={"unit": unit.name})

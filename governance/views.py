@@ -1,0 +1,94 @@
+"""Admin screens for who may act where: the access listing and one user's access."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.admin import messages
+from wagtail.permissions import policy_registry
+
+from .access import SCOPE_PERMISSION
+from .forms import UserAccessForm
+from .models import OrgUnit, OrgUnitUserObjectPermission, Role
+from .services import set_user_access
+
+
+def _require_user_admin(request):
+    User = get_user_model()  # noqa: N806
+    if not policy_registry.get_by_type(User).user_has_permission(request.user, "change"):
+        raise PermissionDenied
+
+
+def _scope_prefetch():
+    return Prefetch(
+        "orgunituserobjectpermission_set",
+        queryset=OrgUnitUserObjectPermission.objects.filter(
+            permission__codename=SCOPE_PERMISSION
+        ).select_related("content_object").order_by("content_object__path"),
+        to_attr="scopes",
+    )
+
+
+def access_index(request):
+    """Every user with their roles and units; search and filter by role."""
+    _require_user_admin(request)
+    User = get_user_model()  # noqa: N806
+    users = User.objects.order_by("username").prefetch_related(
+        Prefetch("groups", queryset=Group.objects.select_related("role").order_by("name")),
+        _scope_prefetch(),
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+    role_key = request.GET.get("role", "")
+    if role_key:
+        users = users.filter(groups__role__key=role_key)
+    return TemplateResponse(
+        request,
+        "governance/access_index.html",
+        {
+            "users": users,
+            "roles": Role.objects.select_related("group"),
+            "query": query,
+            "role_key": role_key,
+        },
+    )
+
+
+def access_edit(request, user_id):
+    """Grant one user their roles and the units they act for."""
+    _require_user_admin(request)
+    User = get_user_model()  # noqa: N806
+    subject = get_object_or_404(User, pk=user_id)
+    current_units = OrgUnit.objects.filter(
+        orgunituserobjectpermission__user=subject,
+        orgunituserobjectpermission__permission__codename=SCOPE_PERMISSION,
+    )
+    if request.method == "POST":
+        form = UserAccessForm(request.POST)
+        if form.is_valid():
+            set_user_access(
+                subject,
+                groups=list(form.cleaned_data["groups"]),
+                units=list(form.cleaned_data["units"]),
+                by=request.user,
+            )
+            messages.success(
+                request, _("Access of %(user)s saved.") % {"user": subject.get_username()}
+            )
+            return redirect("governance_access:index")
+        messages.error(request, _("The access could not be saved: see the errors below."))
+    else:
+        form = UserAccessForm(
+            initial={"groups": subject.groups.all(), "units": current_units}
+        )
+    return TemplateResponse(
+        request, "governance/access_edit.html", {"form": form, "subject": subject}
+    )

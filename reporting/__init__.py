@@ -1,0 +1,1 @@
+"""The paper layer shared by all apps: PDF kit, charts, spreadsheets (depends on no app)."""
