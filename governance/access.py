@@ -24,6 +24,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from guardian.models import UserObjectPermission
+from guardian.utils import get_user_obj_perms_model
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
@@ -41,7 +42,7 @@ class UserAccess:
     scoped_perms: frozenset[str] = frozenset()
     unit_paths: tuple[str, ...] = ()  # treebeard paths of the units granted (top-most only)
     _unit_ids: frozenset[int] | None = None
-    _owner_grants: dict[int, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    _owner_grants: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
 
     def units_q(self, prefix: str = "") -> Q:
         """Q matching the units in scope (the granted ones and their descendants)."""
@@ -61,13 +62,19 @@ class UserAccess:
 
     def owner_grants(self, user, model: type[Model]) -> frozenset[tuple[str, str]]:
         """(codename, object pk as text) pairs granted to the user on rows of ``model``."""
-        ct = ContentType.objects.get_for_model(model)  # cached by Django after the first call
-        if ct.pk not in self._owner_grants:
-            rows = UserObjectPermission.objects.filter(user=user, content_type=ct).values_list(
-                "permission__codename", "object_pk"
-            )
-            self._owner_grants[ct.pk] = frozenset(rows)
-        return self._owner_grants[ct.pk]
+        key = model._meta.label_lower
+        if key not in self._owner_grants:
+            table = get_user_obj_perms_model(model)
+            if table.objects.is_generic():
+                rows = table.objects.filter(
+                    user=user, content_type=ContentType.objects.get_for_model(model)
+                ).values_list("permission__codename", "object_pk")
+            else:
+                rows = table.objects.filter(user=user).values_list(
+                    "permission__codename", "content_object_id"
+                )
+            self._owner_grants[key] = frozenset((c, str(pk)) for c, pk in rows)
+        return self._owner_grants[key]
 
 
 def _collapse(paths: Iterable[str]) -> tuple[str, ...]:

@@ -1,0 +1,25 @@
+"""Load the demo data (idempotent) and, in DEBUG, print the demo logins."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from governance.demo import USERS, load_demo
+from governance.roles import ROLE_LABELS
+
+
+class Command(BaseCommand):
+    help = "Load Shuxiang's demo data (org tree, users, home page). Safe to run again."
+
+    def handle(self, *args, **options):
+        counts = load_demo()
+        self.stdout.write(
+            f"Demo data: {counts['units']} new units, {counts['users']} new users, "
+            f"{'a new' if counts['home_page'] else 'the existing'} home page."
+        )
+        if settings.DEBUG:
+            self.stdout.write(
+                f"Demo logins (password '{settings.SHUXIANG_DEMO_PASSWORD}') at /admin/:"
+            )
+            for username, role_key, unit_code, _name in USERS:
+                unit = f" @ {unit_code}" if unit_code else ""
+                self.stdout.write(f"  {username:8} {ROLE_LABELS[role_key]}{unit}")
