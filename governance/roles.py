@@ -119,13 +119,16 @@ def setup_roles() -> list[Group]:
             group = role.group
             Role.objects.filter(pk=role.pk).update(scope=spec.scope, order=order)
         group.permissions.add(*_permissions((ACCESS_ADMIN, *spec.permissions)))
-        if spec.pages:
-            root_page = Page.get_first_root_node()
+        # The tree roots come from Wagtail's data migrations; they are briefly missing
+        # while a test database is flushed and restored, and the next run adds these.
+        root_page = Page.get_first_root_node()
+        if spec.pages and root_page is not None:
             for perm in _permissions(PAGE_PERMS):
                 GroupPagePermission.objects.get_or_create(
                     group=group, page=root_page, permission=perm
                 )
-            root_collection = Collection.get_first_root_node()
+        root_collection = Collection.get_first_root_node()
+        if spec.pages and root_collection is not None:
             for perm in _permissions(MEDIA_PERMS):
                 GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=root_collection, permission=perm

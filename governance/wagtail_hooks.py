@@ -4,6 +4,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from .access import ScopedPermissionPolicy
@@ -23,8 +24,20 @@ def register_org_units():
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    actions.register_action("shuxiang.unit.rename", _("Rename unit"), _("Renamed"))
-    actions.register_action("shuxiang.unit.move", _("Move unit"), _("Moved to another parent"))
+    @actions.register_action("shuxiang.unit.rename")
+    class RenameUnit(LogFormatter):
+        label = _("Rename unit")
+
+        def format_message(self, log_entry):
+            return _("Renamed from “%(old)s” to “%(new)s”") % log_entry.data
+
+    @actions.register_action("shuxiang.unit.move")
+    class MoveUnit(LogFormatter):
+        label = _("Move unit")
+
+        def format_message(self, log_entry):
+            return _("Moved from under “%(old)s” to under “%(new)s”") % log_entry.data
+
     actions.register_action("shuxiang.access.set", _("Set access"), _("Roles and units set"))
     actions.register_action(
         "shuxiang.access.grant_scope", _("Grant unit"), _("Allowed to act for a unit")

@@ -138,6 +138,8 @@ WAGTAIL_SITE_NAME = envstr("SHUXIANG_SITE_NAME", "书香 Shuxiang")
 WAGTAILADMIN_BASE_URL = envstr("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send a hash of every user's e-mail to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = envbool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
