@@ -180,7 +180,9 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         if not self.owner_grants:
             return []
         codenames = {self._codename(a) for a in actions}
-        return [pk for codename, pk in access.owner_grants(user, self.model) if codename in codenames]
+        return [
+            pk for codename, pk in access.owner_grants(user, self.model) if codename in codenames
+        ]
 
     def _unit_id_of(self, instance) -> int | None:
         if self.unit_field is None:
@@ -268,4 +270,3 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             ).values("user")
             condition |= Q(pk__in=grantees)
         return User.objects.filter(condition, is_active=True).distinct()
-

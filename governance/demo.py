@@ -86,7 +86,10 @@ def load_org_tree() -> int:
         created += new
         for sp_order, (sp_code, sp_name) in enumerate(SERVICE_POINTS.get(code, []), start=1):
             _sp, new = _unit(
-                dept, f"FZ-SLIB-{code}-{sp_code}", sp_name, OrgUnit.Kind.SERVICE_POINT,
+                dept,
+                f"FZ-SLIB-{code}-{sp_code}",
+                sp_name,
+                OrgUnit.Kind.SERVICE_POINT,
                 order=sp_order,
             )
             created += new

@@ -20,9 +20,7 @@ class MyAccessPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context=None):
-        roles = Role.objects.filter(
-            Q(group__user=self.user)
-        ).order_by("order")
+        roles = Role.objects.filter(Q(group__user=self.user)).order_by("order")
         access = get_user_access(self.user)
         return {
             "roles": [

@@ -41,25 +41,44 @@ class RoleSpec:
 
 ROLES: tuple[RoleSpec, ...] = (
     RoleSpec(
-        "planning", "规划办", Role.Scope.GLOBAL, (ORG_VIEW,),
+        "planning",
+        "规划办",
+        Role.Scope.GLOBAL,
+        (ORG_VIEW,),
         "导入规划、分解任务、审核进度、组织评估；可见全部规划内容。",
     ),
     RoleSpec(
-        "leadership", "馆领导", Role.Scope.GLOBAL, (ORG_VIEW,),
+        "leadership",
+        "馆领导",
+        Role.Scope.GLOBAL,
+        (ORG_VIEW,),
         "阅看各类看板并签批；全部只读。",
     ),
     RoleSpec(
-        "department_head", "部门负责人", Role.Scope.UNIT, ORG_EDIT,
+        "department_head",
+        "部门负责人",
+        Role.Scope.UNIT,
+        ORG_EDIT,
         "分解本部门任务、报送进度、评价本部门职工；范围为本部门及下级单位。",
     ),
     RoleSpec(
-        "staff", "职工", Role.Scope.UNIT, (ORG_VIEW,),
+        "staff",
+        "职工",
+        Role.Scope.UNIT,
+        (ORG_VIEW,),
         "报送交办给本人的任务进度、填写考核个人总结、查看本人培训记录。",
     ),
-    RoleSpec("hr", "人事", Role.Scope.GLOBAL, (ORG_VIEW,), "职工档案、岗位、职称、培训与考核周期。"),
-    RoleSpec("finance", "财务", Role.Scope.GLOBAL, (ORG_VIEW,), "预算项目、绩效目标、支出、监控与自评。"),
     RoleSpec(
-        "asset_officer", "资产管理员", Role.Scope.GLOBAL, (ORG_VIEW,),
+        "hr", "人事", Role.Scope.GLOBAL, (ORG_VIEW,), "职工档案、岗位、职称、培训与考核周期。"
+    ),
+    RoleSpec(
+        "finance", "财务", Role.Scope.GLOBAL, (ORG_VIEW,), "预算项目、绩效目标、支出、监控与自评。"
+    ),
+    RoleSpec(
+        "asset_officer",
+        "资产管理员",
+        Role.Scope.GLOBAL,
+        (ORG_VIEW,),
         "资产卡片、领用、折旧、清查盘点、处置与馆藏资产。",
     ),
     RoleSpec("trustee", "理事", Role.Scope.GLOBAL, (), "理事会文件，审议规划调整与年度报告。"),
@@ -67,7 +86,9 @@ ROLES: tuple[RoleSpec, ...] = (
         "editor", "网站编辑", Role.Scope.GLOBAL, (), "公开页面、信息公开与年度报告。", pages=True
     ),
     RoleSpec(
-        "administrator", "系统管理员", Role.Scope.GLOBAL,
+        "administrator",
+        "系统管理员",
+        Role.Scope.GLOBAL,
         (
             *ORG_EDIT,
             "governance.delete_orgunit",
@@ -112,7 +133,10 @@ def setup_roles() -> list[Group]:
         if role is None:
             group, _created = Group.objects.get_or_create(name=spec.name)
             role = Role.objects.create(
-                group=group, key=spec.key, scope=spec.scope, description=spec.description,
+                group=group,
+                key=spec.key,
+                scope=spec.scope,
+                description=spec.description,
                 order=order,
             )
         else:

@@ -25,9 +25,9 @@ def _require_user_admin(request):
 def _scope_prefetch():
     return Prefetch(
         "orgunituserobjectpermission_set",
-        queryset=OrgUnitUserObjectPermission.objects.filter(
-            permission__codename=SCOPE_PERMISSION
-        ).select_related("content_object").order_by("content_object__path"),
+        queryset=OrgUnitUserObjectPermission.objects.filter(permission__codename=SCOPE_PERMISSION)
+        .select_related("content_object")
+        .order_by("content_object__path"),
         to_attr="scopes",
     )
 
@@ -86,9 +86,7 @@ def access_edit(request, user_id):
             return redirect("governance_access:index")
         messages.error(request, _("The access could not be saved: see the errors below."))
     else:
-        form = UserAccessForm(
-            initial={"groups": subject.groups.all(), "units": current_units}
-        )
+        form = UserAccessForm(initial={"groups": subject.groups.all(), "units": current_units})
     return TemplateResponse(
         request, "governance/access_edit.html", {"form": form, "subject": subject}
     )

@@ -61,7 +61,9 @@ class AccessMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_access_menu_item():
     return AccessMenuItem(
-        _("Access: roles and units"), reverse("governance_access:index"), icon_name="key",
+        _("Access: roles and units"),
+        reverse("governance_access:index"),
+        icon_name="key",
         order=650,
     )
 

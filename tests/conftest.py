@@ -20,8 +20,12 @@ def org(db):
     dept_b = make_unit(library, name="少儿部", code="T-B")
     sub_b = make_unit(dept_b, name="绘本馆", kind=OrgUnit.Kind.SERVICE_POINT, code="T-B1")
     return {
-        "system": system, "library": library,
-        "a": dept_a, "a1": sub_a, "b": dept_b, "b1": sub_b,
+        "system": system,
+        "library": library,
+        "a": dept_a,
+        "a1": sub_a,
+        "b": dept_b,
+        "b1": sub_b,
     }
 
 

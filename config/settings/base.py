@@ -143,7 +143,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = envbool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
-SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"
+SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)
 
 LOGGING = {
     "version": 1,

@@ -109,7 +109,9 @@ def _grow(org, n):
 
 
 @pytest.mark.parametrize("extra_units", [10, 500])
-def test_policy_queryset_costs_constant_queries(org, head_a, extra_units, django_assert_num_queries):
+def test_policy_queryset_costs_constant_queries(
+    org, head_a, extra_units, django_assert_num_queries
+):
     _grow(org, extra_units // 2)
     user = fresh(head_a)
     # Role permissions (2 queries), granted units (1), owner grants (1), the rows (1),

@@ -1,0 +1,95 @@
+"""Settings from the environment, and production mode's refusals and deploy checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import email_settings, envbool, envlist
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    """Run manage.py in a fresh interpreter with production settings and ``env``."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_in_production():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="library.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "secret", ["", "short", "django-insecure-" + "x" * 60, "ab" * 40], ids=str
+)
+def test_production_refuses_a_weak_secret(secret):
+    result = manage("check", SECRET_KEY=secret, ALLOWED_HOSTS="library.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_missing_hosts():
+    result = manage("check", SECRET_KEY=secrets.token_urlsafe(64))
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = manage(
+        "check", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="x.org", DEBUG="true"
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_envbool_reads_words_and_rejects_nonsense(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert envbool("FLAG", False) is True
+    monkeypatch.setenv("FLAG", "off")
+    assert envbool("FLAG", True) is False
+    monkeypatch.delenv("FLAG")
+    assert envbool("FLAG", True) is True
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be a boolean"):
+        envbool("FLAG", False)
+
+
+def test_envlist_splits_and_trims(monkeypatch):
+    monkeypatch.setenv("HOSTS", " a.org, b.org ,,")
+    assert envlist("HOSTS") == ["a.org", "b.org"]
+
+
+def test_email_url_smtp_with_tls_and_credentials():
+    values = email_settings("smtp+tls://lib%40example.org:p%40ss@mail.example.org:587")
+    assert values["EMAIL_HOST"] == "mail.example.org"
+    assert values["EMAIL_PORT"] == 587
+    assert values["EMAIL_HOST_USER"] == "lib@example.org"
+    assert values["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert values["EMAIL_USE_TLS"] and not values["EMAIL_USE_SSL"]
+
+
+def test_email_url_unknown_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL scheme"):
+        email_settings("carrier-pigeon://loft")
