@@ -46,6 +46,15 @@ class OrgUnit(MP_Node):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    def ancestry(self) -> str:
+        """The units above this one, from the top: "体系 › 图书馆 › 部门"."""
+        return " › ".join(unit.name for unit in self.get_ancestors()) or "—"
+
+    ancestry.short_description = _("Belongs to")
+
+    def get_active_display(self) -> str:
+        return _("Active") if self.active else _("Inactive")
+
 
 class OrgUnitUserObjectPermission(UserObjectPermissionBase):
     """Direct-FK guardian table: a user's scope over a unit (indexed join, no varchar pk)."""

@@ -217,7 +217,7 @@ class OrgUnitViewSet(ScopedModelViewSet):
     list_export = ["code", "name", "short_name", "kind", "active", "depth", "order"]
     export_filename = "org-units"
     list_per_page = 100
-    inspect_view_fields = ["name", "short_name", "code", "kind", "active", "order", "depth"]
+    inspect_view_fields = ["name", "short_name", "code", "kind", "ancestry", "active", "order"]
     edit_handler = ObjectList(
         [
             FieldPanel("parent"),

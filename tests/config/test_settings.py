@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def manage(*args, **env):
     """Run manage.py in a fresh interpreter with production settings and ``env``."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     clean.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -41,9 +45,7 @@ def test_check_deploy_is_clean_in_production():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "secret", ["", "short", "django-insecure-" + "x" * 60, "ab" * 40], ids=str
-)
+@pytest.mark.parametrize("secret", ["", "short", "django-insecure-" + "x" * 60, "ab" * 40], ids=str)
 def test_production_refuses_a_weak_secret(secret):
     result = manage("check", SECRET_KEY=secret, ALLOWED_HOSTS="library.example.org")
     assert result.returncode != 0

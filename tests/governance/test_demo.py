@@ -19,10 +19,20 @@ def test_demo_builds_the_city_library_system():
     load_demo()
     city = OrgUnit.objects.get(code="FZ-SLIB")
     departments = {u.name for u in city.get_children()}
-    assert {"办公室", "采编部", "借阅部", "少儿部", "地方文献部", "阅读推广部", "财务室"} <= departments
+    assert {
+        "办公室",
+        "采编部",
+        "借阅部",
+        "少儿部",
+        "地方文献部",
+        "阅读推广部",
+        "财务室",
+    } <= departments
     counties = OrgUnit.objects.filter(kind=OrgUnit.Kind.LIBRARY).exclude(pk=city.pk)
     assert counties.count() == 11 == len(COUNTIES)
-    assert {"临川区图书馆", "广昌县图书馆", "资溪县图书馆"} <= set(counties.values_list("name", flat=True))
+    assert {"临川区图书馆", "广昌县图书馆", "资溪县图书馆"} <= set(
+        counties.values_list("name", flat=True)
+    )
     for county in counties:
         assert county.get_children_count() >= 3, county
 
@@ -33,7 +43,11 @@ def test_demo_is_idempotent_and_keeps_edits():
     counts = (OrgUnit.objects.count(), get_user_model().objects.count(), Page.objects.count())
     second = load_demo()
     assert second == {"units": 0, "users": 0, "home_page": 0}
-    assert (OrgUnit.objects.count(), get_user_model().objects.count(), Page.objects.count()) == counts
+    assert (
+        OrgUnit.objects.count(),
+        get_user_model().objects.count(),
+        Page.objects.count(),
+    ) == counts
     assert OrgUnit.objects.get(code="FZ-SLIB-LEND").name == "借阅服务部"
     assert HomePage.objects.count() == 1
 

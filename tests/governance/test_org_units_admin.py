@@ -192,3 +192,12 @@ def test_listing_query_count_does_not_grow(client, org, head_a, admin_user):
         assert many <= 25
         # Every unit in scope is on the page (100 per page).
         assert response.content.decode().count("/admin/org-units/edit/") >= 100
+
+
+def test_head_inspects_own_unit_with_its_place_in_the_tree(client, org, head_a):
+    client.force_login(head_a)
+    response = client.get(reverse(f"{NS}:inspect", args=[org["a1"].pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "测试图书馆体系 › 测试市图书馆 › 借阅部" in html
+    assert "所属" in html and "启用" in html
