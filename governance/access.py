@@ -219,6 +219,17 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             return True
         return str(instance.pk) in self._owner_pks(user, access, actions)
 
+    def units_for(self, user, actions: Iterable[str]) -> QuerySet[OrgUnit]:
+        """The units in which the user may do any of ``actions`` on this model's rows
+        (what a form offers for ``unit_field``)."""
+        access = get_user_access(user)
+        perms = {self._perm(a) for a in actions}
+        if access.is_superuser or perms & access.global_perms:
+            return OrgUnit.objects.all()
+        if perms & access.scoped_perms:
+            return OrgUnit.objects.filter(access.units_q())
+        return OrgUnit.objects.none()
+
     def instances_user_has_any_permission_for(self, user, actions):
         return self.filter_queryset(user, self.model._default_manager.all(), actions)
 

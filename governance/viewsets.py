@@ -50,6 +50,22 @@ class ScopedObjectMixin:
         return obj
 
 
+class ScopedUnitFormMixin:
+    """Offers only the units the user may act for in the form's ``unit_field``, so a
+    scoped user cannot file a row under someone else's unit (the choice fails validation)."""
+
+    form_actions: tuple[str, ...] = ("change",)
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        unit_field = getattr(self.permission_policy, "unit_field", None)
+        if unit_field and unit_field in form.fields:
+            form.fields[unit_field].queryset = self.permission_policy.units_for(
+                self.request.user, self.form_actions
+            ).order_by("path")
+        return form
+
+
 class ScopedIndexView(generic.IndexView):
     """Lists (and exports) only the rows the user may view, change or delete."""
 
@@ -77,7 +93,11 @@ class ScopedIndexView(generic.IndexView):
         return super().get_copy_url(instance)
 
 
-class ScopedEditView(ScopedObjectMixin, generic.EditView):
+class ScopedCreateView(ScopedUnitFormMixin, generic.CreateView):
+    form_actions = ("add",)
+
+
+class ScopedEditView(ScopedObjectMixin, ScopedUnitFormMixin, generic.EditView):
     object_actions = ("change",)
 
 
@@ -105,6 +125,7 @@ class ScopedModelViewSet(ModelViewSet):
     """Base for every managed model; its policy must be a `ScopedPermissionPolicy`."""
 
     index_view_class = ScopedIndexView
+    add_view_class = ScopedCreateView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     inspect_view_class = ScopedInspectView

@@ -122,3 +122,10 @@ def test_policy_queryset_costs_constant_queries(
             policy().user_has_permission_for_instance(user, "change", unit)
             policy().user_has_permission_for_instance(user, "delete", unit)
     assert len(units) == 2 + extra_units // 2
+
+
+def test_units_for_offers_only_the_units_a_role_may_act_in(org, head_a, staff_a, planner):
+    assert set(policy().units_for(fresh(head_a), ["change"])) == {org["a"], org["a1"]}
+    assert set(policy().units_for(fresh(staff_a), ["change"])) == set()
+    assert set(policy().units_for(fresh(planner), ["view"])) == set(OrgUnit.objects.all())
+    assert set(policy().units_for(fresh(planner), ["change"])) == set()
