@@ -31,6 +31,12 @@ def form_data(unit, parent, **changes):
     return data
 
 
+def new_unit_data(parent, **values):
+    data = {"parent": parent.pk, "short_name": "", "active": "on", "order": 0}
+    data.update(values)
+    return data
+
+
 def test_head_listing_shows_own_units_as_tree(client, org, head_a):
     client.force_login(head_a)
     response = client.get(reverse(f"{NS}:index"))
@@ -87,15 +93,7 @@ def test_head_adds_unit_under_own_department(client, org, head_a):
     client.force_login(head_a)
     response = client.post(
         reverse(f"{NS}:add"),
-        {
-            "parent": org["a"].pk,
-            "kind": "service_point",
-            "code": "T-A2",
-            "name": "城市书房",
-            "short_name": "",
-            "active": "on",
-            "order": 2,
-        },
+        new_unit_data(org["a"], kind="service_point", code="T-A2", name="城市书房", order=2),
     )
     assert response.status_code == 302
     unit = OrgUnit.objects.get(code="T-A2")
@@ -106,15 +104,7 @@ def test_head_cannot_place_unit_outside_scope(client, org, head_a):
     client.force_login(head_a)
     response = client.post(
         reverse(f"{NS}:add"),
-        {
-            "parent": org["b"].pk,
-            "kind": "service_point",
-            "code": "T-X",
-            "name": "越权",
-            "short_name": "",
-            "active": "on",
-            "order": 0,
-        },
+        new_unit_data(org["b"], kind="service_point", code="T-X", name="越权"),
     )
     assert response.status_code == 200  # the form again, with an error
     assert not OrgUnit.objects.filter(code="T-X").exists()
@@ -151,15 +141,7 @@ def test_duplicate_code_is_refused_with_message(client, org, admin_user):
     client.force_login(admin_user)
     response = client.post(
         reverse(f"{NS}:add"),
-        {
-            "parent": org["a"].pk,
-            "kind": "department",
-            "code": "T-B",
-            "name": "重复",
-            "short_name": "",
-            "active": "on",
-            "order": 0,
-        },
+        new_unit_data(org["a"], kind="department", code="T-B", name="重复"),
     )
     assert response.status_code == 200
     assert "已存在" in response.content.decode()
