@@ -30,6 +30,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from .models import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
 
 SCOPE_PERMISSION = "act_for_unit"
+SELF = "self"  # unit_field of a policy whose model is OrgUnit itself
 _CACHE_ATTR = "_shuxiang_access"
 
 
@@ -154,14 +155,25 @@ def granted_units(user) -> QuerySet[OrgUnit]:
 class ScopedPermissionPolicy(ModelPermissionPolicy):
     """Role + scope + owner grant, for one model; the policy every viewset uses.
 
-    ``unit_field`` names the foreign key to ``OrgUnit`` that places a row in the tree
-    (``None`` when the model *is* ``OrgUnit``). ``owner_grants`` turns on per-object
-    guardian permissions for this model.
+    ``unit_field`` is the path to the ``OrgUnit`` that places a row in the tree
+    (``"lead_unit"``, ``"item__lead_unit"``; ``SELF`` when the model *is* ``OrgUnit``;
+    ``None`` for a model outside the tree, which only global roles and owner grants
+    reach). ``view_unit_fields`` are further unit paths (many-to-many allowed) that let a
+    scoped user *view* a row, e.g. the partner units of a plan item. ``owner_grants``
+    turns on per-object guardian permissions for this model.
     """
 
-    def __init__(self, model, *, unit_field: str | None = None, owner_grants: bool = True):
+    def __init__(
+        self,
+        model,
+        *,
+        unit_field: str | None,
+        view_unit_fields: tuple[str, ...] = (),
+        owner_grants: bool = True,
+    ):
         super().__init__(model)
         self.unit_field = unit_field
+        self.view_unit_fields = view_unit_fields
         self.owner_grants = owner_grants
 
     # -- helpers -------------------------------------------------------------------------
@@ -171,10 +183,19 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     def _codename(self, action: str) -> str:
         return self._get_permission_codename(action)
 
-    def _scope_q(self, access: UserAccess) -> Q:
+    def _scope_q(self, access: UserAccess, actions: Iterable[str]) -> Q:
         if self.unit_field is None:
-            return access.units_q()
-        return access.units_q(prefix=f"{self.unit_field}__")
+            return Q(pk__in=[])
+        if self.unit_field == SELF:
+            condition = access.units_q()
+        else:
+            condition = access.units_q(prefix=f"{self.unit_field}__")
+        if self.view_unit_fields and "view" in actions:
+            for path in self.view_unit_fields:
+                # A subquery, not a join: a many-to-many join would repeat rows.
+                rows = self.model._default_manager.filter(access.units_q(prefix=f"{path}__"))
+                condition |= Q(pk__in=rows.values("pk"))
+        return condition
 
     def _owner_pks(self, user, access: UserAccess, actions: Iterable[str]) -> list[str]:
         if not self.owner_grants:
@@ -185,9 +206,26 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         ]
 
     def _unit_id_of(self, instance) -> int | None:
+        """The id of the unit that places ``instance``; follows ``a__b`` paths through
+        foreign keys (select_related them in listings to keep this free)."""
         if self.unit_field is None:
+            return None
+        if self.unit_field == SELF:
             return instance.pk
-        return getattr(instance, f"{self.unit_field}_id", None)
+        *hops, last = self.unit_field.split("__")
+        for hop in hops:
+            instance = getattr(instance, hop, None)
+            if instance is None:
+                return None
+        return getattr(instance, f"{last}_id", None)
+
+    def _in_view_units(self, instance, access: UserAccess) -> bool:
+        if not self.view_unit_fields or instance.pk is None:
+            return False
+        condition = reduce(
+            or_, (Q(**{f"{path}__in": access.unit_ids}) for path in self.view_unit_fields)
+        )
+        return self.model._default_manager.filter(condition, pk=instance.pk).exists()
 
     # -- model level ---------------------------------------------------------------------
     def user_has_permission(self, user, action):
@@ -200,7 +238,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         perms = {self._perm(a) for a in actions}
         if perms & access.global_perms:
             return True
-        if perms & access.scoped_perms and access.unit_paths:
+        if perms & access.scoped_perms and access.unit_paths and self.unit_field is not None:
             return True
         return bool(self._owner_pks(user, access, actions))
 
@@ -215,8 +253,12 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         perms = {self._perm(a) for a in actions}
         if perms & access.global_perms:
             return True
-        if perms & access.scoped_perms and self._unit_id_of(instance) in access.unit_ids:
-            return True
+        if perms & access.scoped_perms:
+            if self._unit_id_of(instance) in access.unit_ids:
+                return True
+            if "view" in actions and self._perm("view") in access.scoped_perms:
+                if self._in_view_units(instance, access):
+                    return True
         return str(instance.pk) in self._owner_pks(user, access, actions)
 
     def units_for(self, user, actions: Iterable[str]) -> QuerySet[OrgUnit]:
@@ -226,7 +268,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         perms = {self._perm(a) for a in actions}
         if access.is_superuser or perms & access.global_perms:
             return OrgUnit.objects.all()
-        if perms & access.scoped_perms:
+        if perms & access.scoped_perms and self.unit_field is not None:
             return OrgUnit.objects.filter(access.units_q())
         return OrgUnit.objects.none()
 
@@ -243,8 +285,9 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         if perms & access.global_perms:
             return queryset
         condition = Q(pk__in=[])
-        if perms & access.scoped_perms and access.unit_paths:
-            condition |= self._scope_q(access)
+        scoped_actions = [a for a in actions if self._perm(a) in access.scoped_perms]
+        if scoped_actions and access.unit_paths:
+            condition |= self._scope_q(access, scoped_actions)
         owner_pks = self._owner_pks(user, access, actions)
         if owner_pks:
             condition |= Q(pk__in=owner_pks)

@@ -18,6 +18,38 @@ from .models import Role
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 ORG_VIEW = "governance.view_orgunit"
 ORG_EDIT = ("governance.add_orgunit", "governance.change_orgunit", "governance.view_orgunit")
+PLAN_MODELS = ("plan", "planitem", "annualtarget", "period", "indicator", "indicatoryear")
+
+
+def _crud(models: tuple[str, ...], actions=("add", "change", "delete", "view")) -> tuple[str, ...]:
+    return tuple(f"governance.{a}_{m}" for m in models for a in actions)
+
+
+PLAN_VIEW = (
+    *_crud(PLAN_MODELS, ("view",)),
+    "governance.view_progressreport",
+    "governance.view_contribution",
+)
+PLAN_OFFICE = (
+    *_crud(PLAN_MODELS),
+    "governance.view_progressreport",
+    "governance.review_progressreport",
+    "governance.view_contribution",
+)
+# Scoped: their units' items, reports and contributions.
+PLAN_HEAD = (
+    "governance.view_planitem",
+    "governance.change_planitem",
+    "governance.view_annualtarget",
+    "governance.add_annualtarget",
+    "governance.change_annualtarget",
+    "governance.add_progressreport",
+    "governance.change_progressreport",
+    "governance.view_progressreport",
+    "governance.add_contribution",
+    "governance.change_contribution",
+    "governance.view_contribution",
+)
 PAGE_PERMS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
 MEDIA_PERMS = (
     "wagtailimages.add_image",
@@ -44,21 +76,21 @@ ROLES: tuple[RoleSpec, ...] = (
         "planning",
         "规划办",
         Role.Scope.GLOBAL,
-        (ORG_VIEW,),
+        (ORG_VIEW, *PLAN_OFFICE),
         "导入规划、分解任务、审核进度、组织评估；可见全部规划内容。",
     ),
     RoleSpec(
         "leadership",
         "馆领导",
         Role.Scope.GLOBAL,
-        (ORG_VIEW,),
+        (ORG_VIEW, *PLAN_VIEW),
         "阅看各类看板并签批；全部只读。",
     ),
     RoleSpec(
         "department_head",
         "部门负责人",
         Role.Scope.UNIT,
-        ORG_EDIT,
+        (*ORG_EDIT, *PLAN_HEAD),
         "分解本部门任务、报送进度、评价本部门职工；范围为本部门及下级单位。",
     ),
     RoleSpec(

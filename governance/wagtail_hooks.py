@@ -7,11 +7,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
-from .access import ScopedPermissionPolicy
+from .access import SELF, ScopedPermissionPolicy
 from .models import OrgUnit
 
 # Policies first: a viewset that registers before its policy would get Wagtail's fallback.
-register_permission_policy(OrgUnit, ScopedPermissionPolicy(OrgUnit, unit_field=None))
+register_permission_policy(OrgUnit, ScopedPermissionPolicy(OrgUnit, unit_field=SELF))
 
 from . import panels, views  # noqa: E402
 from .viewsets import OrgUnitViewSet  # noqa: E402
@@ -39,6 +39,21 @@ def register_log_actions(actions):
             return _("Moved from under “%(old)s” to under “%(new)s”") % log_entry.data
 
     actions.register_action("shuxiang.access.set", _("Set access"), _("Roles and units set"))
+    actions.register_action("shuxiang.plan.import", _("Import plan"), _("Imported from a document"))
+    actions.register_action("shuxiang.report.submit", _("Submit report"), _("Report submitted"))
+    actions.register_action("shuxiang.report.accept", _("Accept report"), _("Report accepted"))
+    actions.register_action("shuxiang.report.return", _("Return report"), _("Report returned"))
+    actions.register_action("shuxiang.period.close", _("Close period"), _("Period closed"))
+    actions.register_action(
+        "shuxiang.plan.assign", _("Assign items"), _("Items assigned from a spreadsheet")
+    )
+
+    @actions.register_action("shuxiang.indicator.actual")
+    class RecordActual(LogFormatter):
+        label = _("Record actual")
+
+        def format_message(self, log_entry):
+            return _("Actual for %(year)s set to %(value)s (%(source)s)") % log_entry.data
     actions.register_action(
         "shuxiang.access.grant_scope", _("Grant unit"), _("Allowed to act for a unit")
     )

@@ -37,3 +37,28 @@ def make_user(username=None, *, role=None, units=(), **values):
 def fresh(user):
     """The same user re-read, as the next request would see them."""
     return get_user_model().objects.get(pk=user.pk)
+
+
+class Node:
+    """An outline node as the importer gives it (number, title, text, style, children)."""
+
+    def __init__(self, number, title, children=(), style=""):
+        self.number, self.title, self.text, self.style = number, title, "", style
+        self.children = list(children)
+
+
+def make_plan(outline, *, title="测试规划", start_year=2021, end_year=2025, **values):
+    """A plan with ``outline`` (a list of Node) saved as its item tree, and its periods."""
+    from governance.models import Plan
+    from governance.plan_services import bulk_create_items, ensure_periods
+
+    plan = Plan.objects.create(title=title, start_year=start_year, end_year=end_year, **values)
+    bulk_create_items(plan, outline)
+    ensure_periods(plan)
+    return plan
+
+
+def item(plan, title):
+    from governance.models import PlanItem
+
+    return PlanItem.objects.get(plan=plan, title=title)

@@ -1,0 +1,136 @@
+"""Reporting, review, roll-up by weight, closing periods and overdue items."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from governance.models import Period, PlanItem, ProgressReport
+from governance.plan_services import (
+    close_period,
+    overall_progress,
+    overdue_items,
+    review_report,
+    rollup_progress,
+    submit_report,
+)
+from tests.factories import Node, item, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(org):
+    outline = [
+        Node("一、", "主要任务", [
+            Node("一、", "体系建设", [
+                Node("（1）", "甲任务", style="paren_num"),
+                Node("（2）", "乙任务", style="paren_num"),
+            ]),
+            Node("二、", "阅读推广", [
+                Node("（1）", "丙任务", [Node("①", "丙一", style="circled")], style="paren_num"),
+            ]),
+        ]),
+    ]
+    plan = make_plan(outline)
+    PlanItem.objects.filter(plan=plan, numchild=0).update(lead_unit=org["a"])
+    return plan
+
+
+def period(plan, year, quarter):
+    return Period.objects.get(plan=plan, year=year, quarter=quarter)
+
+
+def report(plan, title, user, percent, year=2021, quarter=1, health="on_track", accept=True):
+    r = submit_report(
+        item(plan, title), period(plan, year, quarter), user=user,
+        percent=Decimal(percent), health=health, narrative="进展说明",
+    )
+    if accept:
+        review_report(r, reviewer=user, accept=True)
+    return r
+
+
+def test_kinds_follow_the_outline(plan):
+    kinds = dict(PlanItem.objects.filter(plan=plan).values_list("title", "kind"))
+    assert kinds == {
+        "主要任务": "chapter", "体系建设": "area", "阅读推广": "area",
+        "甲任务": "task", "乙任务": "task", "丙任务": "task", "丙一": "subtask",
+    }
+
+
+def test_progress_rolls_up_by_weight(plan, head_a, planner):
+    PlanItem.objects.filter(plan=plan, title="甲任务").update(weight=3)
+    report(plan, "甲任务", head_a, 40)
+    report(plan, "乙任务", head_a, 80)
+    report(plan, "丙一", head_a, 50)
+    progress = rollup_progress(plan)
+    assert progress[item(plan, "体系建设").pk] == Decimal("50.00")  # (3×40 + 1×80) / 4
+    assert progress[item(plan, "丙任务").pk] == Decimal("50.00")
+    assert progress[item(plan, "主要任务").pk] == Decimal("50.00")
+    assert overall_progress(plan, progress) == Decimal("50.00")
+    assert item(plan, "体系建设").progress == Decimal("50.00")  # saved on acceptance
+
+
+def test_unaccepted_reports_do_not_count(plan, head_a):
+    report(plan, "甲任务", head_a, 100, accept=False)
+    assert rollup_progress(plan)[item(plan, "甲任务").pk] == 0
+
+
+def test_as_of_date_uses_the_quarters_ended_by_then(plan, head_a):
+    report(plan, "甲任务", head_a, 20, 2021, 1)
+    report(plan, "甲任务", head_a, 60, 2021, 2)
+    pk = item(plan, "甲任务").pk
+    assert rollup_progress(plan, as_of=dt.date(2021, 3, 31))[pk] == 20
+    assert rollup_progress(plan, as_of=dt.date(2021, 7, 15))[pk] == 60
+    assert rollup_progress(plan, as_of=dt.date(2021, 2, 1))[pk] == 0
+
+
+def test_rollup_costs_two_queries_whatever_the_size(plan, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        rollup_progress(plan)
+
+
+def test_cannot_report_on_an_item_with_sub_items(plan, head_a):
+    with pytest.raises(ValidationError, match="子项|sub-items"):
+        report(plan, "丙任务", head_a, 10)
+
+
+def test_percent_out_of_range_is_refused_and_nothing_saved(plan, head_a):
+    with pytest.raises(ValidationError):
+        report(plan, "甲任务", head_a, 120)
+    assert not ProgressReport.objects.exists()
+
+
+def test_return_needs_a_comment(plan, head_a, planner):
+    r = report(plan, "甲任务", head_a, 30, accept=False)
+    with pytest.raises(ValidationError):
+        review_report(r, reviewer=planner, accept=False, comment=" ")
+    review_report(r, reviewer=planner, accept=False, comment="请补充佐证材料")
+    r.refresh_from_db()
+    assert r.status == "returned" and r.review_comment == "请补充佐证材料"
+
+
+def test_closed_period_locks_its_reports(plan, head_a, planner):
+    r = report(plan, "甲任务", head_a, 30, accept=False)
+    close_period(period(plan, 2021, 1), user=planner)
+    with pytest.raises(ValidationError, match="关闭|closed"):
+        report(plan, "甲任务", head_a, 50, accept=False)
+    with pytest.raises(ValidationError):
+        review_report(r, reviewer=planner, accept=True)
+    r.refresh_from_db()
+    assert r.percent == 30 and r.status == "submitted"
+
+
+def test_accepted_report_is_locked(plan, head_a):
+    report(plan, "甲任务", head_a, 30)
+    with pytest.raises(ValidationError, match="accepted|已通过|锁定"):
+        report(plan, "甲任务", head_a, 90, accept=False)
+
+
+def test_items_without_report_for_last_closed_period_are_overdue(plan, head_a, planner):
+    report(plan, "甲任务", head_a, 30, accept=False)
+    q1 = close_period(period(plan, 2021, 1), user=planner)
+    overdue = set(overdue_items(plan, q1).values_list("title", flat=True))
+    assert overdue == {"乙任务", "丙一"}
