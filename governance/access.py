@@ -242,6 +242,11 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             return True
         return bool(self._owner_pks(user, access, actions))
 
+    def user_has_global_permission(self, user, action: str) -> bool:
+        """True when the user may do ``action`` on every row (superuser or global role)."""
+        access = get_user_access(user)
+        return access.is_superuser or self._perm(action) in access.global_perms
+
     # -- instance level ------------------------------------------------------------------
     def user_has_permission_for_instance(self, user, action, instance):
         return self.user_has_any_permission_for_instance(user, [action], instance)

@@ -396,9 +396,7 @@ def record_actual(
 ) -> IndicatorYear:
     """Set an indicator's actual for a year, noting when and from where it came."""
     if year not in indicator.plan.years and year != indicator.plan.start_year - 1:
-        raise ValidationError(
-            _("%(year)s is outside the plan's years.") % {"year": year}
-        )
+        raise ValidationError(_("%(year)s is outside the plan's years.") % {"year": year})
     row, _created = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
     row.actual = value
     row.actual_source = source

@@ -138,6 +138,18 @@ class ScopedModelViewSet(ModelViewSet):
     search_backend_name = None
     inspect_view_enabled = True
 
+    # Views a subclass switches off ("add", "delete"): no URL, no button, no link.
+    disabled_views: tuple[str, ...] = ()
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in self.disabled_views:
+            view_kwargs[f"{name}_url_name"] = None
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name not in self.disabled_views]
+
     def on_register(self):
         policy = policy_registry.get_by_type(self.model, fallback=False)
         if not isinstance(policy, ScopedPermissionPolicy):

@@ -8,18 +8,50 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from .access import SELF, ScopedPermissionPolicy
-from .models import OrgUnit
+from .models import (
+    AnnualTarget,
+    Contribution,
+    Indicator,
+    IndicatorYear,
+    OrgUnit,
+    Period,
+    Plan,
+    PlanItem,
+    ProgressReport,
+)
 
 # Policies first: a viewset that registers before its policy would get Wagtail's fallback.
 register_permission_policy(OrgUnit, ScopedPermissionPolicy(OrgUnit, unit_field=SELF))
+# The plan: items belong to their lead unit (partners may view them); reports and targets
+# to their item's lead unit; contributions to the partner unit; the rest is global.
+register_permission_policy(
+    PlanItem,
+    ScopedPermissionPolicy(PlanItem, unit_field="lead_unit", view_unit_fields=("partner_units",)),
+)
+for _model, _unit_field in (
+    (ProgressReport, "item__lead_unit"),
+    (AnnualTarget, "item__lead_unit"),
+    (Contribution, "unit"),
+    (Plan, None),
+    (Period, None),
+    (Indicator, None),
+    (IndicatorYear, None),
+):
+    register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=_unit_field))
 
-from . import panels, views  # noqa: E402
+from . import panels, plan_views, views  # noqa: E402
+from .plan_viewsets import PlanViewSetGroup  # noqa: E402
 from .viewsets import OrgUnitViewSet  # noqa: E402
 
 
 @hooks.register("register_admin_viewset")
 def register_org_units():
     return OrgUnitViewSet("governance_orgunit", url_prefix="org-units")
+
+
+@hooks.register("register_admin_viewset")
+def register_plan():
+    return PlanViewSetGroup()
 
 
 @hooks.register("register_log_actions")
@@ -54,6 +86,7 @@ def register_log_actions(actions):
 
         def format_message(self, log_entry):
             return _("Actual for %(year)s set to %(value)s (%(source)s)") % log_entry.data
+
     actions.register_action(
         "shuxiang.access.grant_scope", _("Grant unit"), _("Allowed to act for a unit")
     )
@@ -66,6 +99,72 @@ def register_access_urls():
         path("<int:user_id>/", views.access_edit, name="edit"),
     ]
     return [path("access/", include((urls, "governance_access"), namespace="governance_access"))]
+
+
+@hooks.register("register_admin_urls")
+def register_plan_urls():
+    return [
+        path("plan/dashboard/", plan_views.dashboard, name="plan_dashboard"),
+        path("plan/import/", plan_views.plan_import, name="plan_import"),
+        path("plan/review/", plan_views.review_queue, name="plan_review_queue"),
+        path("plan/review/<int:report_pk>/", plan_views.review, name="plan_review"),
+        path("plan/items/<int:item_pk>/report/", plan_views.report_item, name="plan_report_item"),
+        path("plan/items/<int:item_pk>/contribute/", plan_views.contribute, name="plan_contribute"),
+        path(
+            "plan/periods/<int:period_pk>/close/",
+            plan_views.close_period_view,
+            name="plan_close_period",
+        ),
+        path(
+            "plan/plans/<int:plan_pk>/tracking.xlsx",
+            plan_views.tracking_xlsx,
+            name="plan_tracking_xlsx",
+        ),
+        path(
+            "plan/plans/<int:plan_pk>/progress.pdf",
+            plan_views.progress_pdf,
+            name="plan_progress_pdf",
+        ),
+    ]
+
+
+class PolicyMenuItem(MenuItem):
+    """Shown when the user has ``action`` on ``model`` through the access policy."""
+
+    def __init__(self, *args, model, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.model, self.action = model, action
+
+    def is_shown(self, request):
+        from wagtail.permissions import policy_registry
+
+        return policy_registry.get_by_type(self.model).user_has_permission(
+            request.user, self.action
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_plan_dashboard_menu_item():
+    return PolicyMenuItem(
+        _("Plan dashboard"),
+        reverse("plan_dashboard"),
+        icon_name="view",
+        order=90,
+        model=PlanItem,
+        action="view",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_menu_item():
+    return PolicyMenuItem(
+        _("Review queue"),
+        reverse("plan_review_queue"),
+        icon_name="tick-inverse",
+        order=95,
+        model=ProgressReport,
+        action="review",
+    )
 
 
 class AccessMenuItem(MenuItem):

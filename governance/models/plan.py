@@ -11,7 +11,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node, MP_NodeQuerySet
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from .org import OrgUnit
 
@@ -72,6 +75,12 @@ class PlanItemQuerySet(MP_NodeQuerySet):
             Q(start_year__isnull=True) | Q(start_year__lte=year),
             Q(end_year__isnull=True) | Q(end_year__gte=year),
         )
+
+
+class PlanItemManager(MP_NodeManager.from_queryset(PlanItemQuerySet)):
+    def get_queryset(self):
+        # treebeard's manager builds its own queryset class; keep ours (and path order).
+        return PlanItemQuerySet(self.model, using=self._db).order_by("path")
 
 
 class PlanItem(MP_Node):
@@ -138,7 +147,7 @@ class PlanItem(MP_Node):
         help_text=_("Rolled up from accepted progress reports."),
     )
 
-    objects = PlanItemQuerySet.as_manager()
+    objects = PlanItemManager()
     node_order_by: list[str] = []  # document order: children are appended as written
 
     class Meta:
@@ -340,7 +349,7 @@ class Contribution(models.Model):
         return f"{self.unit} · {self.item} · {self.period}"
 
 
-class Indicator(models.Model):
+class Indicator(ClusterableModel):
     """A measurable plan indicator with its baseline, final target and yearly values."""
 
     class Direction(models.TextChoices):
@@ -397,7 +406,7 @@ class Indicator(models.Model):
 class IndicatorYear(models.Model):
     """An indicator's target and actual for one year, with where the actual came from."""
 
-    indicator = models.ForeignKey(
+    indicator = ParentalKey(
         Indicator, on_delete=models.CASCADE, related_name="years", verbose_name=_("indicator")
     )
     year = models.PositiveSmallIntegerField(_("year"))
@@ -417,6 +426,8 @@ class IndicatorYear(models.Model):
         related_name="+",
         verbose_name=_("actual recorded by"),
     )
+
+    panels = [FieldRowPanel([FieldPanel("year"), FieldPanel("target"), FieldPanel("actual")])]
 
     class Meta:
         verbose_name = _("indicator year")

@@ -1,0 +1,103 @@
+"""Forms of the plan's workflow views (import, report, contribute, review, as-of date)."""
+
+import datetime as dt
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Period, Plan, ProgressReport
+
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Plan document"),
+        help_text=_("The approved plan as a Word document (.docx) or plain text (.txt)."),
+    )
+    start_year = forms.IntegerField(
+        label=_("First year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Only needed when the document does not say (e.g. 十四五 → 2021)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in (".docx", ".txt"):
+            raise forms.ValidationError(
+                _("Choose a .docx or .txt file; save a .doc or .pdf as .docx first.")
+            )
+        limit = getattr(settings, "SHUXIANG_PLAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+            )
+        return upload
+
+
+class ReportForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.none())
+    percent = forms.DecimalField(
+        label=_("Progress (%)"), min_value=0, max_value=100, decimal_places=2
+    )
+    health = forms.ChoiceField(label=_("Health"), choices=ProgressReport.Health.choices)
+    narrative = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 5}))
+    next_steps = forms.CharField(
+        label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    evidence = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("Optional: a photo, PDF or document (%(types)s), up to 20 MB.")
+        % {"types": ", ".join(settings.WAGTAILDOCS_EXTENSIONS)},
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.filter(plan=plan, closed_at__isnull=True)
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if not upload:
+            return upload
+        if Path(upload.name).suffix.lower().lstrip(".") not in settings.WAGTAILDOCS_EXTENSIONS:
+            raise forms.ValidationError(
+                _("This type of file is not accepted; use one of: %(types)s.")
+                % {"types": ", ".join(settings.WAGTAILDOCS_EXTENSIONS)}
+            )
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+class ContributionForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.none())
+    text = forms.CharField(label=_("Our contribution"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.filter(plan=plan, closed_at__isnull=True)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("return", _("Return"))], widget=forms.HiddenInput
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
+
+
+class AsOfForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), required=False)
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def as_of_date(self) -> dt.date:
+        if self.is_valid() and self.cleaned_data.get("as_of"):
+            return self.cleaned_data["as_of"]
+        return timezone.localdate()

@@ -1,0 +1,280 @@
+"""Admin viewsets of the plan: plans, the item tree, reports, contributions, indicators,
+periods. Workflows (import, report, review, close) are custom views in plan_views.py."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.widgets import HeaderButton, ListingButton
+
+from .models import Contribution, Indicator, Period, Plan, PlanItem, ProgressReport
+from .viewsets import ScopedIndexView, ScopedInspectView, ScopedModelViewSet
+
+
+class PercentColumn(Column):
+    cell_template_name = "governance/cells/percent.html"
+
+
+class ItemTitleColumn(TitleColumn):
+    """Number and title, indented by depth, so the listing reads as the outline."""
+
+    def get_value(self, instance):
+        return "\u3000" * (instance.depth - 1) + str(instance)
+
+
+class PlanIndexView(ScopedIndexView):
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.permission_policy.user_has_permission(self.request.user, "add"):
+            buttons.append(
+                HeaderButton(
+                    _("Import a plan document"), url=reverse("plan_import"), icon_name="upload"
+                )
+            )
+        return buttons
+
+
+class PlanViewSet(ScopedModelViewSet):
+    model = Plan
+    icon = "list-ol"
+    menu_label = _("Plans")
+    index_view_class = PlanIndexView
+    disabled_views = ("add", "copy")
+    list_display = ["title", "start_year", "end_year", "status", "approval_reference"]
+    list_filter = ["status"]
+    search_fields = ["title", "approval_reference"]
+    form_fields = [
+        "title",
+        "start_year",
+        "end_year",
+        "approval_reference",
+        "approval_date",
+        "status",
+        "introduction",
+        "vision",
+        "mission",
+    ]
+    inspect_view_fields = [
+        "title",
+        "start_year",
+        "end_year",
+        "status",
+        "approval_reference",
+        "approval_date",
+        "vision",
+        "mission",
+    ]
+
+
+class PlanItemIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("lead_unit", "plan")
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if not instance.numchild and instance.lead_unit_id:
+            buttons.append(
+                ListingButton(
+                    _("Report progress"),
+                    url=reverse("plan_report_item", args=[instance.pk]),
+                    icon_name="edit",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class PlanItemInspectView(ScopedInspectView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reports"] = self.object.reports.select_related("period").order_by(
+            "-period__year", "-period__quarter"
+        )
+        return context
+
+
+class PlanItemViewSet(ScopedModelViewSet):
+    model = PlanItem
+    icon = "tasks"
+    menu_label = _("Plan items")
+    index_view_class = PlanItemIndexView
+    inspect_view_class = PlanItemInspectView
+    disabled_views = ("add", "delete", "copy")
+    list_display = [
+        ItemTitleColumn("title", label=_("item")),
+        "kind",
+        "lead_unit",
+        PercentColumn("progress", label=_("progress (%)")),
+        "status",
+    ]
+    list_filter = ["plan", "kind", "lead_unit", "status"]
+    search_fields = ["title", "text", "number"]
+    list_per_page = 100
+    list_export = [
+        "number",
+        "title",
+        "kind",
+        "lead_unit",
+        "start_year",
+        "end_year",
+        "weight",
+        "progress",
+        "status",
+    ]
+    export_filename = "plan-items"
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("number"), FieldPanel("kind")]),
+            FieldPanel("title"),
+            FieldPanel("text"),
+            FieldPanel("lead_unit"),
+            FieldPanel("partner_units"),
+            FieldPanel("responsible"),
+            FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]),
+            FieldRowPanel([FieldPanel("weight"), FieldPanel("status")]),
+        ]
+    )
+    inspect_view_fields = [
+        "plan",
+        "number",
+        "title",
+        "text",
+        "kind",
+        "lead_unit",
+        "partner_units",
+        "responsible",
+        "start_year",
+        "end_year",
+        "weight",
+        "status",
+        "progress",
+    ]
+
+
+class ReportIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("item", "item__lead_unit", "period", "author")
+        )
+
+
+class ProgressReportViewSet(ScopedModelViewSet):
+    """Read-only listing: reports are written and reviewed through the workflow views."""
+
+    model = ProgressReport
+    icon = "doc-full"
+    menu_label = _("Progress reports")
+    index_view_class = ReportIndexView
+    disabled_views = ("add", "edit", "delete", "copy")
+    list_display = [
+        TitleColumn("item", label=_("item"), url_name="governance_progressreport:inspect"),
+        "period",
+        PercentColumn("percent", label=_("progress (%)")),
+        "health",
+        "status",
+        "author",
+    ]
+    list_filter = ["period__plan", "period", "status", "health"]
+    search_fields = ["item__title", "narrative"]
+    list_export = [
+        "item",
+        "period",
+        "percent",
+        "health",
+        "status",
+        "narrative",
+        "next_steps",
+        "review_comment",
+    ]
+    export_filename = "progress-reports"
+    form_fields = ["percent", "health", "narrative", "next_steps"]
+    inspect_view_fields = [
+        "item",
+        "period",
+        "percent",
+        "health",
+        "narrative",
+        "next_steps",
+        "evidence",
+        "status",
+        "author",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_comment",
+    ]
+
+
+class ContributionIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("item", "period", "unit")
+
+
+class ContributionViewSet(ScopedModelViewSet):
+    model = Contribution
+    icon = "group"
+    menu_label = _("Partner contributions")
+    index_view_class = ContributionIndexView
+    disabled_views = ("add", "copy")
+    list_display = ["item", "period", "unit", "updated_at"]
+    list_filter = ["period"]
+    search_fields = ["item__title", "text"]
+    form_fields = ["text"]
+
+
+class PeriodViewSet(ScopedModelViewSet):
+    model = Period
+    icon = "date"
+    menu_label = _("Reporting periods")
+    disabled_views = ("copy",)
+    list_display = ["__str__", "plan", "closed_at", "closed_by"]
+    list_filter = ["plan", "year"]
+    form_fields = ["plan", "year", "quarter"]
+
+    def get_queryset(self, request):
+        return Period.objects.select_related("plan", "closed_by")
+
+
+class IndicatorViewSet(ScopedModelViewSet):
+    model = Indicator
+    icon = "table"
+    menu_label = _("Indicators")
+    list_display = ["code", "name", "plan", "measure_unit", "baseline", "final_target", "source"]
+    list_filter = ["plan", "source", "kind"]
+    search_fields = ["code", "name"]
+    list_export = ["code", "name", "measure_unit", "direction", "kind", "baseline", "final_target"]
+    export_filename = "indicators"
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("plan"), FieldPanel("code")]),
+            FieldPanel("name"),
+            FieldRowPanel(
+                [FieldPanel("measure_unit"), FieldPanel("direction"), FieldPanel("kind")]
+            ),
+            FieldRowPanel([FieldPanel("baseline"), FieldPanel("final_target")]),
+            FieldRowPanel([FieldPanel("source"), FieldPanel("provider")]),
+            FieldPanel("items"),
+            InlinePanel("years", label=_("yearly targets")),
+        ]
+    )
+
+    def get_queryset(self, request):
+        return Indicator.objects.select_related("plan")
+
+
+class PlanViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Five-year plan")
+    menu_icon = "list-ol"
+    menu_order = 100
+    items = (
+        PlanViewSet("governance_plan", url_prefix="plan/plans"),
+        PlanItemViewSet("governance_planitem", url_prefix="plan/items"),
+        ProgressReportViewSet("governance_progressreport", url_prefix="plan/reports"),
+        ContributionViewSet("governance_contribution", url_prefix="plan/contributions"),
+        IndicatorViewSet("governance_indicator", url_prefix="plan/indicators"),
+        PeriodViewSet("governance_period", url_prefix="plan/periods"),
+    )

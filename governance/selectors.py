@@ -1,0 +1,120 @@
+"""Reads for the plan's dashboard, tracking table and progress report: a fixed number of
+queries whatever the size of the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from wagtail.permissions import policy_registry
+
+from .models import OrgUnit, Period, Plan, PlanItem, ProgressReport
+from .plan_services import (
+    _as_of_periods,
+    last_closed_period,
+    overall_progress,
+    overdue_items,
+    rollup_progress,
+)
+
+
+@dataclass
+class UnitRow:
+    unit: OrgUnit
+    items: int = 0
+    progress: Decimal = Decimal(0)
+    overdue: int = 0
+    off_track: int = 0
+
+
+@dataclass
+class Dashboard:
+    plan: Plan
+    as_of: dt.date
+    overall: Decimal
+    areas: list[tuple[PlanItem, Decimal]]
+    units: list[UnitRow]
+    period: Period | None  # the last closed period as of the date
+    overdue: list[PlanItem]
+    off_track: list[tuple[PlanItem, ProgressReport]]
+    health: Counter = field(default_factory=Counter)
+    items: list[tuple[PlanItem, Decimal, str | None]] = field(default_factory=list)
+    scoped: bool = False  # True when the user sees only their units' items
+
+
+def latest_reports(plan: Plan, *, as_of: dt.date | None, item_ids=None) -> dict[int, dict]:
+    """Each item's latest submitted or accepted report in the periods ended by the date."""
+    reports = ProgressReport.objects.filter(
+        period__in=_as_of_periods(plan, as_of),
+        status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
+    )
+    newest = reports.filter(item=OuterRef("item")).order_by("-period__year", "-period__quarter")
+    rows = reports.filter(pk=Subquery(newest.values("pk")[:1]))
+    if item_ids is not None:
+        rows = rows.filter(item__in=item_ids)
+    return {
+        r["item"]: r
+        for r in rows.values(
+            "item", "health", "percent", "status", "period__year", "period__quarter"
+        )
+    }
+
+
+def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
+    policy = policy_registry.get_by_type(PlanItem)
+    visible = policy.filter_queryset(user, PlanItem.objects.filter(plan=plan), ["view"])
+    scoped = not policy.user_has_global_permission(user, "view")
+    progress = rollup_progress(plan, as_of=as_of)
+    period = last_closed_period(plan, as_of=as_of)
+    leaves = list(visible.reportable().select_related("lead_unit"))
+    leaf_ids = [i.pk for i in leaves]
+    latest = latest_reports(plan, as_of=as_of, item_ids=None if not scoped else leaf_ids)
+    overdue_ids = set(
+        overdue_items(plan, period).filter(pk__in=visible).values_list("pk", flat=True)
+    )
+
+    health = Counter(latest[i]["health"] for i in leaf_ids if i in latest)
+    by_unit: dict[int, UnitRow] = {}
+    weights: dict[int, Decimal] = defaultdict(Decimal)
+    for item in leaves:
+        row = by_unit.setdefault(item.lead_unit_id, UnitRow(unit=item.lead_unit))
+        row.items += 1
+        row.progress += item.weight * progress.get(item.pk, Decimal(0))
+        weights[item.lead_unit_id] += item.weight
+        row.overdue += item.pk in overdue_ids
+        report = latest.get(item.pk)
+        row.off_track += bool(report and report["health"] == ProgressReport.Health.OFF_TRACK)
+    for unit_id, row in by_unit.items():
+        total = weights[unit_id]
+        row.progress = (row.progress / total).quantize(Decimal("0.01")) if total else Decimal(0)
+    areas = [
+        (area, progress.get(area.pk, Decimal(0)))
+        for area in PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA)
+    ]
+    leaf_by_id = {i.pk: i for i in leaves}
+    off_track = [
+        (leaf_by_id[pk], report)
+        for pk, report in latest.items()
+        if pk in leaf_by_id and report["health"] == ProgressReport.Health.OFF_TRACK
+    ]
+    return Dashboard(
+        plan=plan,
+        as_of=as_of,
+        overall=overall_progress(plan, progress),
+        areas=areas,
+        units=sorted(by_unit.values(), key=lambda r: r.unit.path),
+        period=period,
+        overdue=[leaf_by_id[pk] for pk in leaf_ids if pk in overdue_ids],
+        off_track=sorted(off_track, key=lambda pair: pair[0].path),
+        health=health,
+        items=[
+            (i, progress.get(i.pk, Decimal(0)), (latest.get(i.pk) or {}).get("health"))
+            for i in leaves
+        ]
+        if scoped
+        else [],
+        scoped=scoped,
+    )
