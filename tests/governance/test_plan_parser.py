@@ -31,7 +31,8 @@ def english():
 
 @pytest.fixture(scope="module")
 def plan() -> ParsedPlan:
-    return parse_plan_file(CUSTOMER_PLAN.name, CUSTOMER_PLAN.read_bytes())
+    with translation.override("en"):
+        return parse_plan_file(CUSTOMER_PLAN.name, CUSTOMER_PLAN.read_bytes())
 
 
 def numbers(items: list[ParsedItem]) -> list[str]:
@@ -587,3 +588,8 @@ def test_files_over_the_size_limit_are_refused(settings):
 def test_text_that_is_only_whitespace_is_refused():
     with pytest.raises(PlanImportError, match="empty"):
         parse_plan_text("\n\u3000\n\t \n")
+
+
+def test_messages_are_in_chinese_for_chinese_users():
+    with translation.override("zh-hans"), pytest.raises(PlanImportError, match="文件为空"):
+        parse_plan_file("plan.txt", b"")

@@ -23,15 +23,32 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def plan(org):
     outline = [
-        Node("一、", "主要任务", [
-            Node("一、", "体系建设", [
-                Node("（1）", "甲任务", style="paren_num"),
-                Node("（2）", "乙任务", style="paren_num"),
-            ]),
-            Node("二、", "阅读推广", [
-                Node("（1）", "丙任务", [Node("①", "丙一", style="circled")], style="paren_num"),
-            ]),
-        ]),
+        Node(
+            "一、",
+            "主要任务",
+            [
+                Node(
+                    "一、",
+                    "体系建设",
+                    [
+                        Node("（1）", "甲任务", style="paren_num"),
+                        Node("（2）", "乙任务", style="paren_num"),
+                    ],
+                ),
+                Node(
+                    "二、",
+                    "阅读推广",
+                    [
+                        Node(
+                            "（1）",
+                            "丙任务",
+                            [Node("①", "丙一", style="circled")],
+                            style="paren_num",
+                        ),
+                    ],
+                ),
+            ],
+        ),
     ]
     plan = make_plan(outline)
     PlanItem.objects.filter(plan=plan, numchild=0).update(lead_unit=org["a"])
@@ -44,8 +61,12 @@ def period(plan, year, quarter):
 
 def report(plan, title, user, percent, year=2021, quarter=1, health="on_track", accept=True):
     r = submit_report(
-        item(plan, title), period(plan, year, quarter), user=user,
-        percent=Decimal(percent), health=health, narrative="进展说明",
+        item(plan, title),
+        period(plan, year, quarter),
+        user=user,
+        percent=Decimal(percent),
+        health=health,
+        narrative="进展说明",
     )
     if accept:
         review_report(r, reviewer=user, accept=True)
@@ -55,8 +76,13 @@ def report(plan, title, user, percent, year=2021, quarter=1, health="on_track", 
 def test_kinds_follow_the_outline(plan):
     kinds = dict(PlanItem.objects.filter(plan=plan).values_list("title", "kind"))
     assert kinds == {
-        "主要任务": "chapter", "体系建设": "area", "阅读推广": "area",
-        "甲任务": "task", "乙任务": "task", "丙任务": "task", "丙一": "subtask",
+        "主要任务": "chapter",
+        "体系建设": "area",
+        "阅读推广": "area",
+        "甲任务": "task",
+        "乙任务": "task",
+        "丙任务": "task",
+        "丙一": "subtask",
     }
 
 
@@ -93,7 +119,7 @@ def test_rollup_costs_two_queries_whatever_the_size(plan, django_assert_num_quer
 
 
 def test_cannot_report_on_an_item_with_sub_items(plan, head_a):
-    with pytest.raises(ValidationError, match="子项|sub-items"):
+    with pytest.raises(ValidationError, match="子条目|sub-items"):
         report(plan, "丙任务", head_a, 10)
 
 

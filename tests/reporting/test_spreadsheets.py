@@ -8,8 +8,17 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from reporting.spreadsheets import SpreadsheetError, read_xlsx, write_xlsx
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English messages; one test below checks the Chinese ones."""
+    with translation.override("en"):
+        yield
+
 
 COLUMNS = {
     "任务名称": "name",
@@ -179,3 +188,11 @@ def test_sheet_is_chosen_by_name():
     assert read_xlsx(data, columns=COLUMNS, sheet="任务")[0]["name"] == "古籍普查"
     with pytest.raises(SpreadsheetError, match="no sheet named “预算”.*说明、任务"):
         read_xlsx(data, columns=COLUMNS, sheet="预算")
+
+
+def test_messages_are_in_chinese_for_chinese_users():
+    with (
+        translation.override("zh-hans"),
+        pytest.raises(SpreadsheetError, match="不是 Excel 工作簿"),
+    ):
+        read_xlsx(b"not a workbook at all", columns={"名称": "name"})
