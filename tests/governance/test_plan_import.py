@@ -1,0 +1,128 @@
+"""Importing a plan document: the command, the upload screen with its preview, the tree saved."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from governance.models import Period, Plan, PlanItem
+from governance.plan_import import parse_plan_file
+from governance.plan_services import import_plan
+from tests.governance.docx import build_docx
+
+pytestmark = pytest.mark.django_db
+
+CUSTOMER_PLAN = Path(__file__).resolve().parents[2] / "governance/fixtures/plan-2021-2025.txt"
+
+
+def customer_plan():
+    return import_plan(parse_plan_file(CUSTOMER_PLAN.name, CUSTOMER_PLAN.read_bytes()))
+
+
+def test_customer_plan_is_saved_as_its_outline():
+    plan = customer_plan()
+    assert plan.title == "抚州市图书馆“十四五”规划"
+    assert (plan.start_year, plan.end_year) == (2021, 2025)
+    assert plan.approval_reference == "抚文广新旅字〔2020〕71号"
+    assert plan.status == Plan.Status.DRAFT
+    assert "弘扬知识文化" in plan.vision and "体系中心" in plan.mission
+    tasks = PlanItem.objects.get(plan=plan, depth=1, title="主要任务")
+    areas = tasks.get_children()
+    assert [a.number for a in areas] == ["一、", "二、", "三、", "四、", "五、", "六、", "七、"]
+    assert {a.kind for a in areas} == {"area"}
+    assert PlanItem.objects.filter(plan=plan, kind="subtask").count() >= 25
+    assert Period.objects.filter(plan=plan).count() == 20
+    # A sentence cut by a page break is whole again.
+    assert PlanItem.objects.filter(plan=plan, text__contains="延伸图书馆服务范围").exists()
+
+
+def test_two_plans_live_side_by_side():
+    first = customer_plan()
+    second = customer_plan()
+    assert first.items.count() == second.items.count()
+    assert not PlanItem.objects.filter(plan=first, path__in=second.items.values("path")).exists()
+
+
+def test_command_dry_run_prints_json_and_saves_nothing():
+    out = StringIO()
+    call_command("import_plan", str(CUSTOMER_PLAN), "--dry-run", "--json", stdout=out)
+    outline = json.loads(out.getvalue())
+    assert outline["title"] == "抚州市图书馆“十四五”规划"
+    tasks = outline["items"][3]
+    assert tasks["title"] == "主要任务" and len(tasks["children"]) == 7
+    assert set(tasks["children"][0]) >= {"number", "title", "text", "children"}
+    assert not Plan.objects.exists()
+
+
+def test_command_saves_a_draft_plan(tmp_path):
+    call_command("import_plan", str(CUSTOMER_PLAN), stdout=StringIO(), stderr=StringIO())
+    assert Plan.objects.get().items.count() > 100
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("empty.txt", b""),
+        ("junk.txt", bytes(range(256)) * 4),
+        ("junk.docx", b"PK\x03\x04 not really a zip"),
+        ("prose.txt", "这是一段没有任何编号的文字。".encode()),
+    ],
+)
+def test_command_refuses_junk_with_a_message_and_saves_nothing(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as error:
+        call_command("import_plan", str(path), stdout=StringIO(), stderr=StringIO())
+    assert name in str(error.value)
+    assert not Plan.objects.exists()
+
+
+def upload(client, name, data, **extra):
+    return client.post(reverse("plan_import"), {"file": SimpleUploadedFile(name, data), **extra})
+
+
+def test_upload_shows_preview_then_confirm_saves(client, planner, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(planner)
+    paragraphs = ["某馆“十五五”规划", "一、主要任务", "（一）阅读推广", "（1）开展全民阅读活动。"]
+    response = upload(client, "plan.docx", build_docx(paragraphs))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "核对规划结构" in html and "（1）开展全民阅读活动" in html
+    assert not Plan.objects.exists()
+    response = client.post(reverse("plan_import"), {"action": "confirm"})
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert (plan.title, plan.start_year, plan.end_year) == ("某馆“十五五”规划", 2026, 2030)
+    assert plan.items.count() == 3
+    assert not list((tmp_path / "plan-imports").iterdir())
+
+
+def test_upload_cancel_saves_nothing(client, planner, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(planner)
+    upload(client, "plan.txt", CUSTOMER_PLAN.read_bytes())
+    client.post(reverse("plan_import"), {"action": "cancel"})
+    assert not Plan.objects.exists()
+
+
+def test_spreadsheet_renamed_docx_is_refused_on_upload(client, planner, settings, tmp_path):
+    from reporting.spreadsheets import write_xlsx
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(planner)
+    response = upload(client, "plan.docx", write_xlsx([("表", ["a"], [[1]])]))
+    assert response.status_code == 200
+    assert "电子表格" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_head_cannot_import(client, head_a):
+    client.force_login(head_a)
+    response = upload(client, "plan.txt", CUSTOMER_PLAN.read_bytes())
+    assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    assert not Plan.objects.exists()
