@@ -101,3 +101,15 @@ class AsOfForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("as_of"):
             return self.cleaned_data["as_of"]
         return timezone.localdate()
+
+
+class SpreadsheetUploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() != ".xlsx":
+            raise forms.ValidationError(_("Choose an Excel workbook (.xlsx)."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": 10})
+        return upload

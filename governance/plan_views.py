@@ -388,3 +388,49 @@ def progress_pdf(request, plan_pk: int):
         f'attachment; filename="plan-{plan.pk}-progress-{as_of.isoformat()}.pdf"'
     )
     return response
+
+
+# -- assignment by spreadsheet -------------------------------------------------------------
+
+
+def _require_assign(request):
+    if not _policy(PlanItem).user_has_global_permission(request.user, "change"):
+        raise PermissionDenied
+
+
+def assignment_xlsx(request, plan_pk: int):
+    from .assignment import export_assignment
+
+    _require_assign(request)
+    plan = get_object_or_404(Plan, pk=plan_pk)
+    response = HttpResponse(
+        export_assignment(plan),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-assignment.xlsx"'
+    return response
+
+
+def assignment_import(request, plan_pk: int):
+    """Upload the filled-in assignment sheet; every bad cell is listed and nothing saved."""
+    from .assignment import AssignmentImportError, import_assignment
+    from .plan_forms import SpreadsheetUploadForm
+
+    _require_assign(request)
+    plan = get_object_or_404(Plan, pk=plan_pk)
+    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = import_assignment(plan, form.cleaned_data["file"].read(), user=request.user)
+        except AssignmentImportError as error:
+            errors = error.errors
+            messages.error(request, _("Nothing was saved: correct the cells listed below."))
+        else:
+            messages.success(request, _("%(count)s items assigned.") % {"count": count})
+            return redirect(reverse("governance_planitem:index") + f"?plan={plan.pk}")
+    return TemplateResponse(
+        request,
+        "governance/plan/assignment_import.html",
+        {"plan": plan, "form": form, "errors": errors},
+    )

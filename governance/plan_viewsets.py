@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectL
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.permissions import policy_registry
 
 from .models import Contribution, Indicator, Period, Plan, PlanItem, ProgressReport
 from .viewsets import ScopedIndexView, ScopedInspectView, ScopedModelViewSet
@@ -31,6 +32,28 @@ class PlanIndexView(ScopedIndexView):
             buttons.append(
                 HeaderButton(
                     _("Import a plan document"), url=reverse("plan_import"), icon_name="upload"
+                )
+            )
+        return buttons
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        user = self.request.user
+        buttons.append(
+            ListingButton(
+                _("Plan dashboard"),
+                url=reverse("plan_dashboard") + f"?plan={instance.pk}",
+                icon_name="view",
+                priority=5,
+            )
+        )
+        if policy_registry.get_by_type(PlanItem).user_has_global_permission(user, "change"):
+            buttons.append(
+                ListingButton(
+                    _("Assign items by spreadsheet"),
+                    url=reverse("plan_assignment_import", args=[instance.pk]),
+                    icon_name="table",
+                    priority=6,
                 )
             )
         return buttons
@@ -226,8 +249,24 @@ class ContributionViewSet(ScopedModelViewSet):
     form_fields = ["text"]
 
 
+class PeriodIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if not instance.is_closed and self._may("change", instance):
+            buttons.append(
+                ListingButton(
+                    _("Close period"),
+                    url=reverse("plan_close_period", args=[instance.pk]),
+                    icon_name="lock",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
 class PeriodViewSet(ScopedModelViewSet):
     model = Period
+    index_view_class = PeriodIndexView
     icon = "date"
     menu_label = _("Reporting periods")
     disabled_views = ("copy",)

@@ -121,6 +121,16 @@ def register_plan_urls():
             name="plan_tracking_xlsx",
         ),
         path(
+            "plan/plans/<int:plan_pk>/assignment.xlsx",
+            plan_views.assignment_xlsx,
+            name="plan_assignment_xlsx",
+        ),
+        path(
+            "plan/plans/<int:plan_pk>/assignment/",
+            plan_views.assignment_import,
+            name="plan_assignment_import",
+        ),
+        path(
             "plan/plans/<int:plan_pk>/progress.pdf",
             plan_views.progress_pdf,
             name="plan_progress_pdf",
