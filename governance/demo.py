@@ -176,4 +176,14 @@ def load_demo() -> dict[str, int]:
     units = load_org_tree()
     users = load_users()
     _home, home_created = load_home_page()
-    return {"units": units, "users": users, "home_page": int(home_created)}
+    from .demo_plan import load_demo_plan
+
+    plan = load_demo_plan()
+    return {
+        "units": units,
+        "users": users,
+        "home_page": int(home_created),
+        "plan_items": plan["items"],
+        "reports": plan["reports"],
+        "indicators": plan["indicators"],
+    }

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -264,11 +264,11 @@ def leaf_progress(plan: Plan, *, as_of: dt.date | None = None) -> dict[int, Deci
     )
     rows = (
         PlanItem.objects.filter(plan=plan, numchild=0)
+        .order_by()
         .annotate(latest=Subquery(latest))
-        .filter(latest__isnull=False)
         .values_list("pk", "latest")
     )
-    return dict(rows)
+    return {pk: value for pk, value in rows if value is not None}
 
 
 def rollup_progress(
@@ -316,12 +316,21 @@ def rollup_progress(
     return progress
 
 
+def tracked_areas(plan: Plan):
+    """The plan's task areas that carry assigned work (an item with a lead unit below
+    them); headings such as 总体目标's （二）理念 are left out of the figures."""
+    assigned = PlanItem.objects.filter(
+        plan=plan, path__startswith=OuterRef("path"), lead_unit__isnull=False
+    )
+    return PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA).filter(Exists(assigned))
+
+
 def overall_progress(plan: Plan, progress: dict[int, Decimal]) -> Decimal:
     """The plan's progress: the weighted mean of its task areas (or of its chapters when
     the outline has no areas)."""
-    areas = list(
-        PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA).values_list("pk", "weight")
-    ) or list(PlanItem.objects.filter(plan=plan, depth=1).values_list("pk", "weight"))
+    areas = list(tracked_areas(plan).values_list("pk", "weight")) or list(
+        PlanItem.objects.filter(plan=plan, depth=1).values_list("pk", "weight")
+    )
     total = sum((w for _pk, w in areas), Decimal(0))
     if not total:
         return Decimal(0)
@@ -410,3 +419,73 @@ def record_actual(
         data={"year": year, "value": str(value), "source": source},
     )
     return row
+
+
+# -- reminders ---------------------------------------------------------------------------
+
+
+def reminder_recipients(plan: Plan, period: Period) -> dict:
+    """Who to remind of which overdue items: the department heads acting for the item's
+    lead unit (or a unit above it) and the item's responsible person. Two queries."""
+    from .access import SCOPE_PERMISSION
+    from .models import OrgUnitUserObjectPermission
+
+    items = list(overdue_items(plan, period).select_related("responsible"))
+    grants = (
+        OrgUnitUserObjectPermission.objects.filter(
+            permission__codename=SCOPE_PERMISSION,
+            user__is_active=True,
+            user__groups__role__key="department_head",
+        )
+        .select_related("user", "content_object")
+        .distinct()
+    )
+    heads: dict[str, list] = defaultdict(list)
+    for grant in grants:
+        heads[grant.content_object.path].append(grant.user)
+    steplen = PlanItem.steplen
+    result: dict = defaultdict(list)
+    for item in items:
+        path = item.lead_unit.path
+        for depth in range(len(path) // steplen, 0, -1):
+            for user in heads.get(path[: depth * steplen], []):
+                result[user].append(item)
+        if item.responsible and item.responsible.is_active:
+            result[item.responsible].append(item)
+    return {user: list(dict.fromkeys(found)) for user, found in result.items()}
+
+
+def send_reminders(plan: Plan, *, dry_run: bool = False) -> list[tuple[str, int]]:
+    """E-mail each recipient the list of their overdue items for the last closed period;
+    returns (address, number of items) per message."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+    from django.utils import translation
+
+    period = last_closed_period(plan)
+    if period is None:
+        return []
+    messages = []
+    sent = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for user, items in reminder_recipients(plan, period).items():
+            if not user.email:
+                continue
+            lines = "\n".join(f"- {item}（{item.lead_unit}）" for item in items)
+            subject = _("Progress reports overdue for %(period)s") % {"period": period}
+            body = _(
+                "Dear %(name)s,\n\nThese items of “%(plan)s” have no progress report for "
+                "%(period)s, which is now closed:\n\n%(items)s\n\nPlease report them at "
+                "%(url)s.\n"
+            ) % {
+                "name": user.get_full_name() or user.get_username(),
+                "plan": plan.title,
+                "period": period,
+                "items": lines,
+                "url": f"{settings.WAGTAILADMIN_BASE_URL}/admin/plan/dashboard/",
+            }
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+            sent.append((user.email, len(items)))
+    if not dry_run and messages:
+        send_mass_mail(messages, fail_silently=False)
+    return sent

@@ -348,6 +348,8 @@ def dashboard(request):
         raise PermissionDenied
     form = AsOfForm(request.GET or None)
     plan = _current_plan(form)
+    if plan is not None and not request.GET.get("plan"):
+        form = AsOfForm({**request.GET.dict(), "plan": plan.pk})
     context = {"form": form, "plan": plan}
     if plan is not None:
         context["board"] = plan_dashboard(plan, user=request.user, as_of=form.as_of_date())

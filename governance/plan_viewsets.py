@@ -1,16 +1,35 @@
 """Admin viewsets of the plan: plans, the item tree, reports, contributions, indicators,
 periods. Workflows (import, report, review, close) are custom views in plan_views.py."""
 
+from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.permissions import policy_registry
 
-from .models import Contribution, Indicator, Period, Plan, PlanItem, ProgressReport
-from .viewsets import ScopedIndexView, ScopedInspectView, ScopedModelViewSet
+from .indicators import provider_choices
+from .models import (
+    Contribution,
+    Indicator,
+    IndicatorYear,
+    Period,
+    Plan,
+    PlanItem,
+    ProgressReport,
+)
+from .plan_services import check_targets
+from .viewsets import (
+    ScopedCreateView,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedInspectView,
+    ScopedModelViewSet,
+)
 
 
 class PercentColumn(Column):
@@ -278,11 +297,98 @@ class PeriodViewSet(ScopedModelViewSet):
         return Period.objects.select_related("plan", "closed_by")
 
 
+class TargetCheckColumn(Column):
+    """Whether the yearly targets reach the final target; the gap when they do not."""
+
+    cell_template_name = "governance/cells/target_check.html"
+
+    def get_value(self, instance):
+        return check_targets(instance, instance.years.all())
+
+
+class IndicatorIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("plan").prefetch_related("years")
+
+
+class IndicatorInspectView(ScopedInspectView):
+    template_name = "governance/plan/indicator_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = list(self.object.years.select_related("actual_recorded_by"))
+        context["years"] = years
+        context["check"] = check_targets(self.object, years)
+        return context
+
+
+class IndicatorForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"] = forms.ChoiceField(
+            label=_("computed by"),
+            choices=[("", "—"), *provider_choices()],
+            required=False,
+            help_text=_("For computed indicators: the provider that supplies the actuals."),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") == Indicator.Source.COMPUTED and not cleaned.get("provider"):
+            self.add_error("provider", _("Choose where a computed indicator's actuals come from."))
+        return cleaned
+
+
+class StampActualsMixin:
+    """Actuals typed into the form are recorded as entered by hand, by whom and when."""
+
+    def save_instance(self):
+        before = {}
+        if self.object and self.object.pk:
+            before = dict(
+                IndicatorYear.objects.filter(indicator=self.object).values_list("year", "actual")
+            )
+        instance = super().save_instance()
+        changed = [
+            year
+            for year, actual in instance.years.values_list("year", "actual")
+            if actual is not None and (year not in before or before[year] != actual)
+        ]
+        if changed:
+            instance.years.filter(year__in=changed).update(
+                actual_source=_("Entered by hand"),
+                actual_recorded_at=timezone.now(),
+                actual_recorded_by=self.request.user,
+            )
+        return instance
+
+
+class IndicatorCreateView(StampActualsMixin, ScopedCreateView):
+    pass
+
+
+class IndicatorEditView(StampActualsMixin, ScopedEditView):
+    pass
+
+
 class IndicatorViewSet(ScopedModelViewSet):
     model = Indicator
     icon = "table"
     menu_label = _("Indicators")
-    list_display = ["code", "name", "plan", "measure_unit", "baseline", "final_target", "source"]
+    index_view_class = IndicatorIndexView
+    inspect_view_class = IndicatorInspectView
+    add_view_class = IndicatorCreateView
+    edit_view_class = IndicatorEditView
+    list_display = [
+        "code",
+        TitleColumn("name", label=_("name"), url_name="governance_indicator:inspect"),
+        "plan",
+        "measure_unit",
+        "baseline",
+        "final_target",
+        TargetCheckColumn("targets", label=_("Yearly targets")),
+        "source",
+    ]
     list_filter = ["plan", "source", "kind"]
     search_fields = ["code", "name"]
     list_export = ["code", "name", "measure_unit", "direction", "kind", "baseline", "final_target"]
@@ -298,11 +404,9 @@ class IndicatorViewSet(ScopedModelViewSet):
             FieldRowPanel([FieldPanel("source"), FieldPanel("provider")]),
             FieldPanel("items"),
             InlinePanel("years", label=_("yearly targets")),
-        ]
+        ],
+        base_form_class=IndicatorForm,
     )
-
-    def get_queryset(self, request):
-        return Indicator.objects.select_related("plan")
 
 
 class PlanViewSetGroup(ModelViewSetGroup):

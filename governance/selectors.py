@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 from wagtail.permissions import policy_registry
 
+from .access import get_user_access
 from .models import OrgUnit, Period, Plan, PlanItem, ProgressReport
 from .plan_services import (
     _as_of_periods,
@@ -18,6 +19,7 @@ from .plan_services import (
     overall_progress,
     overdue_items,
     rollup_progress,
+    tracked_areas,
 )
 
 
@@ -31,6 +33,21 @@ class UnitRow:
 
 
 @dataclass
+class MyItem:
+    """A row of a department head's own view: lead items get a report button, partner
+    items a contribution button."""
+
+    item: PlanItem
+    progress: Decimal
+    health: str | None
+    is_lead: bool
+
+
+def _health_label(code: str | None) -> str | None:
+    return ProgressReport.Health(code).label if code else None
+
+
+@dataclass
 class Dashboard:
     plan: Plan
     as_of: dt.date
@@ -41,20 +58,28 @@ class Dashboard:
     overdue: list[PlanItem]
     off_track: list[tuple[PlanItem, ProgressReport]]
     health: Counter = field(default_factory=Counter)
-    items: list[tuple[PlanItem, Decimal, str | None]] = field(default_factory=list)
+    items: list[MyItem] = field(default_factory=list)
     scoped: bool = False  # True when the user sees only their units' items
 
 
 def latest_reports(plan: Plan, *, as_of: dt.date | None, item_ids=None) -> dict[int, dict]:
-    """Each item's latest submitted or accepted report in the periods ended by the date."""
-    reports = ProgressReport.objects.filter(
-        period__in=_as_of_periods(plan, as_of),
-        status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
+    """Each leaf's latest submitted or accepted report in the periods ended by the date
+    (one query: a subquery per leaf, not per report)."""
+    newest = (
+        ProgressReport.objects.filter(
+            item=OuterRef("pk"),
+            period__in=_as_of_periods(plan, as_of),
+            status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
+        )
+        .order_by("-period__year", "-period__quarter")
+        .values("pk")[:1]
     )
-    newest = reports.filter(item=OuterRef("item")).order_by("-period__year", "-period__quarter")
-    rows = reports.filter(pk=Subquery(newest.values("pk")[:1]))
+    leaves = PlanItem.objects.filter(plan=plan, numchild=0).order_by()
     if item_ids is not None:
-        rows = rows.filter(item__in=item_ids)
+        leaves = leaves.filter(pk__in=item_ids)
+    rows = ProgressReport.objects.filter(
+        pk__in=leaves.annotate(report=Subquery(newest)).values("report")
+    ).order_by()
     return {
         r["item"]: r
         for r in rows.values(
@@ -69,7 +94,7 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
     scoped = not policy.user_has_global_permission(user, "view")
     progress = rollup_progress(plan, as_of=as_of)
     period = last_closed_period(plan, as_of=as_of)
-    leaves = list(visible.reportable().select_related("lead_unit"))
+    leaves = list(visible.reportable().select_related("lead_unit").defer("text"))
     leaf_ids = [i.pk for i in leaves]
     latest = latest_reports(plan, as_of=as_of, item_ids=None if not scoped else leaf_ids)
     overdue_ids = set(
@@ -90,11 +115,9 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
     for unit_id, row in by_unit.items():
         total = weights[unit_id]
         row.progress = (row.progress / total).quantize(Decimal("0.01")) if total else Decimal(0)
-    areas = [
-        (area, progress.get(area.pk, Decimal(0)))
-        for area in PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA)
-    ]
+    areas = [(area, progress.get(area.pk, Decimal(0))) for area in tracked_areas(plan)]
     leaf_by_id = {i.pk: i for i in leaves}
+    my_units = get_user_access(user).unit_ids if scoped else frozenset()
     off_track = [
         (leaf_by_id[pk], report)
         for pk, report in latest.items()
@@ -111,7 +134,12 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
         off_track=sorted(off_track, key=lambda pair: pair[0].path),
         health=health,
         items=[
-            (i, progress.get(i.pk, Decimal(0)), (latest.get(i.pk) or {}).get("health"))
+            MyItem(
+                item=i,
+                progress=progress.get(i.pk, Decimal(0)),
+                health=_health_label((latest.get(i.pk) or {}).get("health")),
+                is_lead=i.lead_unit_id in my_units,
+            )
             for i in leaves
         ]
         if scoped

@@ -160,3 +160,20 @@ def test_items_without_report_for_last_closed_period_are_overdue(plan, head_a, p
     q1 = close_period(period(plan, 2021, 1), user=planner)
     overdue = set(overdue_items(plan, q1).values_list("title", flat=True))
     assert overdue == {"乙任务", "丙一"}
+
+
+def test_areas_without_assigned_work_stay_out_of_the_overall_figure(org, head_a):
+    plan = make_plan(
+        [
+            Node(
+                "一、",
+                "总体目标",
+                [Node("（二）", "理念", [Node("1、", "开放")], style="paren_cn")],
+            ),
+            Node("二、", "主要任务", [Node("一、", "体系建设", [Node("（1）", "甲任务")])]),
+        ]
+    )
+    PlanItem.objects.filter(plan=plan, title="甲任务").update(lead_unit=org["a"])
+    assert item(plan, "理念").kind == "area"
+    report(plan, "甲任务", head_a, 80)
+    assert overall_progress(plan, rollup_progress(plan)) == Decimal("80.00")

@@ -8,13 +8,15 @@ from governance.roles import ROLE_LABELS
 
 
 class Command(BaseCommand):
-    help = "Load Shuxiang's demo data (org tree, users, home page). Safe to run again."
+    help = "Load the demo data (org tree, users, home page, the 2021–2025 plan). Safe to re-run."
 
     def handle(self, *args, **options):
         counts = load_demo()
         self.stdout.write(
             f"Demo data: {counts['units']} new units, {counts['users']} new users, "
-            f"{'a new' if counts['home_page'] else 'the existing'} home page."
+            f"{'a new' if counts['home_page'] else 'the existing'} home page, "
+            f"{counts['plan_items']} new plan items with {counts['reports']} progress reports "
+            f"and {counts['indicators']} indicators."
         )
         if settings.DEBUG:
             self.stdout.write(
