@@ -24,8 +24,6 @@ def progress_report_pdf(board: Dashboard) -> bytes:
     """The figures of ``board`` (the dashboard for the same plan and date) on paper."""
     date = board.as_of.isoformat()
     story = [
-        para(board.plan.title, "title"),
-        para(_("Progress report as of %(date)s") % {"date": date}, "subtitle"),
         para(
             _(
                 "Overall progress %(overall)s%%; %(overdue)s items overdue, "
@@ -95,5 +93,5 @@ def progress_report_pdf(board: Dashboard) -> bytes:
         story,
         title=_("Plan progress report"),
         organisation=_organisation(),
-        subtitle=f"{board.plan.title} · {date}",
+        subtitle=f"{board.plan.title} · " + _("Progress report as of %(date)s") % {"date": date},
     )

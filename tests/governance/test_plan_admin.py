@@ -182,6 +182,7 @@ def _grow(plan, org, n):
 
 
 def _queries(client, url, **params):
+    client.get(url, params)  # warm the per-process caches (content types, site, locale)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
     assert response.status_code == 200
@@ -264,3 +265,28 @@ def test_tracking_export_is_scoped_and_in_chinese(client, plan, head_a, planner)
         BytesIO(client.get(reverse("plan_tracking_xlsx", args=[plan.pk])).content)
     ).active
     assert sheet.max_row == 1 + PlanItem.objects.count()
+
+
+def test_each_plan_has_its_own_dashboard(client, plan, org, planner):
+    successor = make_plan(
+        [Node("一、", "主要任务", [Node("一、", "数字化转型", [Node("（1）", "智慧图书馆")])])],
+        title="“十五五”规划",
+        start_year=2026,
+        end_year=2030,
+    )
+    PlanItem.objects.filter(plan=successor, title="智慧图书馆").update(lead_unit=org["a"])
+    client.force_login(planner)
+    html = client.get(reverse("plan_dashboard"), {"plan": successor.pk}).content.decode()
+    assert "数字化转型" in html and "体系建设" not in html
+    html = client.get(reverse("plan_dashboard"), {"plan": plan.pk}).content.decode()
+    assert "体系建设" in html and "数字化转型" not in html
+
+
+@pytest.mark.parametrize("url_name", ["plan_dashboard", "governance_planitem:index"])
+def test_head_views_cost_the_same_for_100_and_2000_items(client, plan, org, head_a, url_name):
+    _grow(plan, org, 100)
+    client.force_login(head_a)
+    few = _queries(client, reverse(url_name))
+    _grow(plan, org, 1900)
+    many = _queries(client, reverse(url_name))
+    assert few == many, f"{url_name}: {few} queries with 100 items, {many} with 2,000"
