@@ -14,6 +14,7 @@ from wagtail.permissions import policy_registry
 
 from .indicators import provider_choices
 from .models import (
+    AnnualTarget,
     Contribution,
     Indicator,
     IndicatorYear,
@@ -129,11 +130,17 @@ class PlanItemIndexView(ScopedIndexView):
 
 
 class PlanItemInspectView(ScopedInspectView):
+    template_name = "governance/plan/item_inspect.html"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["reports"] = self.object.reports.select_related("period").order_by(
             "-period__year", "-period__quarter"
         )
+        context["targets"] = self.object.annual_targets.order_by("year")
+        context["contributions"] = self.object.contributions.select_related(
+            "unit", "period"
+        ).order_by("-period__year", "-period__quarter")
         return context
 
 
@@ -193,6 +200,24 @@ class PlanItemViewSet(ScopedModelViewSet):
         "status",
         "progress",
     ]
+
+
+class AnnualTargetIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("item", "item__lead_unit")
+
+
+class AnnualTargetViewSet(ScopedModelViewSet):
+    model = AnnualTarget
+    icon = "date"
+    menu_label = _("Annual targets")
+    index_view_class = AnnualTargetIndexView
+    list_display = ["item", "year", "description", "due_date", "target_value", "target_unit"]
+    list_filter = ["year", "item__plan"]
+    search_fields = ["item__title", "description"]
+    list_export = ["item", "year", "description", "due_date", "target_value", "target_unit"]
+    export_filename = "annual-targets"
+    form_fields = ["item", "year", "description", "due_date", "target_value", "target_unit"]
 
 
 class ReportIndexView(ScopedIndexView):
@@ -418,6 +443,7 @@ class PlanViewSetGroup(ModelViewSetGroup):
         PlanItemViewSet("governance_planitem", url_prefix="plan/items"),
         ProgressReportViewSet("governance_progressreport", url_prefix="plan/reports"),
         ContributionViewSet("governance_contribution", url_prefix="plan/contributions"),
+        AnnualTargetViewSet("governance_annualtarget", url_prefix="plan/targets"),
         IndicatorViewSet("governance_indicator", url_prefix="plan/indicators"),
         PeriodViewSet("governance_period", url_prefix="plan/periods"),
     )

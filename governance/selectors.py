@@ -146,3 +146,45 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
         else [],
         scoped=scoped,
     )
+
+
+def public_summary(plan: Plan, *, as_of: dt.date) -> dict:
+    """What the website may publish about the plan: overall and per-area progress,
+    counts and indicators — no people, no unit-by-unit lists, no report texts."""
+    from .models import IndicatorYear
+
+    progress = rollup_progress(plan, as_of=as_of)
+    leaves = list(
+        PlanItem.objects.filter(plan=plan).reportable().order_by().values_list("pk", flat=True)
+    )
+    years = IndicatorYear.objects.filter(
+        indicator__plan=plan, year__lte=as_of.year, actual__isnull=False
+    ).order_by("indicator__code", "year")
+    latest: dict[int, IndicatorYear] = {}
+    for row in years:
+        latest[row.indicator_id] = row  # ordered by year: the last one wins
+    return {
+        "title": plan.title,
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+        "as_of": as_of,
+        "overall": overall_progress(plan, progress),
+        "areas": [
+            {"number": a.number, "title": a.title, "progress": progress.get(a.pk, Decimal(0))}
+            for a in tracked_areas(plan)
+        ],
+        "items": len(leaves),
+        "items_completed": sum(1 for pk in leaves if progress.get(pk, 0) >= 100),
+        "indicators": [
+            {
+                "code": i.code,
+                "name": i.name,
+                "measure_unit": i.measure_unit,
+                "baseline": i.baseline,
+                "final_target": i.final_target,
+                "actual": latest[i.pk].actual if i.pk in latest else None,
+                "actual_year": latest[i.pk].year if i.pk in latest else None,
+            }
+            for i in plan.indicators.order_by("code")
+        ],
+    }

@@ -19,7 +19,7 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry
 
-from .access import ScopedPermissionPolicy
+from .access import SELF, ScopedPermissionPolicy
 from .models import OrgUnit
 from .services import create_unit, update_unit
 
@@ -59,10 +59,17 @@ class ScopedUnitFormMixin:
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
         unit_field = getattr(self.permission_policy, "unit_field", None)
-        if unit_field and unit_field in form.fields:
-            form.fields[unit_field].queryset = self.permission_policy.units_for(
-                self.request.user, self.form_actions
-            ).order_by("path")
+        if not unit_field or unit_field == SELF:
+            return form
+        units = self.permission_policy.units_for(self.request.user, self.form_actions)
+        hop, _sep, rest = unit_field.partition("__")
+        if hop in form.fields:
+            field = form.fields[hop]
+            if rest:
+                # e.g. "item__lead_unit": offer only the items of those units.
+                field.queryset = field.queryset.filter(**{f"{rest}__in": units})
+            else:
+                field.queryset = units.order_by("path")
         return form
 
 

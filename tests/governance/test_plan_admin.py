@@ -290,3 +290,49 @@ def test_head_views_cost_the_same_for_100_and_2000_items(client, plan, org, head
     _grow(plan, org, 1900)
     many = _queries(client, reverse(url_name))
     assert few == many, f"{url_name}: {few} queries with 100 items, {many} with 2,000"
+
+
+def test_head_adds_annual_targets_only_to_own_items(client, plan, head_a):
+    client.force_login(head_a)
+    form = client.get(reverse("governance_annualtarget:add")).content.decode()
+    assert "借阅部任务" in form and "少儿部任务" not in form
+    data = {
+        "year": 2022,
+        "description": "新增自助借还机10台",
+        "target_value": "10",
+        "target_unit": "台",
+        "due_date": "",
+    }
+    response = client.post(
+        reverse("governance_annualtarget:add"), {**data, "item": item(plan, "少儿部任务").pk}
+    )
+    assert response.status_code == 200
+    assert not item(plan, "少儿部任务").annual_targets.exists()
+    response = client.post(
+        reverse("governance_annualtarget:add"), {**data, "item": item(plan, "借阅部任务").pk}
+    )
+    assert response.status_code == 302
+    assert item(plan, "借阅部任务").annual_targets.get().target_value == 10
+
+
+def test_other_head_cannot_reach_reports_targets_or_contributions(
+    client, plan, org, head_a, head_b
+):
+    from governance.models import AnnualTarget, Contribution
+
+    mine = item(plan, "借阅部任务")
+    mine.partner_units.add(org["a1"])
+    target = AnnualTarget.objects.create(item=mine, year=2022, description="借阅部年度目标X")
+    report = submit_report(
+        mine,
+        period(plan),
+        user=head_a,
+        percent=Decimal(10),
+        health="on_track",
+        narrative="借阅部报告Y",
+    )
+    note = Contribution.objects.create(item=mine, period=period(plan), unit=org["a1"], text="Z")
+    client.force_login(head_b)
+    assert_out_of_scope(client, "governance_annualtarget", target, marker="借阅部年度目标X")
+    assert_out_of_scope(client, "governance_progressreport", report, marker="借阅部报告Y")
+    assert_out_of_scope(client, "governance_contribution", note, marker="自助借还点")

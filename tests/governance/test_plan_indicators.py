@@ -132,3 +132,27 @@ def test_reminders_go_to_the_heads_of_overdue_items(plan, head_a, head_b, planne
     message = next(m for m in mail.outbox if m.to == ["a@example.org"])
     assert "甲" in message.body and "乙" not in message.body
     assert "2021年第1季度" in message.subject
+
+
+def test_public_summary_has_figures_but_no_people(plan, head_a, planner):
+    import datetime as dt
+
+    from governance.plan_services import review_report, submit_report
+    from governance.selectors import public_summary
+
+    ind = indicator(plan, "level", 80, [60, 65, 70, 75, 80])
+    record_actual(ind, 2021, Decimal(61), source="手工填报", user=planner)
+    report = submit_report(
+        PlanItem.objects.get(title="甲"),
+        Period.objects.get(plan=plan, year=2021, quarter=1),
+        user=head_a,
+        percent=Decimal(100),
+        health="on_track",
+        narrative="内部说明：张三负责",
+    )
+    review_report(report, reviewer=planner, accept=True)
+    summary = public_summary(plan, as_of=dt.date(2021, 12, 31))
+    assert summary["items"] == 2 and summary["items_completed"] == 1
+    assert summary["indicators"][0]["actual"] == 61
+    text = repr(summary)
+    assert "head_a" not in text and "张三" not in text and "planner" not in text
