@@ -160,7 +160,9 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     ``None`` for a model outside the tree, which only global roles and owner grants
     reach). ``view_unit_fields`` are further unit paths (many-to-many allowed) that let a
     scoped user *view* a row, e.g. the partner units of a plan item. ``owner_grants``
-    turns on per-object guardian permissions for this model.
+    turns on per-object guardian permissions for this model. ``self_field`` is the path to
+    the user a row is about (``"user"``, ``"staff__user"``): that user may *view* it
+    without any role (their own staff record, their own training).
     """
 
     def __init__(
@@ -169,11 +171,13 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         *,
         unit_field: str | None,
         view_unit_fields: tuple[str, ...] = (),
+        self_field: str | None = None,
         owner_grants: bool = True,
     ):
         super().__init__(model)
         self.unit_field = unit_field
         self.view_unit_fields = view_unit_fields
+        self.self_field = self_field
         self.owner_grants = owner_grants
 
     # -- helpers -------------------------------------------------------------------------
@@ -240,7 +244,12 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             return True
         if perms & access.scoped_perms and access.unit_paths and self.unit_field is not None:
             return True
+        if self._self_view(user, actions):
+            return True
         return bool(self._owner_pks(user, access, actions))
+
+    def _self_view(self, user, actions) -> bool:
+        return bool(self.self_field and "view" in actions and user.is_active)
 
     def user_has_global_permission(self, user, action: str) -> bool:
         """True when the user may do ``action`` on every row (superuser or global role)."""
@@ -264,7 +273,18 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             if "view" in actions and self._perm("view") in access.scoped_perms:
                 if self._in_view_units(instance, access):
                     return True
+        if self._self_view(user, actions) and self._about(instance) == user.pk:
+            return True
         return str(instance.pk) in self._owner_pks(user, access, actions)
+
+    def _about(self, instance) -> int | None:
+        """The id of the user ``instance`` is about (through ``self_field``)."""
+        *hops, last = self.self_field.split("__")
+        for hop in hops:
+            instance = getattr(instance, hop, None)
+            if instance is None:
+                return None
+        return getattr(instance, f"{last}_id", None)
 
     def units_for(self, user, actions: Iterable[str]) -> QuerySet[OrgUnit]:
         """The units in which the user may do any of ``actions`` on this model's rows
@@ -296,6 +316,8 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         owner_pks = self._owner_pks(user, access, actions)
         if owner_pks:
             condition |= Q(pk__in=owner_pks)
+        if self._self_view(user, actions):
+            condition |= Q(**{self.self_field: user.pk})
         return queryset.filter(condition)
 
     # -- users ---------------------------------------------------------------------------

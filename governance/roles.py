@@ -50,6 +50,32 @@ PLAN_HEAD = (
     "governance.change_contribution",
     "governance.view_contribution",
 )
+STAFFING_MODELS = (
+    "staff",
+    "postappointment",
+    "titlerecord",
+    "trainingprogram",
+    "enrolment",
+    "externaltraining",
+    "certificate",
+    "structuretarget",
+)
+STAFFING_HR = (
+    *(f"staffing.{a}_{m}" for m in STAFFING_MODELS for a in ("add", "change", "view")),
+    "staffing.view_staff_personal",
+)
+# Scoped: their units' staff and those staff's posts, titles and training (no ID numbers).
+STAFFING_HEAD = tuple(
+    f"staffing.view_{m}"
+    for m in (
+        "staff",
+        "postappointment",
+        "titlerecord",
+        "enrolment",
+        "externaltraining",
+        "certificate",
+    )
+)
 PAGE_PERMS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
 MEDIA_PERMS = (
     "wagtailimages.add_image",
@@ -90,7 +116,7 @@ ROLES: tuple[RoleSpec, ...] = (
         "department_head",
         "部门负责人",
         Role.Scope.UNIT,
-        (*ORG_EDIT, *PLAN_HEAD),
+        (*ORG_EDIT, *PLAN_HEAD, *STAFFING_HEAD),
         "分解本部门任务、报送进度、评价本部门职工；范围为本部门及下级单位。",
     ),
     RoleSpec(
@@ -101,7 +127,11 @@ ROLES: tuple[RoleSpec, ...] = (
         "报送交办给本人的任务进度、填写考核个人总结、查看本人培训记录。",
     ),
     RoleSpec(
-        "hr", "人事", Role.Scope.GLOBAL, (ORG_VIEW,), "职工档案、岗位、职称、培训与考核周期。"
+        "hr",
+        "人事",
+        Role.Scope.GLOBAL,
+        (ORG_VIEW, *STAFFING_HR),
+        "职工档案、岗位、职称、培训与考核周期。",
     ),
     RoleSpec(
         "finance", "财务", Role.Scope.GLOBAL, (ORG_VIEW,), "预算项目、绩效目标、支出、监控与自评。"

@@ -62,3 +62,25 @@ def item(plan, title):
     from governance.models import PlanItem
 
     return PlanItem.objects.get(plan=plan, title=title)
+
+
+def valid_id_number(birth="19850312", seq="123") -> str:
+    from staffing.validators import id_check_char
+
+    first17 = f"361002{birth}{seq}"
+    return first17 + id_check_char(first17)
+
+
+def make_staff(unit, *, name=None, user=None, **values):
+    from staffing.models import Staff
+
+    n = next(_seq)
+    defaults = {
+        "staff_number": f"S{n:05d}",
+        "name": name or f"职工{n}",
+        "gender": "F",
+        "employment_type": "establishment",
+        "id_number": valid_id_number(seq=f"{n % 1000:03d}"),
+    }
+    defaults.update(values)
+    return Staff.objects.create(unit=unit, user=user, **defaults)

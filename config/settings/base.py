@@ -16,6 +16,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "governance",
+    "staffing",
     "cms",
     "reporting",
     "wagtail.contrib.forms",
@@ -141,6 +142,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: it would send a hash of every user's e-mail to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = envbool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
+
+# Continuing education (人社部令第25号 Art.8): hours a professional-technical employee
+# needs each year, and the share of them in professional subjects.
+SHUXIANG_CE_MIN_HOURS = envint("SHUXIANG_CE_MIN_HOURS", 90)
+SHUXIANG_CE_MIN_PROFESSIONAL_SHARE = envstr("SHUXIANG_CE_MIN_PROFESSIONAL_SHARE", "2/3")
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)

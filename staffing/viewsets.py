@@ -1,0 +1,235 @@
+"""Admin screens of staffing: staff records (ID numbers and birth dates only for HR),
+their post and title histories, training programs, training records, certificates."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from governance.viewsets import ScopedIndexView, ScopedInspectView, ScopedModelViewSet
+
+from .models import (
+    Certificate,
+    Enrolment,
+    ExternalTraining,
+    PostAppointment,
+    Staff,
+    StructureTarget,
+    TitleRecord,
+    TrainingProgram,
+)
+
+PERSONAL = ("id_number", "birth_date")
+
+
+def sees_personal(user) -> bool:
+    """ID numbers and birth dates: HR (and superusers) only, everywhere."""
+    return user.has_perm("staffing.view_staff_personal")
+
+
+class StaffIndexView(ScopedIndexView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if not sees_personal(request.user):
+            self.list_export = [f for f in self.list_export if f not in PERSONAL]
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit")
+
+
+class StaffInspectView(ScopedInspectView):
+    def get_fields(self):
+        fields = list(super().get_fields())
+        if not sees_personal(self.request.user):
+            fields = [f for f in fields if f not in (*PERSONAL, "masked_id_number")]
+        return fields
+
+
+class StaffViewSet(ScopedModelViewSet):
+    model = Staff
+    icon = "user"
+    menu_label = _("Staff")
+    index_view_class = StaffIndexView
+    inspect_view_class = StaffInspectView
+    disabled_views = ("delete", "copy")  # nothing is deleted: leaving is a status
+    list_display = [
+        "staff_number",
+        TitleColumn("name", label=_("name"), url_name="staffing_staff:inspect"),
+        "unit",
+        "title",
+        "post_category",
+        "post_grade",
+        "employment_type",
+        "status",
+    ]
+    list_filter = ["unit", "status", "employment_type", "post_category", "title_level", "education"]
+    search_fields = ["name", "staff_number"]
+    list_per_page = 50
+    list_export = [
+        "staff_number",
+        "name",
+        "gender",
+        "id_number",
+        "birth_date",
+        "unit",
+        "employment_type",
+        "post_category",
+        "post_grade",
+        "title",
+        "education",
+        "degree",
+        "major",
+        "hire_date",
+        "status",
+    ]
+    export_filename = "staff"
+    inspect_view_fields = [
+        "staff_number",
+        "name",
+        "gender",
+        "masked_id_number",
+        "birth_date",
+        "phone",
+        "email",
+        "unit",
+        "employment_type",
+        "post_category",
+        "post_grade",
+        "title",
+        "education",
+        "degree",
+        "major",
+        "discipline",
+        "hire_date",
+        "status",
+        "status_date",
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("staff_number"), FieldPanel("name"), FieldPanel("gender")]),
+            FieldRowPanel([FieldPanel("id_number"), FieldPanel("birth_date")]),
+            FieldRowPanel([FieldPanel("phone"), FieldPanel("email"), FieldPanel("user")]),
+            FieldRowPanel([FieldPanel("unit"), FieldPanel("employment_type")]),
+            FieldRowPanel([FieldPanel("education"), FieldPanel("degree")]),
+            FieldRowPanel([FieldPanel("major"), FieldPanel("discipline")]),
+            FieldRowPanel(
+                [FieldPanel("hire_date"), FieldPanel("status"), FieldPanel("status_date")]
+            ),
+        ]
+    )
+
+
+class HistoryIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("staff", "staff__unit")
+
+
+class PostAppointmentViewSet(ScopedModelViewSet):
+    model = PostAppointment
+    icon = "list-ul"
+    menu_label = _("Post appointments")
+    index_view_class = HistoryIndexView
+    disabled_views = ("copy",)
+    list_display = ["staff", "category", "grade", "start", "end", "basis"]
+    list_filter = ["category", "grade"]
+    search_fields = ["staff__name", "staff__staff_number"]
+    form_fields = ["staff", "category", "grade", "start", "end", "basis"]
+
+
+class TitleRecordViewSet(ScopedModelViewSet):
+    model = TitleRecord
+    icon = "pick"
+    menu_label = _("Professional titles")
+    index_view_class = HistoryIndexView
+    disabled_views = ("copy",)
+    list_display = ["staff", "series", "title", "level", "obtained"]
+    list_filter = ["level", "series"]
+    search_fields = ["staff__name", "staff__staff_number", "title"]
+    form_fields = ["staff", "series", "title", "level", "obtained", "basis"]
+
+
+class TrainingProgramViewSet(ScopedModelViewSet):
+    model = TrainingProgram
+    icon = "group"
+    menu_label = _("Training programs")
+    list_display = ["name", "kind", "start", "end", "hours", "subject_type", "mode"]
+    list_filter = ["kind", "subject_type", "mode"]
+    search_fields = ["name", "organiser"]
+    list_export = ["name", "kind", "organiser", "start", "end", "hours", "subject_type", "mode"]
+    form_fields = [
+        "name",
+        "kind",
+        "organiser",
+        "start",
+        "end",
+        "hours",
+        "subject_type",
+        "mode",
+        "capacity",
+    ]
+
+
+class EnrolmentIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("staff", "staff__unit", "program")
+
+
+class EnrolmentViewSet(ScopedModelViewSet):
+    model = Enrolment
+    icon = "tick"
+    menu_label = _("Enrolments")
+    index_view_class = EnrolmentIndexView
+    disabled_views = ("copy",)
+    list_display = ["program", "staff", "attended", "hours"]
+    list_filter = ["attended", "program__kind"]
+    search_fields = ["staff__name", "program__name"]
+    form_fields = ["program", "staff", "attended", "hours"]
+
+
+class ExternalTrainingViewSet(ScopedModelViewSet):
+    model = ExternalTraining
+    icon = "doc-full"
+    menu_label = _("External training")
+    index_view_class = HistoryIndexView
+    disabled_views = ("copy",)
+    list_display = ["staff", "name", "date", "hours", "subject_type"]
+    list_filter = ["subject_type"]
+    search_fields = ["staff__name", "name"]
+    form_fields = ["staff", "name", "organiser", "date", "hours", "subject_type", "certificate"]
+
+
+class CertificateViewSet(ScopedModelViewSet):
+    model = Certificate
+    icon = "success"
+    menu_label = _("Post qualifications")
+    index_view_class = HistoryIndexView
+    disabled_views = ("copy",)
+    list_display = ["staff", "kind", "number", "issued", "expires"]
+    list_filter = ["kind"]
+    search_fields = ["staff__name", "kind", "number"]
+    form_fields = ["staff", "kind", "number", "issued", "expires"]
+
+
+class StructureTargetViewSet(ScopedModelViewSet):
+    model = StructureTarget
+    icon = "view"
+    menu_label = _("Structure targets")
+    list_display = ["year", "dimension", "value", "min_share"]
+    list_filter = ["year", "dimension"]
+    form_fields = ["year", "dimension", "value", "min_share"]
+
+
+class StaffingViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Staffing and training")
+    menu_icon = "user"
+    menu_order = 150
+    items = (
+        StaffViewSet("staffing_staff", url_prefix="staffing/staff"),
+        PostAppointmentViewSet("staffing_postappointment", url_prefix="staffing/posts"),
+        TitleRecordViewSet("staffing_titlerecord", url_prefix="staffing/titles"),
+        TrainingProgramViewSet("staffing_trainingprogram", url_prefix="staffing/programs"),
+        EnrolmentViewSet("staffing_enrolment", url_prefix="staffing/enrolments"),
+        ExternalTrainingViewSet("staffing_externaltraining", url_prefix="staffing/external"),
+        CertificateViewSet("staffing_certificate", url_prefix="staffing/certificates"),
+        StructureTargetViewSet("staffing_structuretarget", url_prefix="staffing/targets"),
+    )

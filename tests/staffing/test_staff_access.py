@@ -1,0 +1,122 @@
+"""Who sees which staff records, and who sees ID numbers and birth dates."""
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from staffing.validators import validate_id_number
+from tests.factories import make_staff, make_user, valid_id_number
+from tests.scoped import assert_out_of_scope
+
+pytestmark = pytest.mark.django_db
+NS = "staffing_staff"
+
+
+@pytest.fixture
+def people(org, staff_a):
+    return {
+        "a": make_staff(org["a"], name="借阅部张三", birth_date=dt.date(1985, 3, 12)),
+        "a1": make_staff(org["a1"], name="服务点李四"),
+        "b": make_staff(org["b"], name="少儿部王五"),
+        "self": make_staff(org["a"], name="本人赵六", user=staff_a),
+    }
+
+
+@pytest.fixture
+def hr(org):
+    return make_user("hr_user", role="hr")
+
+
+def export_rows(client):
+    response = client.get(reverse(f"{NS}:index"), {"export": "xlsx"})
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_head_sees_own_units_staff_without_personal_data(client, people, head_a):
+    client.force_login(head_a)
+    html = client.get(reverse(f"{NS}:index")).content.decode()
+    assert "借阅部张三" in html and "服务点李四" in html and "少儿部王五" not in html
+    page = client.get(reverse(f"{NS}:inspect", args=[people["a"].pk])).content.decode()
+    assert "借阅部张三" in page
+    assert people["a"].id_number not in page and people["a"].masked_id_number not in page
+    assert "1985" not in page
+    rows = export_rows(client)
+    assert "身份证号" not in rows[0] and "出生日期" not in rows[0]
+    assert not any(people["a"].id_number in map(str, row) for row in rows)
+
+
+def test_head_cannot_reach_other_units_staff(client, people, head_b):
+    client.force_login(head_b)
+    assert_out_of_scope(client, NS, people["a"], marker="借阅部张三")
+
+
+def test_head_cannot_edit_staff(client, people, head_a):
+    client.force_login(head_a)
+    assert client.get(reverse(f"{NS}:edit", args=[people["a"].pk])).status_code == 404
+
+
+def test_staff_sees_only_own_record(client, people, staff_a):
+    client.force_login(staff_a)
+    html = client.get(reverse(f"{NS}:index")).content.decode()
+    assert "本人赵六" in html and "借阅部张三" not in html
+    assert client.get(reverse(f"{NS}:inspect", args=[people["self"].pk])).status_code == 200
+    assert client.get(reverse(f"{NS}:inspect", args=[people["a"].pk])).status_code == 404
+
+
+def test_hr_sees_everyone_and_exports_full_id_numbers(client, people, hr):
+    client.force_login(hr)
+    html = client.get(reverse(f"{NS}:index")).content.decode()
+    assert all(p.name in html for p in people.values())
+    page = client.get(reverse(f"{NS}:inspect", args=[people["a"].pk])).content.decode()
+    assert people["a"].masked_id_number in page and people["a"].id_number not in page
+    rows = export_rows(client)
+    assert "身份证号" in rows[0]
+    assert any(people["a"].id_number in map(str, row) for row in rows)
+
+
+def test_id_number_check_digit():
+    validate_id_number(valid_id_number())
+    bad = valid_id_number()[:-1] + ("0" if valid_id_number()[-1] != "0" else "1")
+    with pytest.raises(ValidationError, match="校验码|check digit"):
+        validate_id_number(bad)
+    with pytest.raises(ValidationError):
+        validate_id_number("36100219851332123X")  # month 13
+
+
+@pytest.mark.parametrize("who", ["hr", "head_a"])
+def test_listing_costs_the_same_for_50_and_2000_staff(client, org, who, request):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+
+    def grow(n):
+        from staffing.models import Staff
+
+        start = Staff.objects.count()
+        Staff.objects.bulk_create(
+            Staff(
+                staff_number=f"B{start + i:06d}",
+                name=f"批量{i}",
+                gender="M",
+                employment_type="contract",
+                unit=org["a"],
+            )
+            for i in range(n)
+        )
+
+    def queries():
+        client.get(reverse(f"{NS}:index"))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(f"{NS}:index")).status_code == 200
+        return len(captured)
+
+    grow(50)
+    few = queries()
+    grow(1950)
+    assert queries() == few
