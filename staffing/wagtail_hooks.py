@@ -35,3 +35,6 @@ from .viewsets import StaffingViewSetGroup  # noqa: E402
 @hooks.register("register_admin_viewset")
 def register_staffing():
     return StaffingViewSetGroup()
+
+# Each feature module registers its own admin URLs and menu items.
+from . import compliance, import_views, structure  # noqa: E402, F401
