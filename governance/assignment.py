@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -30,6 +32,7 @@ COLUMNS = {
     "权重": "weight",
 }
 OPTIONAL = ("编号", "标题", "配合部门", "责任人", "开始年度", "结束年度", "权重")
+WEIGHT_FIELD = PlanItem._meta.get_field("weight")
 SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 
@@ -160,9 +163,8 @@ def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
                 lead = units.find(str(row["lead_unit"]))
             except ValueError as error:
                 fail("牵头部门", str(error))
-        partners = None
+        partners = []
         if row.get("partner_units") is not None:
-            partners = []
             for part in SEPARATORS.split(str(row["partner_units"])):
                 if part.strip():
                     try:
@@ -189,17 +191,22 @@ def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
         weight = item.weight
         if row.get("weight") not in (None, ""):
             try:
-                weight = Decimal(str(row["weight"]))
-                if weight < 0 or not weight.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                fail("权重", _("the weight must be a number of 0 or more."))
+                weight = WEIGHT_FIELD.clean(Decimal(str(row["weight"])), item)
+            except (InvalidOperation, ValidationError):
+                fail(
+                    "权重",
+                    _("the weight must be a number from 0 to 99999.99 with two decimals."),
+                )
+        # A column left out of the sheet keeps the current value; an empty cell clears it.
+        absent = row.get("_absent", frozenset())
         item.lead_unit = lead
-        item.responsible = responsible
-        item.start_year = years.get("start_year")
-        item.end_year = years.get("end_year")
+        if "responsible" not in absent:
+            item.responsible = responsible
+        for key in ("start_year", "end_year"):
+            if key not in absent:
+                setattr(item, key, years.get(key))
         item.weight = weight
-        changes.append((item, partners))
+        changes.append((item, None if "partner_units" in absent else partners))
     if errors:
         raise AssignmentImportError(errors)
     PlanItem.objects.bulk_update(
@@ -219,4 +226,7 @@ def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
         ]
     )
     log(instance=plan, action="shuxiang.plan.assign", user=user, data={"rows": len(changes)})
+    from .plan_services import rollup_progress
+
+    rollup_progress(plan, as_of=timezone.localdate(), save=True)  # weights may have changed
     return len(changes)

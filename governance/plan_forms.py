@@ -5,12 +5,21 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Period, Plan, ProgressReport
 
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def started_open_periods(plan: Plan):
+    """The open periods that have begun: no reporting on a quarter still to come."""
+    today = timezone.localdate()
+    return Period.objects.filter(plan=plan, closed_at__isnull=True).filter(
+        Q(year__lt=today.year) | Q(year=today.year, quarter__lte=(today.month + 2) // 3)
+    )
 
 
 class PlanImportForm(forms.Form):
@@ -59,7 +68,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = Period.objects.filter(plan=plan, closed_at__isnull=True)
+        self.fields["period"].queryset = started_open_periods(plan)
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
@@ -81,7 +90,7 @@ class ContributionForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = Period.objects.filter(plan=plan, closed_at__isnull=True)
+        self.fields["period"].queryset = started_open_periods(plan)
 
 
 class ReviewForm(forms.Form):

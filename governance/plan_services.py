@@ -184,7 +184,7 @@ def submit_report(
     report.submitted_at = None if draft else timezone.now()
     report.full_clean()
     report.save()
-    report.evidence.set(evidence)
+    report.evidence.add(*evidence)  # files already attached stay
     log(instance=report, action="shuxiang.report.submit", user=user, data={"draft": draft})
     return report
 
@@ -206,7 +206,7 @@ def review_report(report: ProgressReport, *, reviewer, accept: bool, comment: st
     action = "shuxiang.report.accept" if accept else "shuxiang.report.return"
     log(instance=report, action=action, user=reviewer, data={"comment": comment})
     if accept:
-        rollup_progress(report.period.plan, save=True)
+        rollup_progress(report.period.plan, as_of=timezone.localdate(), save=True)
 
 
 @transaction.atomic
@@ -232,6 +232,14 @@ def close_period(period: Period, *, user) -> Period:
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.is_closed:
         raise ValidationError(_("The period %(period)s is already closed.") % {"period": period})
+    if period.end_date >= timezone.localdate():
+        raise ValidationError(_("The period %(period)s has not ended yet.") % {"period": period})
+    waiting = period.reports.filter(status=ProgressReport.Status.SUBMITTED).count()
+    if waiting:
+        raise ValidationError(
+            _("%(count)s reports for %(period)s still wait for review: review them first.")
+            % {"count": waiting, "period": period}
+        )
     period.closed_at = timezone.now()
     period.closed_by = user
     period.save(update_fields=["closed_at", "closed_by"])
@@ -361,6 +369,7 @@ def overdue_items(plan: Plan, period: Period | None):
         PlanItem.objects.filter(plan=plan)
         .reportable()
         .active_in(period.year)
+        .exclude(status__in=[PlanItem.Status.COMPLETED, PlanItem.Status.SUSPENDED])
         .exclude(pk__in=reported)
         .select_related("lead_unit")
     )
@@ -382,7 +391,8 @@ def check_targets(indicator: Indicator, years: Iterable[IndicatorYear]) -> Targe
     """A cumulative indicator's yearly targets must add up to the final target; a level
     indicator's target for the plan's last year must equal it. A shortfall is shown,
     never hidden: a missing last-year target counts as reaching nothing."""
-    targets = {y.year: y.target for y in years if y.target is not None}
+    plan_years = indicator.plan.years
+    targets = {y.year: y.target for y in years if y.target is not None and y.year in plan_years}
     final = indicator.final_target
     if indicator.kind == Indicator.Kind.CUMULATIVE:
         reached = sum(targets.values(), Decimal(0)) if targets else None
@@ -426,11 +436,11 @@ def record_actual(
 
 def reminder_recipients(plan: Plan, period: Period) -> dict:
     """Who to remind of which overdue items: the department heads acting for the item's
-    lead unit (or a unit above it) and the item's responsible person. Two queries."""
+    lead unit (or a unit above it), who can open the item and report. Two queries."""
     from .access import SCOPE_PERMISSION
     from .models import OrgUnitUserObjectPermission
 
-    items = list(overdue_items(plan, period).select_related("responsible"))
+    items = list(overdue_items(plan, period))
     grants = (
         OrgUnitUserObjectPermission.objects.filter(
             permission__codename=SCOPE_PERMISSION,
@@ -450,8 +460,6 @@ def reminder_recipients(plan: Plan, period: Period) -> dict:
         for depth in range(len(path) // steplen, 0, -1):
             for user in heads.get(path[: depth * steplen], []):
                 result[user].append(item)
-        if item.responsible and item.responsible.is_active:
-            result[item.responsible].append(item)
     return {user: list(dict.fromkeys(found)) for user, found in result.items()}
 
 

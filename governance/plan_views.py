@@ -3,28 +3,36 @@ partner contribution, review, close a period, the dashboard and its documents.""
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.documents import get_document_model
-from wagtail.models import Collection
 from wagtail.permissions import policy_registry
 
 from .access import get_user_access
 from .models import Contribution, OrgUnit, Period, Plan, PlanItem, ProgressReport
-from .plan_forms import AsOfForm, ContributionForm, PlanImportForm, ReportForm, ReviewForm
+from .plan_forms import (
+    AsOfForm,
+    ContributionForm,
+    PlanImportForm,
+    ReportForm,
+    ReviewForm,
+    started_open_periods,
+)
 from .plan_import import PlanImportError, parse_plan_file
 from .plan_services import (
     close_period,
@@ -34,6 +42,7 @@ from .plan_services import (
     save_contribution,
     submit_report,
 )
+from .roles import evidence_collection
 from .selectors import plan_dashboard
 
 SESSION_KEY = "shuxiang_plan_import"
@@ -54,6 +63,14 @@ def _import_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "plan-imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _forget_old_uploads(hours: int = 24) -> None:
+    """Previews abandoned without confirm or cancel leave their file: drop old ones."""
+    limit = time.time() - hours * 3600
+    for path in _import_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 def _pending_file(request) -> tuple[Path, dict] | None:
@@ -107,6 +124,7 @@ def plan_import(request):
         except PlanImportError as error:
             form.add_error("file", str(error))
         else:
+            _forget_old_uploads()
             token = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
             (_import_dir() / token).write_bytes(data)
             request.session[SESSION_KEY] = {
@@ -136,21 +154,15 @@ def _item_for(request, pk: int, model, build) -> PlanItem:
 
 
 def _default_period(plan: Plan) -> Period | None:
-    """The latest open period that has already started, else the first open one."""
-    today = timezone.localdate()
-    open_periods = Period.objects.filter(plan=plan, closed_at__isnull=True)
-    started = open_periods.filter(year__lte=today.year).order_by("-year", "-quarter")
-    started = [
-        p for p in started[:8] if (p.year, p.quarter) <= (today.year, (today.month + 2) // 3)
-    ]
-    return started[0] if started else open_periods.order_by("year", "quarter").first()
+    """The earliest open period that has begun: what a head still owes first."""
+    return started_open_periods(plan).order_by("year", "quarter").first()
 
 
 def report_item(request, item_pk: int):
     """The lead unit's head reports on one item for a period; partners' notes are shown."""
     item = _item_for(request, item_pk, ProgressReport, lambda i: ProgressReport(item=i))
     period = _default_period(item.plan)
-    if request.GET.get("period"):
+    if request.GET.get("period", "").isdigit():
         period = get_object_or_404(Period, plan=item.plan, pk=request.GET["period"])
     existing = ProgressReport.objects.filter(item=item, period=period).first()
     initial = {"period": period}
@@ -164,23 +176,22 @@ def report_item(request, item_pk: int):
     form = ReportForm(request.POST or None, request.FILES or None, plan=item.plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        evidence = []
         try:
-            if data.get("evidence"):
-                evidence = [_save_document(request, data["evidence"], item)]
-            if existing and existing.period_id == data["period"].pk:
-                evidence = [*existing.evidence.all(), *evidence]
-            submit_report(
-                item,
-                data["period"],
-                user=request.user,
-                percent=data["percent"],
-                health=data["health"],
-                narrative=data["narrative"],
-                next_steps=data["next_steps"],
-                evidence=evidence,
-                draft="save_draft" in request.POST,
-            )
+            with transaction.atomic():  # no stray evidence file when the report is refused
+                evidence = []
+                if data.get("evidence"):
+                    evidence = [_save_document(request, data["evidence"], item)]
+                submit_report(
+                    item,
+                    data["period"],
+                    user=request.user,
+                    percent=data["percent"],
+                    health=data["health"],
+                    narrative=data["narrative"],
+                    next_steps=data["next_steps"],
+                    evidence=evidence,
+                    draft="save_draft" in request.POST,
+                )
         except ValidationError as error:
             form.add_error(None, _error_text(error))
         else:
@@ -209,7 +220,7 @@ def _save_document(request, upload, item):
     document = get_document_model()(
         title=f"{item} · {upload.name}"[:255],
         file=upload,
-        collection=Collection.get_first_root_node(),
+        collection=evidence_collection(),
         uploaded_by_user=request.user,
     )
     document.full_clean()
@@ -307,7 +318,10 @@ def review(request, report_pk: int):
             messages.success(request, _("Report on “%(item)s” accepted.") % {"item": report.item})
         else:
             messages.success(request, _("Report on “%(item)s” returned.") % {"item": report.item})
-    return redirect(request.POST.get("next") or reverse("plan_review_queue"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("plan_review_queue")
+    return redirect(back)
 
 
 def close_period_view(request, period_pk: int):

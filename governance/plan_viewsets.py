@@ -23,7 +23,7 @@ from .models import (
     PlanItem,
     ProgressReport,
 )
-from .plan_services import check_targets
+from .plan_services import check_targets, ensure_periods, rollup_progress
 from .viewsets import (
     ScopedCreateView,
     ScopedEditView,
@@ -31,6 +31,8 @@ from .viewsets import (
     ScopedInspectView,
     ScopedModelViewSet,
 )
+
+PLAN_OFFICE_PERM = "governance.change_plan"
 
 
 class PercentColumn(Column):
@@ -79,12 +81,21 @@ class PlanIndexView(ScopedIndexView):
         return buttons
 
 
+class PlanEditView(ScopedEditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        ensure_periods(instance)  # new years get their quarters
+        return instance
+
+
 class PlanViewSet(ScopedModelViewSet):
     model = Plan
     icon = "list-ol"
     menu_label = _("Plans")
     index_view_class = PlanIndexView
-    disabled_views = ("add", "copy")
+    edit_view_class = PlanEditView
+    # A plan is history: it is closed, never deleted.
+    disabled_views = ("add", "delete", "copy")
     list_display = ["title", "start_year", "end_year", "status", "approval_reference"]
     list_filter = ["status"]
     search_fields = ["title", "approval_reference"]
@@ -144,11 +155,20 @@ class PlanItemInspectView(ScopedInspectView):
         return context
 
 
+class PlanItemEditView(ScopedEditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        # A new weight or lead unit changes the roll-up of the items above.
+        rollup_progress(instance.plan, as_of=timezone.localdate(), save=True)
+        return instance
+
+
 class PlanItemViewSet(ScopedModelViewSet):
     model = PlanItem
     icon = "tasks"
     menu_label = _("Plan items")
     index_view_class = PlanItemIndexView
+    edit_view_class = PlanItemEditView
     inspect_view_class = PlanItemInspectView
     disabled_views = ("add", "delete", "copy")
     list_display = [
@@ -173,16 +193,33 @@ class PlanItemViewSet(ScopedModelViewSet):
         "status",
     ]
     export_filename = "plan-items"
+    # What the approved plan says (text, weight, years, lead unit) is the planning
+    # office's to change; a department head only names partners and the person in charge.
     edit_handler = ObjectList(
         [
-            FieldRowPanel([FieldPanel("number"), FieldPanel("kind")]),
-            FieldPanel("title"),
-            FieldPanel("text"),
-            FieldPanel("lead_unit"),
+            FieldRowPanel(
+                [
+                    FieldPanel("number", permission=PLAN_OFFICE_PERM),
+                    FieldPanel("kind", permission=PLAN_OFFICE_PERM),
+                ]
+            ),
+            FieldPanel("title", permission=PLAN_OFFICE_PERM),
+            FieldPanel("text", permission=PLAN_OFFICE_PERM),
+            FieldPanel("lead_unit", permission=PLAN_OFFICE_PERM),
             FieldPanel("partner_units"),
             FieldPanel("responsible"),
-            FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]),
-            FieldRowPanel([FieldPanel("weight"), FieldPanel("status")]),
+            FieldRowPanel(
+                [
+                    FieldPanel("start_year", permission=PLAN_OFFICE_PERM),
+                    FieldPanel("end_year", permission=PLAN_OFFICE_PERM),
+                ]
+            ),
+            FieldRowPanel(
+                [
+                    FieldPanel("weight", permission=PLAN_OFFICE_PERM),
+                    FieldPanel("status", permission=PLAN_OFFICE_PERM),
+                ]
+            ),
         ]
     )
     inspect_view_fields = [
@@ -212,6 +249,7 @@ class AnnualTargetViewSet(ScopedModelViewSet):
     icon = "date"
     menu_label = _("Annual targets")
     index_view_class = AnnualTargetIndexView
+    disabled_views = ("copy",)
     list_display = ["item", "year", "description", "due_date", "target_value", "target_unit"]
     list_filter = ["year", "item__plan"]
     search_fields = ["item__title", "description"]
@@ -286,7 +324,8 @@ class ContributionViewSet(ScopedModelViewSet):
     icon = "group"
     menu_label = _("Partner contributions")
     index_view_class = ContributionIndexView
-    disabled_views = ("add", "copy")
+    # Written through the contribute view, which refuses closed periods.
+    disabled_views = ("add", "edit", "delete", "copy")
     list_display = ["item", "period", "unit", "updated_at"]
     list_filter = ["period"]
     search_fields = ["item__title", "text"]
@@ -294,9 +333,13 @@ class ContributionViewSet(ScopedModelViewSet):
 
 
 class PeriodIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("plan", "closed_by")
+
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
-        if not instance.is_closed and self._may("change", instance):
+        ended = instance.end_date < timezone.localdate()
+        if not instance.is_closed and ended and self._may("change", instance):
             buttons.append(
                 ListingButton(
                     _("Close period"),
@@ -313,13 +356,11 @@ class PeriodViewSet(ScopedModelViewSet):
     index_view_class = PeriodIndexView
     icon = "date"
     menu_label = _("Reporting periods")
-    disabled_views = ("copy",)
+    # Quarters come from the plan's years; closing is the only change (see the button).
+    disabled_views = ("add", "edit", "delete", "copy")
     list_display = ["__str__", "plan", "closed_at", "closed_by"]
     list_filter = ["plan", "year"]
     form_fields = ["plan", "year", "quarter"]
-
-    def get_queryset(self, request):
-        return Period.objects.select_related("plan", "closed_by")
 
 
 class TargetCheckColumn(Column):

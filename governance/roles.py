@@ -215,12 +215,48 @@ def setup_roles() -> list[Group]:
                 )
         root_collection = Collection.get_first_root_node()
         if spec.pages and root_collection is not None:
+            # Website media live in their own collection: the root also holds private
+            # documents (plan evidence), which editors must not browse or publish.
+            media = website_collection(root_collection)
+            GroupCollectionPermission.objects.filter(
+                group=group, collection=root_collection, permission__in=_permissions(MEDIA_PERMS)
+            ).delete()
             for perm in _permissions(MEDIA_PERMS):
                 GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=root_collection, permission=perm
+                    group=group, collection=media, permission=perm
                 )
         groups.append(group)
     return groups
+
+
+WEBSITE_COLLECTION = "网站资料"
+EVIDENCE_COLLECTION = "规划佐证材料"
+EVIDENCE_ROLES = ("planning", "leadership", "department_head", "administrator")
+
+
+def website_collection(root=None):
+    """The collection of the public website's images and documents."""
+    from wagtail.models import Collection
+
+    root = root or Collection.get_first_root_node()
+    found = root.get_children().filter(name=WEBSITE_COLLECTION).first()
+    return found or root.add_child(name=WEBSITE_COLLECTION)
+
+
+def evidence_collection():
+    """The private collection of progress-report evidence: only the roles that work on
+    the plan may download its files (a Wagtail view restriction by group)."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=EVIDENCE_COLLECTION).first()
+    if collection is None:
+        collection = root.add_child(name=EVIDENCE_COLLECTION)
+    restriction, _created = CollectionViewRestriction.objects.get_or_create(
+        collection=collection, defaults={"restriction_type": CollectionViewRestriction.GROUPS}
+    )
+    restriction.groups.add(*Group.objects.filter(role__key__in=EVIDENCE_ROLES))
+    return collection
 
 
 def role_group(key: str) -> Group:

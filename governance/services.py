@@ -69,8 +69,10 @@ def update_unit(unit: OrgUnit, *, parent: OrgUnit | None, user=None, **values) -
 
 @transaction.atomic
 def set_user_access(user, *, groups: list[Group], units: list[OrgUnit], by=None) -> None:
-    """Give ``user`` exactly these roles (groups) and these scope units."""
-    user.groups.set(groups)
+    """Give ``user`` exactly these roles and these scope units; groups that are not roles
+    (Wagtail's Editors, hand-made ones) are kept."""
+    others = list(user.groups.filter(role__isnull=True))
+    user.groups.set([*groups, *others])
     current = set(
         OrgUnitUserObjectPermission.objects.filter(
             user=user, permission__codename=SCOPE_PERMISSION

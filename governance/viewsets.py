@@ -116,8 +116,9 @@ class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
     pass
 
 
-class ScopedCopyView(ScopedObjectMixin, generic.CopyView):
+class ScopedCopyView(ScopedObjectMixin, ScopedUnitFormMixin, generic.CopyView):
     object_actions = ("view", "change")
+    form_actions = ("add",)
 
 
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):

@@ -182,7 +182,8 @@ def read_xlsx(
     the worksheet, by default the first one.
 
     Each dict also has ``"_row"``, the 1-based row number as Excel shows it, for error
-    messages. Strings are stripped and empty cells are ``None``; numbers come back as
+    messages, and, when optional columns are missing, ``"_absent"``: their keys. Strings
+    are stripped and empty cells are ``None``; numbers come back as
     openpyxl reads them (int or float, so convert money with ``Decimal(str(value))``) and
     dates as naive datetimes. Rows blank in every mapped column are skipped.
 
@@ -240,9 +241,13 @@ def read_xlsx(
             % {"columns": "、".join(f"“{h}”" for h in missing), "sheet": worksheet.title}
         )
 
+    absent = frozenset(key for header, key in wanted.items() if found.get(header) is None)
     records: list[dict[str, Any]] = []
     for number, values in rows[header_at + 1 :]:
         record: dict[str, Any] = {"_row": number}
+        if absent:
+            # Lets a caller tell "column left out" (keep the value) from "cell left empty".
+            record["_absent"] = absent
         for header, key in wanted.items():
             index = found.get(header)
             record[key] = (

@@ -107,3 +107,17 @@ def test_user_may_choose_english(client, org, head_a):
     html = dashboard(client, head_a)
     assert "My role and units" in html and "Department head" in html
     assert "我的角色与负责单位" not in html
+
+
+def test_saving_access_keeps_groups_that_are_not_roles(client, org, admin_user):
+    from django.contrib.auth.models import Group
+
+    subject = make_user("keeper")
+    moderators = Group.objects.create(name="审稿人")
+    subject.groups.add(moderators)
+    client.force_login(admin_user)
+    client.post(
+        reverse("governance_access:edit", args=[subject.pk]),
+        {"groups": [role_group("staff").pk], "units": [org["a"].pk]},
+    )
+    assert set(fresh(subject).groups.values_list("name", flat=True)) == {"审稿人", "职工"}

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from governance.models import Period, PlanItem, ProgressReport
 from governance.plan_services import close_period, review_report, submit_report
-from tests.factories import Node, item, make_plan
+from tests.factories import Node, item, make_plan, make_user
 from tests.scoped import assert_out_of_scope
 
 pytestmark = pytest.mark.django_db
@@ -336,3 +336,76 @@ def test_other_head_cannot_reach_reports_targets_or_contributions(
     assert_out_of_scope(client, "governance_annualtarget", target, marker="借阅部年度目标X")
     assert_out_of_scope(client, "governance_progressreport", report, marker="借阅部报告Y")
     assert_out_of_scope(client, "governance_contribution", note, marker="自助借还点")
+
+
+def test_copy_cannot_file_a_target_under_another_units_item(client, plan, head_a):
+    from governance.models import AnnualTarget
+
+    mine = AnnualTarget.objects.create(item=item(plan, "借阅部任务"), year=2022, description="x")
+    client.force_login(head_a)
+    # Copying is switched off for targets (a copy could be filed under any item).
+    response = client.post(
+        f"/admin/plan/targets/copy/{mine.pk}/",
+        {"item": item(plan, "少儿部任务").pk, "year": 2023, "description": "越权"},
+    )
+    assert response.status_code == 404
+    assert not AnnualTarget.objects.filter(description="越权").exists()
+
+
+def test_head_edits_partners_and_person_but_not_the_plans_text(client, plan, org, head_a):
+    target = item(plan, "借阅部任务")
+    client.force_login(head_a)
+    form = client.get(reverse("governance_planitem:edit", args=[target.pk])).content.decode()
+    assert 'name="partner_units"' in form and 'name="responsible"' in form
+    assert 'name="weight"' not in form and 'name="title"' not in form
+    response = client.post(
+        reverse("governance_planitem:edit", args=[target.pk]),
+        {"partner_units": [org["b"].pk], "responsible": "", "weight": "50", "title": "改"},
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.title == "借阅部任务" and target.weight == 1
+    assert list(target.partner_units.all()) == [org["b"]]
+
+
+def test_review_does_not_redirect_off_site(client, plan, head_a, planner):
+    r = submit_report(
+        item(plan, "借阅部任务"),
+        period(plan),
+        user=head_a,
+        percent=Decimal(10),
+        health="on_track",
+        narrative="x",
+    )
+    client.force_login(planner)
+    response = client.post(
+        reverse("plan_review", args=[r.pk]),
+        {"decision": "accept", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("plan_review_queue")
+
+
+def test_evidence_is_private_to_the_plan_roles(client, plan, head_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents import get_document_model
+
+    client.force_login(head_a)
+    data = report_data(plan)
+    data["evidence"] = SimpleUploadedFile("照片.pdf", b"%PDF-1.4 evidence", "application/pdf")
+    client.post(reverse("plan_report_item", args=[item(plan, "借阅部任务").pk]), data)
+    document = get_document_model().objects.get()
+    assert ProgressReport.objects.get().evidence.get() == document
+    assert client.get(document.url).status_code == 200
+    client.logout()
+    assert client.get(document.url).status_code in (302, 403)
+    editor = make_user("ed", role="editor")
+    client.force_login(editor)
+    assert client.get(document.url).status_code in (302, 403)
+
+
+def test_bad_period_parameter_is_not_found(client, plan, head_a):
+    client.force_login(head_a)
+    response = client.get(
+        reverse("plan_report_item", args=[item(plan, "借阅部任务").pk]), {"period": "abc"}
+    )
+    assert response.status_code == 200  # ignored: the default period is offered

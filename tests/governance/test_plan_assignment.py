@@ -87,3 +87,24 @@ def test_upload_screen_lists_errors_in_chinese(client, plan, planner):
 def test_head_cannot_assign(client, plan, head_a):
     client.force_login(head_a)
     assert client.get(reverse("plan_assignment_xlsx", args=[plan.pk])).status_code == 302
+
+
+def test_left_out_columns_keep_values_and_empty_partner_cell_clears(plan, org, head_a):
+    a = item(plan, "甲")
+    PlanItem.objects.filter(pk=a.pk).update(responsible=head_a, start_year=2022, end_year=2024)
+    a.partner_units.add(org["b"])
+    data = write_xlsx([("分配", ["ID", "牵头部门"], [[a.pk, "T-A"]])])
+    import_assignment(plan, data)
+    a.refresh_from_db()
+    assert (a.responsible, a.start_year, a.end_year) == (head_a, 2022, 2024)
+    assert list(a.partner_units.all()) == [org["b"]]
+    import_assignment(plan, sheet([[a.pk, "", "", "T-A", "", "head_a", 2022, 2024, 1]]))
+    assert not a.partner_units.exists()
+
+
+def test_too_large_weight_is_a_cell_error(plan, org):
+    with pytest.raises(AssignmentImportError) as error:
+        import_assignment(
+            plan, sheet([[item(plan, "甲").pk, "", "", "T-A", "", "", None, None, 12345678]])
+        )
+    assert [(e.row, e.column) for e in error.value.errors] == [(2, "权重")]

@@ -139,14 +139,36 @@ def test_return_needs_a_comment(plan, head_a, planner):
 
 
 def test_closed_period_locks_its_reports(plan, head_a, planner):
-    r = report(plan, "甲任务", head_a, 30, accept=False)
+    r = submit_report(
+        item(plan, "甲任务"),
+        period(plan, 2021, 1),
+        user=head_a,
+        percent=Decimal(30),
+        health="on_track",
+        narrative="草稿",
+        draft=True,
+    )
     close_period(period(plan, 2021, 1), user=planner)
     with pytest.raises(ValidationError, match="关闭|closed"):
         report(plan, "甲任务", head_a, 50, accept=False)
-    with pytest.raises(ValidationError):
-        review_report(r, reviewer=planner, accept=True)
     r.refresh_from_db()
-    assert r.percent == 30 and r.status == "submitted"
+    assert r.percent == 30 and r.status == "draft"
+
+
+def test_period_with_reports_waiting_for_review_cannot_close(plan, head_a, planner):
+    report(plan, "甲任务", head_a, 30, accept=False)
+    with pytest.raises(ValidationError, match="审核|review"):
+        close_period(period(plan, 2021, 1), user=planner)
+    assert not period(plan, 2021, 1).is_closed
+
+
+def test_period_not_ended_cannot_close(org, planner):
+    import datetime as dt
+
+    this_year = dt.date.today().year
+    plan = make_plan([Node("一、", "甲")], start_year=this_year, end_year=this_year + 4)
+    with pytest.raises(ValidationError, match="尚未结束|not ended"):
+        close_period(period(plan, this_year + 1, 4), user=planner)
 
 
 def test_accepted_report_is_locked(plan, head_a):
@@ -156,10 +178,11 @@ def test_accepted_report_is_locked(plan, head_a):
 
 
 def test_items_without_report_for_last_closed_period_are_overdue(plan, head_a, planner):
-    report(plan, "甲任务", head_a, 30, accept=False)
+    report(plan, "甲任务", head_a, 30)
+    PlanItem.objects.filter(title="丙一").update(status=PlanItem.Status.SUSPENDED)
     q1 = close_period(period(plan, 2021, 1), user=planner)
     overdue = set(overdue_items(plan, q1).values_list("title", flat=True))
-    assert overdue == {"乙任务", "丙一"}
+    assert overdue == {"乙任务"}  # 丙一 is suspended
 
 
 def test_areas_without_assigned_work_stay_out_of_the_overall_figure(org, head_a):

@@ -140,7 +140,14 @@ def test_optional_header_may_be_absent():
     rows = read_xlsx(data, columns=COLUMNS, optional=["完成日期"])
 
     assert rows == [
-        {"_row": 2, "name": "绘本馆改造", "unit": "少儿部", "amount": 800, "done_on": None}
+        {
+            "_row": 2,
+            "_absent": frozenset({"done_on"}),
+            "name": "绘本馆改造",
+            "unit": "少儿部",
+            "amount": 800,
+            "done_on": None,
+        }
     ]
 
 
