@@ -42,14 +42,16 @@ test: $(BIN)/.installed
 	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v 0; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Times the plan dashboard and roll-up on a generated 5,000-item plan against raw SQL,
-# in a throwaway SQLite file rebuilt each time (BENCH_ARGS="--items 20000" etc.).
+# Times the plan dashboard and roll-up on a generated 5,000-item plan, then the workforce
+# structure on 20,000 generated staff, each against raw SQL, in a throwaway SQLite file
+# rebuilt each time (BENCH_ARGS="--items 20000", BENCH_STAFFING_ARGS="--staff 50000" etc.).
 BENCH_ENV := DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=sqlite:///var/bench.sqlite3
 bench: $(BIN)/.installed
 	@mkdir -p var
 	rm -f var/bench.sqlite3 var/bench.sqlite3-journal
 	$(BENCH_ENV) $(MANAGE) migrate -v0
 	$(BENCH_ENV) $(MANAGE) bench_plan $(BENCH_ARGS)
+	$(BENCH_ENV) $(MANAGE) bench_staffing $(BENCH_STAFFING_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -179,6 +179,9 @@ def load_demo() -> dict[str, int]:
     from .demo_plan import load_demo_plan
 
     plan = load_demo_plan()
+    from staffing.demo import load_demo_staffing
+
+    staffing = load_demo_staffing()
     return {
         "units": units,
         "users": users,
@@ -186,4 +189,6 @@ def load_demo() -> dict[str, int]:
         "plan_items": plan["items"],
         "reports": plan["reports"],
         "indicators": plan["indicators"],
+        "staff": staffing["staff"],
+        "trainings": staffing["enrolments"] + staffing["external_trainings"],
     }

@@ -1,1 +1,609 @@
-"""(work in progress)"""
+"""Continuing-education hours: the yearly requirement, who falls short and by how much,
+each person's training page and record PDF, and the admin URLs and menu for them.
+
+Hours of a person in a year: attended enrolments (the hours credited, else the program's
+hours; counted in the year the program ends) plus external training (in the year of its
+date), split into professional and general subjects. Professional-technical staff need at
+least ``SHUXIANG_CE_MIN_HOURS`` hours, of which at least ``SHUXIANG_CE_MIN_PROFESSIONAL_SHARE``
+(a fraction such as "2/3") in professional subjects. Amounts are Decimals and the share is a
+Fraction, so the rule is exact: 60 of 91 hours is short of 2/3, however it is rounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import (
+    BigIntegerField,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Round
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.permissions import policy_registry
+
+from governance.models import OrgUnit
+
+from .models import Enrolment, ExternalTraining, PostCategory, Staff, SubjectType
+
+HOURS = DecimalField(max_digits=9, decimal_places=1)
+TENTH = Decimal("0.1")
+ZERO = Decimal("0.0")
+PER_PAGE = 50
+MAX_YEARS = 20  # a record PDF covers at most this many years
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The hours an attended enrolment earns: the hours credited to the person, else the program's.
+CREDITED_HOURS = Coalesce("hours", "program__hours", output_field=HOURS)
+
+
+# -- the rule ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The yearly requirement for professional-technical staff, from the settings."""
+
+    min_hours: Decimal
+    professional_share: Fraction
+
+    @classmethod
+    def from_settings(cls) -> Requirement:
+        share = Fraction(str(settings.SHUXIANG_CE_MIN_PROFESSIONAL_SHARE))
+        if not 0 <= share <= 1:
+            raise ValueError("SHUXIANG_CE_MIN_PROFESSIONAL_SHARE must lie between 0 and 1")
+        return cls(Decimal(str(settings.SHUXIANG_CE_MIN_HOURS)), share)
+
+    @property
+    def share_text(self) -> str:
+        return str(self.professional_share)
+
+
+def _ceil(value: Fraction) -> Decimal:
+    """``value`` rounded up to 0.01 h (a shortfall is never shown smaller than it is),
+    written with one decimal when that is exact: 60.67, 60.0."""
+    hundredths = Decimal(math.ceil(value * 100)).scaleb(-2)
+    tenths = hundredths.quantize(TENTH)
+    return tenths if tenths == hundredths else hundredths
+
+
+def _half_up(value: Fraction, places: int = 1) -> Decimal:
+    return Decimal(math.floor(value * 10**places + Fraction(1, 2))).scaleb(-places)
+
+
+def _tenths(value) -> Decimal:
+    # SQLite sums decimals as floats; every amount is stored to 0.1 h, so round back to that.
+    return Decimal(value or 0).quantize(TENTH)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """One person's hours in one year measured against the requirement."""
+
+    professional: Decimal
+    general: Decimal
+    required: bool  # only professional-technical posts carry the requirement
+    requirement: Requirement
+
+    @property
+    def total(self) -> Decimal:
+        return self.professional + self.general
+
+    @property
+    def hours_short(self) -> Decimal:
+        return max(self.requirement.min_hours - self.total, ZERO)
+
+    @property
+    def _professional_needed(self) -> Fraction:
+        # Measured against the hours the person has to reach: someone below the minimum is
+        # told the professional hours that make a compliant year together with the rest.
+        base = max(self.total, self.requirement.min_hours)
+        return Fraction(base) * self.requirement.professional_share
+
+    @property
+    def professional_required(self) -> Decimal:
+        """Professional hours needed, rounded up to 0.01 h (60.67 for 91 h at 2/3)."""
+        return _ceil(self._professional_needed)
+
+    @property
+    def professional_short(self) -> Decimal:
+        return _ceil(max(self._professional_needed - Fraction(self.professional), Fraction(0)))
+
+    @property
+    def professional_share_percent(self) -> Decimal | None:
+        if not self.total:
+            return None
+        return _half_up(Fraction(self.professional) / Fraction(self.total) * 100)
+
+    @property
+    def is_short(self) -> bool:
+        return self.required and (
+            self.total < self.requirement.min_hours
+            or Fraction(self.professional) < self._professional_needed
+        )
+
+    @property
+    def status(self) -> str:
+        if not self.required:
+            return _("Not required")
+        return _("Short") if self.is_short else _("Compliant")
+
+    @property
+    def summary(self) -> str:
+        """One line for the person's page and record PDF."""
+        rule = {
+            "min": self.requirement.min_hours,
+            "share": self.requirement.share_text,
+        }
+        if not self.required:
+            return _("No yearly requirement: the person is not in a professional-technical post.")
+        if not self.is_short:
+            return (
+                _(
+                    "Meets the requirement of %(min)s hours, at least %(share)s of them in "
+                    "professional subjects."
+                )
+                % rule
+            )
+        parts = []
+        if self.hours_short:
+            parts.append(
+                _("%(short)s hours short of the %(min)s hours required.")
+                % {**rule, "short": self.hours_short}
+            )
+        if self.professional_short:
+            parts.append(
+                _(
+                    "Professional subjects: %(have)s hours of the %(need)s needed (%(share)s), "
+                    "%(short)s hours short."
+                )
+                % {
+                    **rule,
+                    "have": self.professional,
+                    "need": self.professional_required,
+                    "short": self.professional_short,
+                }
+            )
+        return " ".join(parts)
+
+
+def assess(
+    professional,
+    general,
+    *,
+    required: bool = True,
+    requirement: Requirement | None = None,
+) -> Compliance:
+    """``professional`` and ``general`` hours of a year against the requirement."""
+    return Compliance(
+        professional=_tenths(professional),
+        general=_tenths(general),
+        required=required,
+        requirement=requirement or Requirement.from_settings(),
+    )
+
+
+def assess_staff(staff: Staff, requirement: Requirement | None = None) -> Compliance:
+    """A row of ``with_training_hours`` against the requirement."""
+    return assess(
+        staff.professional_hours,
+        staff.general_hours,
+        required=staff.post_category == PostCategory.PROFESSIONAL,
+        requirement=requirement,
+    )
+
+
+# -- selectors -----------------------------------------------------------------------------
+
+
+def attended_enrolments(first: int, last: int) -> QuerySet[Enrolment]:
+    """Enrolments that earn hours in the years ``first``..``last``."""
+    return Enrolment.objects.filter(
+        attended=True, program__end__year__gte=first, program__end__year__lte=last
+    )
+
+
+def external_trainings(first: int, last: int) -> QuerySet[ExternalTraining]:
+    return ExternalTraining.objects.filter(date__year__gte=first, date__year__lte=last)
+
+
+def _hours_of_each_staff(records: QuerySet, hours, **subject) -> Coalesce:
+    """A correlated subquery: the hours of the outer staff row among ``records``."""
+    total = (
+        records.filter(staff=OuterRef("pk"), **subject)
+        .order_by()
+        .values("staff")
+        .annotate(total=Sum(hours, output_field=HOURS))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=HOURS), Value(ZERO), output_field=HOURS)
+
+
+def with_training_hours(staff: QuerySet[Staff], year: int) -> QuerySet[Staff]:
+    """``staff`` annotated with ``professional_hours``, ``general_hours`` and ``total_hours``
+    in ``year``, in the same query whatever the number of rows."""
+    enrolments, external = attended_enrolments(year, year), external_trainings(year, year)
+
+    def hours(subject: str):
+        return _hours_of_each_staff(
+            enrolments, CREDITED_HOURS, program__subject_type=subject
+        ) + _hours_of_each_staff(external, F("hours"), subject_type=subject)
+
+    return staff.annotate(
+        professional_hours=hours(SubjectType.PROFESSIONAL),
+        general_hours=hours(SubjectType.GENERAL),
+    ).annotate(total_hours=F("professional_hours") + F("general_hours"))
+
+
+def only_short(staff: QuerySet[Staff], requirement: Requirement | None = None) -> QuerySet[Staff]:
+    """Rows of ``with_training_hours`` short of the requirement, decided in SQL exactly.
+
+    Amounts are compared in whole tenths of an hour (integers, so SQLite's float sums cannot
+    tip a boundary) and the share without division: P < s·(P + G) ⇔ P·(d − n) < n·G.
+    """
+    requirement = requirement or Requirement.from_settings()
+    share = requirement.professional_share
+    minimum = Fraction(requirement.min_hours) * 10
+
+    def tenths(name: str):
+        return Cast(Round(F(name) * Value(Decimal(10))), BigIntegerField())
+
+    def times(expression, factor: int):
+        return expression * Value(factor)
+
+    professional, general = tenths("professional_hours"), tenths("general_hours")
+    return staff.alias(
+        scaled_total=times(professional + general, minimum.denominator),
+        scaled_professional=times(professional, share.denominator - share.numerator),
+        scaled_general=times(general, share.numerator),
+    ).filter(Q(scaled_total__lt=minimum.numerator) | Q(scaled_professional__lt=F("scaled_general")))
+
+
+def staff_policy():
+    return policy_registry.get_by_type(Staff)
+
+
+def compliance_listing(
+    user,
+    *,
+    year: int,
+    unit: OrgUnit | None = None,
+    short_only: bool = False,
+    requirement: Requirement | None = None,
+) -> QuerySet[Staff]:
+    """Professional-technical staff in post whom ``user`` may view, with their hours in
+    ``year``; in ``unit`` (and the units under it), only those short if asked."""
+    staff = staff_policy().filter_queryset(
+        user, Staff.objects.in_post().filter(post_category=PostCategory.PROFESSIONAL), ["view"]
+    )
+    if unit is not None:
+        staff = staff.filter(unit__path__startswith=unit.path)
+    staff = with_training_hours(staff.select_related("unit"), year)
+    if short_only:
+        staff = only_short(staff, requirement)
+    return staff.order_by("unit__path", "staff_number", "pk")
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """One line of a person's training record: a program attended or external training."""
+
+    year: int
+    start: dt.date
+    end: dt.date
+    name: str
+    organiser: str
+    subject_type: str
+    hours: Decimal
+    external: bool
+
+    @property
+    def subject_label(self) -> str:
+        return SubjectType(self.subject_type).label
+
+    @property
+    def dates(self) -> str:
+        if self.start == self.end:
+            return self.start.isoformat()
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class TrainingYear:
+    year: int
+    records: list[TrainingRecord]
+    compliance: Compliance
+
+
+def training_records(staff: Staff, first: int, last: int) -> list[TrainingRecord]:
+    """The person's credited training in the years ``first``..``last``, by date (2 queries)."""
+    enrolments = (
+        attended_enrolments(first, last)
+        .filter(staff=staff)
+        .select_related("program")
+        .annotate(credited_hours=CREDITED_HOURS)
+    )
+    records = [
+        TrainingRecord(
+            year=e.program.end.year,
+            start=e.program.start,
+            end=e.program.end,
+            name=e.program.name,
+            organiser=e.program.organiser,
+            subject_type=e.program.subject_type,
+            hours=_tenths(e.credited_hours),
+            external=False,
+        )
+        for e in enrolments
+    ]
+    records += [
+        TrainingRecord(
+            year=t.date.year,
+            start=t.date,
+            end=t.date,
+            name=t.name,
+            organiser=t.organiser,
+            subject_type=t.subject_type,
+            hours=_tenths(t.hours),
+            external=True,
+        )
+        for t in external_trainings(first, last).filter(staff=staff)
+    ]
+    return sorted(records, key=lambda r: (r.end, r.start, r.name))
+
+
+def training_years(
+    staff: Staff, first: int, last: int, requirement: Requirement | None = None
+) -> list[TrainingYear]:
+    """Each year ``first``..``last`` with the person's records and compliance."""
+    requirement = requirement or Requirement.from_settings()
+    records = training_records(staff, first, last)
+    required = staff.post_category == PostCategory.PROFESSIONAL
+    years = []
+    for year in range(first, last + 1):
+        mine = [r for r in records if r.year == year]
+
+        def hours(subject: str, mine=mine) -> Decimal:
+            return sum((r.hours for r in mine if r.subject_type == subject), ZERO)
+
+        compliance = assess(
+            hours(SubjectType.PROFESSIONAL),
+            hours(SubjectType.GENERAL),
+            required=required,
+            requirement=requirement,
+        )
+        years.append(TrainingYear(year, mine, compliance))
+    return years
+
+
+# -- views ---------------------------------------------------------------------------------
+
+
+def _year(value: str | None) -> int:
+    """The year asked for, else the current one."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(value or "")
+    except ValueError:
+        return this_year
+    return year if 1900 <= year <= 2100 else this_year
+
+
+def _years(value: str | None) -> tuple[int, int]:
+    """``2024`` or a range ``2021-2025``; the current year when missing or unusable."""
+    first, sep, last = (value or "").partition("-")
+    if not sep:
+        year = _year(first)
+        return year, year
+    start, end = _year(first), _year(last)
+    if str(start) != first.strip() or str(end) != last.strip() or not 0 <= end - start < MAX_YEARS:
+        year = timezone.localdate().year
+        return year, year
+    return start, end
+
+
+def _visible_units(request) -> list[OrgUnit]:
+    """The units whose staff the user sees (empty when they only see themselves); refuses
+    users who see no staff at all."""
+    policy = staff_policy()
+    units = list(policy.units_for(request.user, ["view"]).order_by("path"))
+    if not units and not (
+        policy.user_has_global_permission(request.user, "view")
+        or policy.filter_queryset(request.user, Staff.objects.all(), ["view"]).exists()
+    ):
+        raise PermissionDenied
+    return units
+
+
+def _export_header() -> list[str]:
+    def label(name: str) -> str:
+        return capfirst(Staff._meta.get_field(name).verbose_name)
+
+    return [
+        label("staff_number"),
+        label("name"),
+        label("unit"),
+        label("title"),
+        capfirst(_("year")),
+        _("Total hours"),
+        _("Professional hours"),
+        _("General hours"),
+        _("Professional share (%)"),
+        _("Hours short"),
+        _("Professional hours needed"),
+        _("Professional hours short"),
+        _("Compliant"),
+    ]
+
+
+def _export(staff: QuerySet[Staff], year: int, requirement: Requirement) -> HttpResponse:
+    from reporting.spreadsheets import write_xlsx
+
+    rows = []
+    for person in staff:
+        c = assess_staff(person, requirement)
+        rows.append(
+            [
+                person.staff_number,
+                person.name,
+                person.unit.name,
+                person.title,
+                year,
+                c.total,
+                c.professional,
+                c.general,
+                c.professional_share_percent,
+                c.hours_short,
+                c.professional_required,
+                c.professional_short,
+                _("No") if c.is_short else _("Yes"),
+            ]
+        )
+    title = _("Continuing education %(year)s") % {"year": year}
+    response = HttpResponse(write_xlsx([(title, _export_header(), rows)]), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ce-compliance-{year}.xlsx"'
+    return response
+
+
+def compliance_index(request):
+    """Professional-technical staff and their hours in a year, the short ones flagged."""
+    units = _visible_units(request)
+    year = _year(request.GET.get("year"))
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
+    short_only = request.GET.get("short") == "1"
+    requirement = Requirement.from_settings()
+    staff = compliance_listing(
+        request.user, year=year, unit=unit, short_only=short_only, requirement=requirement
+    )
+    if request.GET.get("export") == "xlsx":
+        return _export(staff, year, requirement)
+    page = Paginator(staff, PER_PAGE).get_page(request.GET.get("p"))
+    rows = [(person, assess_staff(person, requirement)) for person in page]
+    filters = {"year": year}
+    if unit is not None:
+        filters["unit"] = unit.pk
+    if short_only:
+        filters["short"] = "1"
+    return TemplateResponse(
+        request,
+        "staffing/compliance.html",
+        {
+            "page": page,
+            "rows": rows,
+            "units": units,
+            "unit": unit,
+            "year": year,
+            "short_only": short_only,
+            "requirement": requirement,
+            "query": urlencode(filters),
+        },
+    )
+
+
+def my_training(request, staff_pk: int | None = None):
+    """A person's hours and training in a year: one's own, or (by id) anyone's the user
+    may view — HR everyone's, a head their units' staff."""
+    people = Staff.objects.select_related("unit")
+    if staff_pk is None:
+        staff = people.filter(user=request.user).first()
+    else:
+        staff = get_object_or_404(people, pk=staff_pk)
+        if not staff_policy().user_has_permission_for_instance(request.user, "view", staff):
+            raise Http404
+    year = _year(request.GET.get("year"))
+    context = {"staff": staff, "year": year}
+    if staff is not None:
+        context["training"] = training_years(staff, year, year)[0]
+    return TemplateResponse(request, "staffing/my_training.html", context)
+
+
+def training_record_pdf(request, staff_pk: int):
+    from .pdf import training_record_pdf as render
+
+    staff = get_object_or_404(Staff.objects.select_related("unit"), pk=staff_pk)
+    if not staff_policy().user_has_permission_for_instance(request.user, "view", staff):
+        raise Http404
+    first, last = _years(request.GET.get("year"))
+    response = HttpResponse(
+        render(staff, training_years(staff, first, last)), content_type="application/pdf"
+    )
+    period = str(first) if first == last else f"{first}-{last}"
+    response["Content-Disposition"] = (
+        f'attachment; filename="training-record-{staff.staff_number}-{period}.pdf"'
+    )
+    return response
+
+
+# -- admin URLs and menu -------------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_compliance_urls():
+    return [
+        path("staffing/compliance/", compliance_index, name="staffing_compliance"),
+        path("staffing/my-training/", my_training, name="staffing_my_training"),
+        path("staffing/my-training/<int:staff_pk>/", my_training, name="staffing_staff_training"),
+        path(
+            "staffing/training-record/<int:staff_pk>.pdf",
+            training_record_pdf,
+            name="staffing_training_record_pdf",
+        ),
+    ]
+
+
+class StaffViewMenuItem(MenuItem):
+    """Shown to whoever may view some staff row (their own included), through the policy."""
+
+    def is_shown(self, request):
+        return staff_policy().user_has_permission(request.user, "view")
+
+
+@hooks.register("register_admin_menu_item")
+def register_compliance_menu():
+    return SubmenuMenuItem(
+        gettext_lazy("Continuing education"),
+        Menu(
+            items=[
+                StaffViewMenuItem(
+                    gettext_lazy("Hours compliance"),
+                    reverse("staffing_compliance"),
+                    name="ce-compliance",
+                    icon_name="table",
+                    order=1,
+                ),
+                StaffViewMenuItem(
+                    gettext_lazy("My training"),
+                    reverse("staffing_my_training"),
+                    name="ce-my-training",
+                    icon_name="user",
+                    order=2,
+                ),
+            ]
+        ),
+        name="continuing-education",
+        icon_name="group",
+        order=155,
+    )

@@ -82,7 +82,7 @@ class Staff(models.Model):
         RETIRED = "retired", _("Retired")
 
     staff_number = models.CharField(_("staff number"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_number = models.CharField(

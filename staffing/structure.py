@@ -1,1 +1,501 @@
-"""(work in progress)"""
+"""Workforce structure on a date — by title level, education, post category, discipline,
+age band and unit — against HR's yearly targets: the selectors, the admin page and the
+plan's computed indicators that read the same figures.
+
+Figures for a past date come from the histories: a person counts when hired by the date
+and not gone by it; their title is the latest obtained by the date and their post the one
+held on it. Every figure is a grouped query over the staff, each row annotated with its
+title and post as of the date (``Subquery``), so the cost in queries does not grow with
+the number of staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Expression,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permissions import policy_registry
+
+from governance.access import get_user_access, granted_units
+from governance.indicators import register_provider
+from governance.models import Indicator, OrgUnit
+
+from .models import (
+    Discipline,
+    Education,
+    PostAppointment,
+    PostCategory,
+    Staff,
+    StructureTarget,
+    TitleLevel,
+    TitleRecord,
+)
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+VIEW_STAFF = "staffing.view_staff"
+GONE = (Staff.Status.LEFT, Staff.Status.RETIRED)
+Dimension = StructureTarget.Dimension
+# Targets on these dimensions count the value and everything above it ("level 3" counts
+# 3, 4 and 5); the others count the value itself.
+AT_LEAST = (Dimension.TITLE_LEVEL, Dimension.EDUCATION)
+AGE_BAND = "age_band"
+UNIT = "unit"
+# (key, oldest age in the band, label); the last band has no upper bound.
+AGE_BANDS: tuple[tuple[str, int | None, str], ...] = (
+    ("30-", 30, gettext_lazy("30 or under")),
+    ("31-40", 40, gettext_lazy("31–40")),
+    ("41-50", 50, gettext_lazy("41–50")),
+    ("51+", None, gettext_lazy("51 or over")),
+)
+
+
+# -- selectors -----------------------------------------------------------------------------
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier (29 February becomes the 28th in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def staff_on(as_of: dt.date, staff: QuerySet[Staff] | None = None) -> QuerySet[Staff]:
+    """The staff employed on ``as_of``: hired by then (an unknown hire date counts) and not
+    left or retired by then. Someone who left on an unknown date is not counted at all —
+    we cannot place them, and counting them would inflate today's figures."""
+    staff = Staff.objects.all() if staff is None else staff
+    gone = Q(status__in=GONE) & (Q(status_date__isnull=True) | Q(status_date__lte=as_of))
+    return staff.filter(Q(hire_date__isnull=True) | Q(hire_date__lte=as_of)).exclude(gone)
+
+
+def title_level_on(as_of: dt.date) -> Subquery:
+    """For a staff row: the level of the latest title obtained on or before ``as_of``."""
+    titles = TitleRecord.objects.filter(staff=OuterRef("pk"), obtained__lte=as_of)
+    return Subquery(titles.order_by("-obtained", "-level", "-pk").values("level")[:1])
+
+
+def post_category_on(as_of: dt.date) -> Subquery:
+    """For a staff row: the category of the post held on ``as_of`` (the latest started
+    when appointments overlap)."""
+    posts = PostAppointment.objects.filter(staff=OuterRef("pk"), start__lte=as_of).filter(
+        Q(end__isnull=True) | Q(end__gte=as_of)
+    )
+    return Subquery(posts.order_by("-start", "-pk").values("category")[:1])
+
+
+def age_band_on(as_of: dt.date) -> Case:
+    """For a staff row: the key of their age band on ``as_of`` (None without a birth date).
+
+    Someone is at least N on the date when born on or before the same day N years earlier,
+    which keeps the arithmetic out of SQL (no date functions differ between databases).
+    """
+    whens = [When(birth_date__isnull=True, then=Value(None))]
+    for key, oldest, _label in AGE_BANDS:
+        if oldest is not None:
+            whens.append(When(birth_date__gt=years_before(as_of, oldest + 1), then=Value(key)))
+    return Case(*whens, default=Value(AGE_BANDS[-1][0]), output_field=CharField())
+
+
+def share(count: int, total: int) -> Decimal:
+    """``count`` as a percentage of ``total``, to the cent (0 when there is nobody)."""
+    if not total:
+        return Decimal(0)
+    return (Decimal(count) * HUNDRED / total).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: object  # the value counted (a level, a category…); None for "not recorded"
+    label: str
+    count: int
+    share: Decimal  # of the headcount, %
+
+
+@dataclass
+class Breakdown:
+    key: str  # a StructureTarget dimension, AGE_BAND or UNIT
+    label: str
+    rows: list[Row]
+
+    def count(self, test: Callable[[object], bool]) -> int:
+        return sum(row.count for row in self.rows if row.key is not None and test(row.key))
+
+
+@dataclass
+class UnitRow:
+    unit: OrgUnit
+    indent: int  # depth below the shallowest unit listed
+    count: int
+    share: Decimal
+    intermediate_share: Decimal  # of the unit's own headcount
+
+
+@dataclass
+class TargetCheck:
+    target: StructureTarget
+    label: str
+    share: Decimal | None  # None: the target's value cannot be read, or nobody is counted
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.share is None else self.share >= self.target.min_share
+
+    @property
+    def gap(self) -> Decimal:
+        """Percentage points short of the minimum share (0 when met)."""
+        if self.share is None:
+            return Decimal(0)
+        return max(self.target.min_share - self.share, Decimal(0))
+
+
+@dataclass
+class Structure:
+    as_of: dt.date
+    unit: OrgUnit | None
+    headcount: int
+    breakdowns: list[Breakdown]
+    units: list[UnitRow]
+    targets: list[TargetCheck]
+
+    def breakdown(self, key: str) -> Breakdown:
+        return next(b for b in self.breakdowns if b.key == key)
+
+    def share_at_least(self, key: str, minimum: int) -> Decimal:
+        return share(self.breakdown(key).count(lambda value: value >= minimum), self.headcount)
+
+    @property
+    def intermediate_share(self) -> Decimal:
+        return self.share_at_least(Dimension.TITLE_LEVEL, TitleLevel.INTERMEDIATE)
+
+    @property
+    def senior_share(self) -> Decimal:
+        return self.share_at_least(Dimension.TITLE_LEVEL, TitleLevel.ASSOCIATE_SENIOR)
+
+    @property
+    def bachelor_share(self) -> Decimal:
+        return self.share_at_least(Dimension.EDUCATION, Education.BACHELOR)
+
+
+def _count_by(staff: QuerySet[Staff], name: str, expression: Expression | None = None) -> dict:
+    """{value: headcount} grouped by a field, or by ``expression`` annotated as ``name``."""
+    if expression is not None:
+        staff = staff.annotate(**{name: expression})
+    return {row[name]: row["n"] for row in staff.values(name).annotate(n=Count("pk"))}
+
+
+def _breakdown(
+    key: str, label: str, counts: dict, choices, headcount: int, missing: str
+) -> Breakdown:
+    """One row per choice (zeros included, in the choices' order), then a row for the
+    people whose value is not recorded (or not one of the choices), if any."""
+    known = {value for value, _text in choices}
+    rows = [
+        Row(value, str(text), counts.get(value, 0), share(counts.get(value, 0), headcount))
+        for value, text in choices
+    ]
+    unknown = sum(n for value, n in counts.items() if value not in known)
+    if unknown:
+        rows.append(Row(None, missing, unknown, share(unknown, headcount)))
+    return Breakdown(key, label, rows)
+
+
+def _check(
+    target: StructureTarget, breakdowns: dict[str, Breakdown], headcount: int
+) -> TargetCheck:
+    breakdown = breakdowns[target.dimension]
+    value_labels = {str(row.key): row.label for row in breakdown.rows if row.key is not None}
+    value_label = value_labels.get(target.value, target.value)
+    if target.dimension in AT_LEAST:
+        try:
+            minimum = int(target.value)
+        except ValueError:
+            return TargetCheck(target, f"{breakdown.label}: {target.value}", None)
+        count = breakdown.count(lambda value: value >= minimum)
+        value_label = _("%(value)s or higher") % {"value": value_label}
+    else:
+        count = breakdown.count(lambda value: value == target.value)
+    label = f"{breakdown.label}: {value_label}"
+    return TargetCheck(target, label, share(count, headcount) if headcount else None)
+
+
+def workforce_structure(
+    staff: QuerySet[Staff] | None = None, *, as_of: dt.date, unit: OrgUnit | None = None
+) -> Structure:
+    """The structure of ``staff`` (default: everyone) on ``as_of``, narrowed to ``unit``
+    and the units under it, with the targets of that year: seven queries whatever the
+    number of staff (four grouped counts, one by unit × title level, the units, the
+    targets)."""
+    staff = staff_on(as_of, staff)
+    if unit is not None:
+        staff = staff.filter(unit__path__startswith=unit.path)
+    staff = staff.order_by()
+
+    # Units and titles from one grouping: the unit table needs each unit's title mix.
+    by_unit_level = list(
+        staff.annotate(level_on=title_level_on(as_of))
+        .values("unit", "level_on")
+        .annotate(n=Count("pk"))
+    )
+    levels: Counter = Counter()
+    unit_counts: Counter = Counter()
+    unit_intermediate: Counter = Counter()
+    for row in by_unit_level:
+        levels[row["level_on"]] += row["n"]
+        unit_counts[row["unit"]] += row["n"]
+        if row["level_on"] is not None and row["level_on"] >= TitleLevel.INTERMEDIATE:
+            unit_intermediate[row["unit"]] += row["n"]
+    headcount = sum(unit_counts.values())
+
+    not_recorded = _("Not recorded")
+    breakdowns = [
+        _breakdown(
+            Dimension.TITLE_LEVEL,
+            Dimension.TITLE_LEVEL.label,
+            levels,
+            TitleLevel.choices,
+            headcount,
+            _("No title"),
+        ),
+        _breakdown(
+            Dimension.EDUCATION,
+            Dimension.EDUCATION.label,
+            _count_by(staff, "education"),
+            Education.choices,
+            headcount,
+            not_recorded,
+        ),
+        _breakdown(
+            Dimension.POST_CATEGORY,
+            Dimension.POST_CATEGORY.label,
+            _count_by(staff, "post_on", post_category_on(as_of)),
+            PostCategory.choices,
+            headcount,
+            _("No post on the date"),
+        ),
+        _breakdown(
+            Dimension.DISCIPLINE,
+            Dimension.DISCIPLINE.label,
+            _count_by(staff, "discipline"),
+            Discipline.choices,
+            headcount,
+            not_recorded,
+        ),
+        _breakdown(
+            AGE_BAND,
+            _("Age band"),
+            _count_by(staff, "band_on", age_band_on(as_of)),
+            [(key, label) for key, _oldest, label in AGE_BANDS],
+            headcount,
+            _("Birth date not recorded"),
+        ),
+    ]
+
+    units = list(OrgUnit.objects.filter(pk__in=list(unit_counts)).order_by("path"))
+    top = min((u.depth for u in units), default=0)
+    unit_rows = [
+        UnitRow(
+            unit=u,
+            indent=u.depth - top,
+            count=unit_counts[u.pk],
+            share=share(unit_counts[u.pk], headcount),
+            intermediate_share=share(unit_intermediate[u.pk], unit_counts[u.pk]),
+        )
+        for u in units
+    ]
+    by_key = {b.key: b for b in breakdowns}
+    order = {dimension: n for n, dimension in enumerate(Dimension.values)}
+    targets = sorted(
+        StructureTarget.objects.filter(year=as_of.year),
+        key=lambda t: (order.get(t.dimension, len(order)), t.value),
+    )
+    checks = [_check(target, by_key, headcount) for target in targets]
+    return Structure(as_of, unit, headcount, breakdowns, unit_rows, checks)
+
+
+def title_share_at_least(level: int, as_of: dt.date) -> Decimal | None:
+    """The share (%) of the whole workforce on ``as_of`` holding a title of ``level`` or
+    higher, in one query; None when nobody is counted."""
+    figures = (
+        staff_on(as_of)
+        .annotate(level_on=title_level_on(as_of))
+        .aggregate(total=Count("pk"), hits=Count("pk", filter=Q(level_on__gte=level)))
+    )
+    return share(figures["hits"], figures["total"]) if figures["total"] else None
+
+
+# -- access --------------------------------------------------------------------------------
+
+
+def staff_policy():
+    # The policy is registered in wagtail_hooks, which management commands do not load.
+    hooks.search_for_hooks()
+    return policy_registry.get_by_type(Staff)
+
+
+def may_see_structure(user) -> bool:
+    """HR (global) and department heads (their units); not someone who may view only their
+    own record, which the policy grants to every member of staff."""
+    if not staff_policy().user_has_permission(user, "view"):
+        return False
+    access = get_user_access(user)
+    return (
+        access.is_superuser
+        or VIEW_STAFF in access.global_perms
+        or (VIEW_STAFF in access.scoped_perms and bool(access.unit_paths))
+    )
+
+
+def visible_staff(user) -> QuerySet[Staff]:
+    """The staff whose figures the user may see: everyone for HR, their units' staff for a
+    head (not their own record when it lies outside their units)."""
+    policy = staff_policy()
+    staff = policy.filter_queryset(user, Staff.objects.all(), ["view"])
+    if not policy.user_has_global_permission(user, "view"):
+        staff = staff.filter(get_user_access(user).units_q(prefix="unit__"))
+    return staff
+
+
+def structure_units(user) -> QuerySet[OrgUnit]:
+    """The units whose structure and roster the user may see."""
+    return staff_policy().units_for(user, ["view"])
+
+
+def structure_for(user, *, as_of: dt.date, unit: OrgUnit | None = None) -> Structure:
+    """The structure the user may see: the whole system or their units, or ``unit``."""
+    return workforce_structure(visible_staff(user), as_of=as_of, unit=unit)
+
+
+# -- the plan's computed indicators --------------------------------------------------------
+
+
+def _title_share_provider(level: int) -> Callable[[Indicator, int], Decimal | None]:
+    def compute(indicator: Indicator, year: int) -> Decimal | None:
+        return title_share_at_least(level, dt.date(year, 12, 31))
+
+    return compute
+
+
+register_provider(
+    "staffing.intermediate_title_share",
+    gettext_lazy("Staff records: intermediate title or higher (%)"),
+    _title_share_provider(TitleLevel.INTERMEDIATE),
+)
+register_provider(
+    "staffing.senior_title_share",
+    gettext_lazy("Staff records: associate senior title or higher (%)"),
+    _title_share_provider(TitleLevel.ASSOCIATE_SENIOR),
+)
+
+
+# -- the admin page ------------------------------------------------------------------------
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return "\u3000" * (obj.depth - 1) + obj.name  # ideographic spaces show the tree
+
+
+class StructureForm(forms.Form):
+    unit = UnitChoiceField(label=gettext_lazy("Unit"), queryset=OrgUnit.objects.none())
+    as_of = forms.DateField(
+        label=gettext_lazy("As of"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def __init__(self, data=None, *, user):
+        super().__init__(data)
+        field = self.fields["unit"]
+        field.required = False
+        field.queryset = structure_units(user).order_by("path")
+        scoped = not staff_policy().user_has_global_permission(user, "view")
+        field.empty_label = _("All my units") if scoped else _("Whole system")
+        self.fields["as_of"].initial = timezone.localdate()
+        self.scoped = scoped
+
+    def choice(self) -> tuple[OrgUnit | None, dt.date]:
+        """The unit and date asked for; a bad value falls back to the default (and the
+        form shows its error)."""
+        cleaned = {}
+        if self.is_bound:
+            self.is_valid()
+            cleaned = self.cleaned_data  # the valid fields, even when another one is not
+        return cleaned.get("unit"), cleaned.get("as_of") or timezone.localdate()
+
+
+def structure_view(request):
+    if not may_see_structure(request.user):
+        raise PermissionDenied
+    form = StructureForm(request.GET or None, user=request.user)
+    unit, as_of = form.choice()
+    structure = structure_for(request.user, as_of=as_of, unit=unit)
+    if unit is not None:
+        roster_units = [unit]
+    elif form.scoped:
+        roster_units = list(granted_units(request.user).order_by("path"))
+    else:
+        roster_units = list(OrgUnit.get_root_nodes())
+    if unit is not None:
+        scope_label = unit.name
+    else:
+        scope_label = _("All my units") if form.scoped else _("Whole system")
+    targets_policy = policy_registry.get_by_type(StructureTarget)
+    context = {
+        "form": form,
+        "structure": structure,
+        "scope_label": scope_label,
+        "roster_units": roster_units,
+        "can_edit_targets": targets_policy.user_has_permission(request.user, "add"),
+    }
+    return TemplateResponse(request, "staffing/structure.html", context)
+
+
+@hooks.register("register_admin_urls")
+def register_structure_urls():
+    from .roster import roster_pdf_view
+
+    return [
+        path("staffing/structure/", structure_view, name="staffing_structure"),
+        path("staffing/roster/<int:unit_pk>.pdf", roster_pdf_view, name="staffing_roster_pdf"),
+    ]
+
+
+class StructureMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_structure(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_structure_menu_item():
+    return StructureMenuItem(
+        gettext_lazy("Workforce structure"),
+        reverse("staffing_structure"),
+        icon_name="table",
+        order=151,
+    )

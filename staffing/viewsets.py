@@ -54,7 +54,7 @@ class StaffViewSet(ScopedModelViewSet):
     disabled_views = ("delete", "copy")  # nothing is deleted: leaving is a status
     list_display = [
         "staff_number",
-        TitleColumn("name", label=_("name"), url_name="staffing_staff:inspect"),
+        TitleColumn("name", label=_("full name"), url_name="staffing_staff:inspect"),
         "unit",
         "title",
         "post_category",

@@ -36,5 +36,6 @@ from .viewsets import StaffingViewSetGroup  # noqa: E402
 def register_staffing():
     return StaffingViewSetGroup()
 
+
 # Each feature module registers its own admin URLs and menu items.
 from . import compliance, import_views, structure  # noqa: E402, F401

@@ -16,7 +16,8 @@ class Command(BaseCommand):
             f"Demo data: {counts['units']} new units, {counts['users']} new users, "
             f"{'a new' if counts['home_page'] else 'the existing'} home page, "
             f"{counts['plan_items']} new plan items with {counts['reports']} progress reports "
-            f"and {counts['indicators']} indicators."
+            f"and {counts['indicators']} indicators, {counts['staff']} new staff with "
+            f"{counts['trainings']} training records."
         )
         if settings.DEBUG:
             self.stdout.write(
