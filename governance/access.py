@@ -244,9 +244,18 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             return True
         if perms & access.scoped_perms and access.unit_paths and self.unit_field is not None:
             return True
-        if self._self_view(user, actions):
+        if self._self_view(user, actions) and self._has_own_rows(user, access):
             return True
         return bool(self._owner_pks(user, access, actions))
+
+    def _has_own_rows(self, user, access: UserAccess) -> bool:
+        """Whether any row is about the user (so a menu for their own record makes sense);
+        one query per model and request."""
+        key = f"self:{self.model._meta.label_lower}"
+        if key not in access._owner_grants:
+            found = self.model._default_manager.filter(**{self.self_field: user.pk}).exists()
+            access._owner_grants[key] = frozenset({("self", "")}) if found else frozenset()
+        return bool(access._owner_grants[key])
 
     def _self_view(self, user, actions) -> bool:
         return bool(self.self_field and "view" in actions and user.is_active)

@@ -45,6 +45,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.permissions import policy_registry
 
+from governance.access import get_user_access
 from governance.models import OrgUnit
 
 from .models import Enrolment, ExternalTraining, PostCategory, Staff, SubjectType
@@ -575,7 +576,18 @@ def register_compliance_urls():
 
 
 class StaffViewMenuItem(MenuItem):
-    """Shown to whoever may view some staff row (their own included), through the policy."""
+    """The compliance listing: for roles that see other people's records (HR, heads)."""
+
+    def is_shown(self, request):
+        access = get_user_access(request.user)
+        perm = "staffing.view_staff"
+        return access.is_superuser or perm in access.global_perms or (
+            perm in access.scoped_perms and bool(access.unit_paths)
+        )
+
+
+class OwnTrainingMenuItem(MenuItem):
+    """My training: for anyone whose login is linked to a staff record."""
 
     def is_shown(self, request):
         return staff_policy().user_has_permission(request.user, "view")
@@ -594,7 +606,7 @@ def register_compliance_menu():
                     icon_name="table",
                     order=1,
                 ),
-                StaffViewMenuItem(
+                OwnTrainingMenuItem(
                     gettext_lazy("My training"),
                     reverse("staffing_my_training"),
                     name="ce-my-training",

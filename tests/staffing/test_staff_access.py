@@ -120,3 +120,23 @@ def test_listing_costs_the_same_for_50_and_2000_staff(client, org, who, request)
     few = queries()
     grow(1950)
     assert queries() == few
+
+
+def _menu_urls(client, user):
+    import re
+
+    client.force_login(user)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    match = re.search(r'<script id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S)
+    return set(re.findall(r'"url": "([^"]+)"', match.group(1)))
+
+
+def test_staffing_menus_follow_the_role(client, people, staff_a, head_a, hr):
+    finance = make_user("fin", role="finance")
+    staff_list, compliance = reverse(f"{NS}:index"), reverse("staffing_compliance")
+    mine = reverse("staffing_my_training")
+    assert not {staff_list, compliance, mine} & _menu_urls(client, finance)
+    own = _menu_urls(client, staff_a)
+    assert mine in own and staff_list in own and compliance not in own
+    assert {staff_list, compliance} <= _menu_urls(client, head_a)
+    assert {staff_list, compliance} <= _menu_urls(client, hr)
