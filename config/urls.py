@@ -6,7 +6,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from governance.views import site_history
+
 urlpatterns = [
+    # Ahead of Wagtail's own: the site history is not scoped by unit (see the view).
+    path("admin/reports/site-history/", site_history, name="shuxiang_site_history"),
+    path(
+        "admin/reports/site-history/results/",
+        site_history,
+        {"results_only": True},
+        name="shuxiang_site_history_results",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -21,7 +21,6 @@ from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from guardian.models import UserObjectPermission
 from guardian.utils import get_user_obj_perms_model
@@ -67,9 +66,21 @@ class UserAccess:
         if key not in self._owner_grants:
             table = get_user_obj_perms_model(model)
             if table.objects.is_generic():
-                rows = table.objects.filter(
-                    user=user, content_type=ContentType.objects.get_for_model(model)
-                ).values_list("permission__codename", "object_pk")
+                # All of the user's generic grants in one query, whatever the model:
+                # menus ask about every model on every page.
+                if "generic:loaded" not in self._owner_grants:
+                    found: dict[str, set] = {}
+                    for app, name, codename, pk in table.objects.filter(user=user).values_list(
+                        "content_type__app_label",
+                        "content_type__model",
+                        "permission__codename",
+                        "object_pk",
+                    ):
+                        found.setdefault(f"{app}.{name}", set()).add((codename, pk))
+                    for label, pairs in found.items():
+                        self._owner_grants[f"generic:{label}"] = frozenset(pairs)
+                    self._owner_grants["generic:loaded"] = frozenset()
+                rows = self._owner_grants.get(f"generic:{key}", frozenset())
             else:
                 rows = table.objects.filter(user=user).values_list(
                     "permission__codename", "content_object_id"
@@ -251,9 +262,15 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     def _has_own_rows(self, user, access: UserAccess) -> bool:
         """Whether any row is about the user (so a menu for their own record makes sense);
         one query per model and request."""
-        key = f"self:{self.model._meta.label_lower}"
+        # Ask the model that holds the user link ("staff__user" → Staff): one query per
+        # request for all the models hanging off it.
+        model = self.model
+        *hops, last = self.self_field.split("__")
+        for hop in hops:
+            model = model._meta.get_field(hop).related_model
+        key = f"self:{model._meta.label_lower}"
         if key not in access._owner_grants:
-            found = self.model._default_manager.filter(**{self.self_field: user.pk}).exists()
+            found = model._default_manager.filter(**{last: user.pk}).exists()
             access._owner_grants[key] = frozenset({("self", "")}) if found else frozenset()
         return bool(access._owner_grants[key])
 

@@ -192,6 +192,12 @@ def register_access_menu_item():
     )
 
 
+@hooks.register("construct_reports_menu")
+def hide_site_history_from_scoped_roles(request, menu_items):
+    if not views._sees_whole_history(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
 @hooks.register("construct_homepage_panels")
 def add_my_access_panel(request, panels_list):
     panels_list.insert(0, panels.MyAccessPanel(request.user))

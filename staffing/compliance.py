@@ -581,8 +581,10 @@ class StaffViewMenuItem(MenuItem):
     def is_shown(self, request):
         access = get_user_access(request.user)
         perm = "staffing.view_staff"
-        return access.is_superuser or perm in access.global_perms or (
-            perm in access.scoped_perms and bool(access.unit_paths)
+        return (
+            access.is_superuser
+            or perm in access.global_perms
+            or (perm in access.scoped_perms and bool(access.unit_paths))
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -148,6 +149,13 @@ class Staff(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.staff_number}）"
 
+    def clean(self):
+        self.id_number = self.id_number.strip().upper()  # one spelling, for uniqueness
+        if self.status in (self.Status.LEFT, self.Status.RETIRED) and not self.status_date:
+            raise ValidationError(
+                {"status_date": _("Give the date of leaving or retiring: past figures use it.")}
+            )
+
     @property
     def masked_id_number(self) -> str:
         """The ID number with the birth date and sequence hidden: 3610**********123X."""
@@ -269,6 +277,7 @@ class Enrolment(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
         help_text=_("Leave empty to credit the program's hours when attended."),
     )
 

@@ -356,6 +356,8 @@ class _Importer:
         for key, terms in choices:
             value = cells.read(key, terms.parse)
             if value is not None:
+                if key == "status" and value != staff.status and not staff.status_date:
+                    staff.status_date = self.today  # the sheet has no column for it
                 setattr(staff, key, value)
         if not staff.employment_type and "employment_type" not in cells.failed:
             cells.fail("employment_type", _("needed for a new staff member."))
@@ -497,3 +499,36 @@ def _log(created: Iterable[Staff], updated: Iterable[Staff], *, user=None) -> No
         for created_now, group in ((True, created), (False, updated))
         for staff in group
     )
+
+
+def refresh_current(staff_ids) -> None:
+    """Set the staff rows' current post and title from their histories (after an edit in
+    the admin): the open appointment that started last, the title obtained last."""
+    from django.db.models import OuterRef, Subquery
+
+    post = PostAppointment.objects.filter(staff=OuterRef("pk"), end__isnull=True).order_by(
+        "-start", "-pk"
+    )
+    title = TitleRecord.objects.filter(staff=OuterRef("pk")).order_by("-obtained", "-pk")
+    rows = Staff.objects.filter(pk__in=list(staff_ids)).annotate(
+        p_category=Subquery(post.values("category")[:1]),
+        p_grade=Subquery(post.values("grade")[:1]),
+        t_title=Subquery(title.values("title")[:1]),
+        t_level=Subquery(title.values("level")[:1]),
+    )
+    changed = []
+    for staff in rows:
+        staff.post_category, staff.post_grade = staff.p_category or "", staff.p_grade
+        staff.title, staff.title_level = staff.t_title or "", staff.t_level
+        changed.append(staff)
+    Staff.objects.bulk_update(changed, ["post_category", "post_grade", "title", "title_level"])
+
+
+@transaction.atomic
+def close_other_appointments(appointment: PostAppointment) -> None:
+    """A new open appointment ends the ones still open before it (the day before)."""
+    if appointment.end is not None:
+        return
+    PostAppointment.objects.filter(
+        staff_id=appointment.staff_id, end__isnull=True, start__lt=appointment.start
+    ).exclude(pk=appointment.pk).update(end=appointment.start - dt.timedelta(days=1))

@@ -47,7 +47,7 @@ HEADER = {key: header for header, key in COLUMNS.items()}
 REQUIRED = ("工号", "姓名", "所在单位")
 OPTIONAL = tuple(h for h in COLUMNS if h not in REQUIRED)
 # Only HR sees these (the permission staffing.view_staff_personal).
-PERSONAL_HEADERS = ("身份证号", "出生日期")
+PERSONAL_HEADERS = ("身份证号", "出生日期", "电话", "电子邮箱")
 
 MIN_GRADE, MAX_GRADE = 1, 13
 _PARENTHESES = re.compile(r"\([^)]*\)")

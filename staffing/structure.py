@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import (
     Case,
     CharField,
@@ -426,6 +427,10 @@ class StructureForm(forms.Form):
     as_of = forms.DateField(
         label=gettext_lazy("As of"),
         required=False,
+        validators=[
+            MinValueValidator(dt.date(1950, 1, 1)),
+            MaxValueValidator(dt.date(2100, 12, 31)),
+        ],
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 

@@ -6,7 +6,13 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from governance.viewsets import ScopedIndexView, ScopedInspectView, ScopedModelViewSet
+from governance.viewsets import (
+    ScopedCreateView,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedInspectView,
+    ScopedModelViewSet,
+)
 
 from .models import (
     Certificate,
@@ -18,12 +24,13 @@ from .models import (
     TitleRecord,
     TrainingProgram,
 )
+from .services import close_other_appointments, refresh_current
 
-PERSONAL = ("id_number", "birth_date")
+PERSONAL = ("id_number", "birth_date", "phone", "email")
 
 
 def sees_personal(user) -> bool:
-    """ID numbers and birth dates: HR (and superusers) only, everywhere."""
+    """ID numbers, birth dates, phones and e-mail addresses: HR (and superusers) only."""
     return user.has_perm("staffing.view_staff_personal")
 
 
@@ -124,8 +131,29 @@ class HistoryIndexView(ScopedIndexView):
         return super().get_base_queryset().select_related("staff", "staff__unit")
 
 
+class HistoryFormMixin:
+    """Saving a post or title row keeps the staff record's current post and title right."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        if isinstance(instance, PostAppointment):
+            close_other_appointments(instance)
+        refresh_current([instance.staff_id])
+        return instance
+
+
+class HistoryCreateView(HistoryFormMixin, ScopedCreateView):
+    pass
+
+
+class HistoryEditView(HistoryFormMixin, ScopedEditView):
+    pass
+
+
 class PostAppointmentViewSet(ScopedModelViewSet):
     model = PostAppointment
+    add_view_class = HistoryCreateView
+    edit_view_class = HistoryEditView
     icon = "list-ul"
     menu_label = _("Post appointments")
     index_view_class = HistoryIndexView
@@ -138,6 +166,8 @@ class PostAppointmentViewSet(ScopedModelViewSet):
 
 class TitleRecordViewSet(ScopedModelViewSet):
     model = TitleRecord
+    add_view_class = HistoryCreateView
+    edit_view_class = HistoryEditView
     icon = "pick"
     menu_label = _("Professional titles")
     index_view_class = HistoryIndexView

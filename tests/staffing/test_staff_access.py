@@ -140,3 +140,67 @@ def test_staffing_menus_follow_the_role(client, people, staff_a, head_a, hr):
     assert mine in own and staff_list in own and compliance not in own
     assert {staff_list, compliance} <= _menu_urls(client, head_a)
     assert {staff_list, compliance} <= _menu_urls(client, hr)
+
+
+def test_site_history_is_not_open_to_scoped_roles(client, people, head_a, hr):
+    from wagtail.log_actions import log
+
+    log(instance=people["b"], action="wagtail.edit", user=hr)
+    client.force_login(head_a)
+    for url in ("/admin/reports/site-history/", "/admin/reports/site-history/results/"):
+        response = client.get(url)
+        assert response.status_code in (302, 403) and "少儿部王五" not in response.content.decode()
+    client.force_login(hr)
+    assert "少儿部王五" in client.get("/admin/reports/site-history/").content.decode()
+
+
+def test_head_sees_no_phone_numbers(client, people, head_a):
+    from staffing.models import Staff
+
+    Staff.objects.filter(pk=people["a"].pk).update(phone="13907941234")
+    client.force_login(head_a)
+    page = client.get(reverse(f"{NS}:inspect", args=[people["a"].pk])).content.decode()
+    assert "13907941234" not in page
+    response = client.get(reverse("staffing_export"))
+    sheet = load_workbook(BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    assert "电话" not in header and "身份证号" not in header
+
+
+def test_leaving_needs_a_date(people):
+    staff = people["a"]
+    staff.status = "left"
+    with pytest.raises(ValidationError, match="status_date"):
+        staff.full_clean()
+
+
+def test_adding_a_post_in_the_admin_updates_the_record(client, people, hr):
+    from staffing.models import PostAppointment
+
+    staff = people["a"]
+    PostAppointment.objects.create(
+        staff=staff, category="professional", grade=11, start=dt.date(2015, 1, 1)
+    )
+    client.force_login(hr)
+    response = client.post(
+        reverse("staffing_postappointment:add"),
+        {
+            "staff": staff.pk,
+            "category": "professional",
+            "grade": 9,
+            "start": "2024-01-01",
+            "end": "",
+            "basis": "聘任",
+        },
+    )
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert (staff.post_category, staff.post_grade) == ("professional", 9)
+    old = PostAppointment.objects.get(staff=staff, grade=11)
+    assert old.end == dt.date(2023, 12, 31)
+
+
+def test_structure_refuses_absurd_dates(client, people, hr):
+    client.force_login(hr)
+    response = client.get(reverse("staffing_structure"), {"as_of": "0010-01-01"})
+    assert response.status_code == 200
