@@ -226,11 +226,26 @@ def setup_roles() -> list[Group]:
                     group=group, collection=media, permission=perm
                 )
         groups.append(group)
+    if root_collection is not None:
+        # HR files staff certificates (scans often show ID numbers) in a collection only
+        # HR may open.
+        hr = next(g for g, spec in zip(groups, ROLES, strict=True) if spec.key == "hr")
+        certificates = restricted_collection(CERTIFICATE_COLLECTION, ("hr", "administrator"))
+        for perm in _permissions(DOCUMENT_PERMS):
+            GroupCollectionPermission.objects.get_or_create(
+                group=hr, collection=certificates, permission=perm
+            )
     return groups
 
 
 WEBSITE_COLLECTION = "网站资料"
 EVIDENCE_COLLECTION = "规划佐证材料"
+CERTIFICATE_COLLECTION = "职工证书"
+DOCUMENT_PERMS = (
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+)
 EVIDENCE_ROLES = ("planning", "leadership", "department_head", "administrator")
 
 
@@ -243,20 +258,25 @@ def website_collection(root=None):
     return found or root.add_child(name=WEBSITE_COLLECTION)
 
 
-def evidence_collection():
-    """The private collection of progress-report evidence: only the roles that work on
-    the plan may download its files (a Wagtail view restriction by group)."""
+def restricted_collection(name: str, role_keys: tuple[str, ...]):
+    """A collection under the root whose files only these roles may download (a Wagtail
+    view restriction by group)."""
     from wagtail.models import Collection, CollectionViewRestriction
 
     root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=EVIDENCE_COLLECTION).first()
+    collection = root.get_children().filter(name=name).first()
     if collection is None:
-        collection = root.add_child(name=EVIDENCE_COLLECTION)
+        collection = root.add_child(name=name)
     restriction, _created = CollectionViewRestriction.objects.get_or_create(
         collection=collection, defaults={"restriction_type": CollectionViewRestriction.GROUPS}
     )
-    restriction.groups.add(*Group.objects.filter(role__key__in=EVIDENCE_ROLES))
+    restriction.groups.add(*Group.objects.filter(role__key__in=role_keys))
     return collection
+
+
+def evidence_collection():
+    """The private collection of progress-report evidence: the roles working on the plan."""
+    return restricted_collection(EVIDENCE_COLLECTION, EVIDENCE_ROLES)
 
 
 def role_group(key: str) -> Group:

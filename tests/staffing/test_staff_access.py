@@ -204,3 +204,24 @@ def test_structure_refuses_absurd_dates(client, people, hr):
     client.force_login(hr)
     response = client.get(reverse("staffing_structure"), {"as_of": "0010-01-01"})
     assert response.status_code == 200
+
+
+def test_certificates_are_filed_where_only_hr_may_open_them(client, people, hr, head_a):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    from governance.roles import CERTIFICATE_COLLECTION
+
+    collection = Collection.objects.get(name=CERTIFICATE_COLLECTION)
+    document = get_document_model().objects.create(
+        title="继续教育证书",
+        file=ContentFile(b"%PDF-1.4 cert", name="cert.pdf"),
+        collection=collection,
+    )
+    client.force_login(hr)
+    assert client.get(document.url).status_code == 200
+    client.force_login(head_a)
+    assert client.get(document.url).status_code in (302, 403)
+    client.logout()
+    assert client.get(document.url).status_code in (302, 403)
