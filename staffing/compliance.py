@@ -43,12 +43,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
-from wagtail.permissions import policy_registry
 
-from governance.access import get_user_access
 from governance.models import OrgUnit
 
 from .models import Enrolment, ExternalTraining, PostCategory, Staff, SubjectType
+from .structure import may_see_structure as sees_other_staff
+from .structure import staff_policy
 
 HOURS = DecimalField(max_digits=9, decimal_places=1)
 TENTH = Decimal("0.1")
@@ -281,10 +281,6 @@ def only_short(staff: QuerySet[Staff], requirement: Requirement | None = None) -
         scaled_professional=times(professional, share.denominator - share.numerator),
         scaled_general=times(general, share.numerator),
     ).filter(Q(scaled_total__lt=minimum.numerator) | Q(scaled_professional__lt=F("scaled_general")))
-
-
-def staff_policy():
-    return policy_registry.get_by_type(Staff)
 
 
 def compliance_listing(
@@ -579,13 +575,7 @@ class StaffViewMenuItem(MenuItem):
     """The compliance listing: for roles that see other people's records (HR, heads)."""
 
     def is_shown(self, request):
-        access = get_user_access(request.user)
-        perm = "staffing.view_staff"
-        return (
-            access.is_superuser
-            or perm in access.global_perms
-            or (perm in access.scoped_perms and bool(access.unit_paths))
-        )
+        return sees_other_staff(request.user)
 
 
 class OwnTrainingMenuItem(MenuItem):
