@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from governance.views import site_history
+from governance.views.access import site_history
 
 urlpatterns = [
     # Ahead of Wagtail's own: the site history is not scoped by unit (see the view).

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from .models import OrgUnit
 from .roles import role_group, setup_roles
-from .services import create_unit, grant_scope
+from .services.org import create_unit, grant_scope
 
 SYSTEM = ("FZ", "抚州市公共图书馆服务体系", "市公共图书馆体系", OrgUnit.Kind.SYSTEM)
 CITY_LIBRARY = ("FZ-SLIB", "抚州市图书馆", "市图书馆", OrgUnit.Kind.LIBRARY)

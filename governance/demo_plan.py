@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import plan_services
+from .importers.plan import parse_plan_file
 from .models import Indicator, IndicatorYear, OrgUnit, Period, Plan, PlanItem, ProgressReport
-from .plan_import import parse_plan_file
+from .services import plan as plan_services
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan-2021-2025.txt"
 APPROVAL_DATE = dt.date(2020, 12, 28)
@@ -507,5 +507,5 @@ def load_demo_plan() -> dict[str, int]:
     Period.objects.bulk_update(closing, ["closed_at", "closed_by"])
 
     indicators = _load_indicators(plan, items, planner)
-    plan_services.rollup_progress(plan, save=True)
+    plan_services.refresh_progress(plan)
     return {"plans": 1, "items": len(items), "reports": len(reports), "indicators": indicators}

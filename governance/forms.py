@@ -1,10 +1,19 @@
-"""Forms for the access screens (the viewsets' forms live with the viewsets)."""
+"""Forms of governance's custom views: the access screen, and the plan's workflows
+(import, report, contribute, review, as-of date). Viewset forms live with the viewsets."""
+
+import datetime as dt
+from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrgUnit
+from reporting.forms import UploadForm
+
+from .models import OrgUnit, Period, Plan, ProgressReport
 
 
 class TreeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -29,3 +38,101 @@ class UserAccessForm(forms.Form):
             "Roles marked as global act for all units regardless."
         ),
     )
+
+
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def started_open_periods(plan: Plan):
+    """The open periods that have begun: no reporting on a quarter still to come."""
+    today = timezone.localdate()
+    return Period.objects.filter(plan=plan, closed_at__isnull=True).filter(
+        Q(year__lt=today.year) | Q(year=today.year, quarter__lte=(today.month + 2) // 3)
+    )
+
+
+class PlanImportForm(UploadForm):
+    suffixes = (".docx", ".txt")
+    start_year = forms.IntegerField(
+        label=_("First year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Only needed when the document does not say (e.g. 十四五 → 2021)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = getattr(settings, "SHUXIANG_PLAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+        self.fields["file"].label = _("Plan document")
+        self.fields["file"].help_text = _(
+            "The approved plan as a Word document (.docx) or plain text (.txt)."
+        )
+
+    def wrong_type_message(self):
+        return _("Choose a .docx or .txt file; save a .doc or .pdf as .docx first.")
+
+
+class ReportForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.none())
+    percent = forms.DecimalField(
+        label=_("Progress (%)"), min_value=0, max_value=100, decimal_places=2
+    )
+    health = forms.ChoiceField(label=_("Health"), choices=ProgressReport.Health.choices)
+    narrative = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 5}))
+    next_steps = forms.CharField(
+        label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    evidence = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("Optional: a photo, PDF or document (%(types)s), up to 20 MB.")
+        % {"types": ", ".join(settings.WAGTAILDOCS_EXTENSIONS)},
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = started_open_periods(plan)
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if not upload:
+            return upload
+        if Path(upload.name).suffix.lower().lstrip(".") not in settings.WAGTAILDOCS_EXTENSIONS:
+            raise forms.ValidationError(
+                _("This type of file is not accepted; use one of: %(types)s.")
+                % {"types": ", ".join(settings.WAGTAILDOCS_EXTENSIONS)}
+            )
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+class ContributionForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.none())
+    text = forms.CharField(label=_("Our contribution"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = started_open_periods(plan)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("return", _("Return"))], widget=forms.HiddenInput
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
+
+
+class AsOfForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), required=False)
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def as_of_date(self) -> dt.date:
+        if self.is_valid() and self.cleaned_data.get("as_of"):
+            return self.cleaned_data["as_of"]
+        return timezone.localdate()

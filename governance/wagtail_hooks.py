@@ -1,5 +1,8 @@
-"""Admin registration: the org-unit policy and viewset, the access screens, the dashboard panel."""
+"""Every registration of governance: access policies (first), viewsets, admin URLs,
+menus, home-page panels, log actions and indicator providers."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,7 +10,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
-from .access import SELF, ScopedPermissionPolicy
+from .access import SELF, ScopedPermissionPolicy, may, may_everywhere
+from .indicators import register_provider
 from .models import (
     AnnualTarget,
     Contribution,
@@ -21,27 +25,53 @@ from .models import (
 )
 
 # Policies first: a viewset that registers before its policy would get Wagtail's fallback.
-register_permission_policy(OrgUnit, ScopedPermissionPolicy(OrgUnit, unit_field=SELF))
+# A head edits the units under their own unit, not the unit that defines their scope.
+register_permission_policy(
+    OrgUnit, ScopedPermissionPolicy(OrgUnit, unit_field=SELF, below_granted=("change", "delete"))
+)
+# Users are managed by the roles that act everywhere (administrators).
+register_permission_policy(
+    get_user_model(), ScopedPermissionPolicy(get_user_model(), unit_field=None, owner_grants=False)
+)
 # The plan: items belong to their lead unit (partners may view them); reports and targets
 # to their item's lead unit; contributions to the partner unit; the rest is global.
+# Accepted reports and everything of a closed period are locked.
+CLOSED = Q(period__closed_at__isnull=False)
 register_permission_policy(
     PlanItem,
     ScopedPermissionPolicy(PlanItem, unit_field="lead_unit", view_unit_fields=("partner_units",)),
 )
+register_permission_policy(
+    ProgressReport,
+    ScopedPermissionPolicy(
+        ProgressReport,
+        unit_field="item__lead_unit",
+        locked_when=Q(status=ProgressReport.Status.ACCEPTED) | CLOSED,
+    ),
+)
+register_permission_policy(
+    Contribution, ScopedPermissionPolicy(Contribution, unit_field="unit", locked_when=CLOSED)
+)
+register_permission_policy(
+    Period,
+    ScopedPermissionPolicy(Period, unit_field=None, locked_when=Q(closed_at__isnull=False)),
+)
 for _model, _unit_field in (
-    (ProgressReport, "item__lead_unit"),
     (AnnualTarget, "item__lead_unit"),
-    (Contribution, "unit"),
     (Plan, None),
-    (Period, None),
     (Indicator, None),
     (IndicatorYear, None),
 ):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=_unit_field))
 
-from . import panels, plan_views, views  # noqa: E402
-from .plan_viewsets import PlanViewSetGroup  # noqa: E402
-from .viewsets import OrgUnitViewSet  # noqa: E402
+from .selectors.plan import plan_progress_at_year_end  # noqa: E402
+from .views import access as access_views  # noqa: E402
+from .views import panels  # noqa: E402
+from .views import plan as plan_views  # noqa: E402
+from .viewsets.org import OrgUnitViewSet  # noqa: E402
+from .viewsets.plan import PlanViewSetGroup  # noqa: E402
+
+register_provider("governance.plan_progress", _("Plan progress reports"), plan_progress_at_year_end)
 
 
 @hooks.register("register_admin_viewset")
@@ -95,8 +125,8 @@ def register_log_actions(actions):
 @hooks.register("register_admin_urls")
 def register_access_urls():
     urls = [
-        path("", views.access_index, name="index"),
-        path("<int:user_id>/", views.access_edit, name="edit"),
+        path("", access_views.access_index, name="index"),
+        path("<int:user_id>/", access_views.access_edit, name="edit"),
     ]
     return [path("access/", include((urls, "governance_access"), namespace="governance_access"))]
 
@@ -112,7 +142,7 @@ def register_plan_urls():
         path("plan/items/<int:item_pk>/contribute/", plan_views.contribute, name="plan_contribute"),
         path(
             "plan/periods/<int:period_pk>/close/",
-            plan_views.close_period_view,
+            plan_views.ClosePeriodView.as_view(),
             name="plan_close_period",
         ),
         path(
@@ -146,11 +176,7 @@ class PolicyMenuItem(MenuItem):
         self.model, self.action = model, action
 
     def is_shown(self, request):
-        from wagtail.permissions import policy_registry
-
-        return policy_registry.get_by_type(self.model).user_has_permission(
-            request.user, self.action
-        )
+        return may(request.user, self.model, self.action)
 
 
 @hooks.register("register_admin_menu_item")
@@ -179,7 +205,7 @@ def register_review_menu_item():
 
 class AccessMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("auth.change_user")
+        return may_everywhere(request.user, get_user_model(), "change")
 
 
 @hooks.register("register_settings_menu_item")
@@ -194,7 +220,7 @@ def register_access_menu_item():
 
 @hooks.register("construct_reports_menu")
 def hide_site_history_from_scoped_roles(request, menu_items):
-    if not views._sees_whole_history(request.user):
+    if not access_views.sees_whole_history(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
 
 

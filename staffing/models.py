@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import OrgUnit
+from governance.models.base import ScopedQuerySet, VisibleToMixin
 
 from .validators import validate_id_number
 
@@ -68,7 +69,7 @@ class Discipline(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class StaffQuerySet(models.QuerySet):
+class StaffQuerySet(VisibleToMixin, models.QuerySet):
     def in_post(self):
         return self.filter(status__in=[Staff.Status.IN_POST, Staff.Status.SECONDED])
 
@@ -178,6 +179,8 @@ class PostAppointment(models.Model):
     end = models.DateField(_("until"), null=True, blank=True)
     basis = models.CharField(_("basis"), max_length=200, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("post appointment")
         verbose_name_plural = _("post appointments")
@@ -207,6 +210,8 @@ class TitleRecord(models.Model):
     level = models.PositiveSmallIntegerField(_("title level"), choices=TitleLevel.choices)
     obtained = models.DateField(_("obtained on"))
     basis = models.CharField(_("basis"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("title record")
@@ -246,6 +251,8 @@ class TrainingProgram(models.Model):
     mode = models.CharField(_("mode"), max_length=6, choices=Mode.choices, default=Mode.ONSITE)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("training program")
         verbose_name_plural = _("training programs")
@@ -281,6 +288,8 @@ class Enrolment(models.Model):
         help_text=_("Leave empty to credit the program's hours when attended."),
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
@@ -315,6 +324,8 @@ class ExternalTraining(models.Model):
         verbose_name=_("certificate"),
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("external training")
         verbose_name_plural = _("external trainings")
@@ -334,6 +345,8 @@ class Certificate(models.Model):
     number = models.CharField(_("certificate number"), max_length=50, blank=True)
     issued = models.DateField(_("issued on"))
     expires = models.DateField(_("expires on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("post qualification")
@@ -366,6 +379,8 @@ class StructureTarget(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("structure target")

@@ -6,7 +6,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from governance.viewsets import (
+from governance.access import may_everywhere
+from governance.access.viewsets import (
     ScopedCreateView,
     ScopedEditView,
     ScopedIndexView,
@@ -31,7 +32,7 @@ PERSONAL = ("id_number", "birth_date", "phone", "email")
 
 def sees_personal(user) -> bool:
     """ID numbers, birth dates, phones and e-mail addresses: HR (and superusers) only."""
-    return user.has_perm("staffing.view_staff_personal")
+    return may_everywhere(user, Staff, "view_personal")
 
 
 class StaffIndexView(ScopedIndexView):
@@ -39,9 +40,6 @@ class StaffIndexView(ScopedIndexView):
         super().setup(request, *args, **kwargs)
         if not sees_personal(request.user):
             self.list_export = [f for f in self.list_export if f not in PERSONAL]
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit")
 
 
 class StaffInspectView(ScopedInspectView):
@@ -57,6 +55,7 @@ class StaffViewSet(ScopedModelViewSet):
     icon = "user"
     menu_label = _("Staff")
     index_view_class = StaffIndexView
+    list_select_related = ("unit",)
     inspect_view_class = StaffInspectView
     disabled_views = ("delete", "copy")  # nothing is deleted: leaving is a status
     list_display = [
@@ -126,11 +125,6 @@ class StaffViewSet(ScopedModelViewSet):
     )
 
 
-class HistoryIndexView(ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("staff", "staff__unit")
-
-
 class HistoryFormMixin:
     """Saving a post or title row keeps the staff record's current post and title right."""
 
@@ -156,7 +150,7 @@ class PostAppointmentViewSet(ScopedModelViewSet):
     edit_view_class = HistoryEditView
     icon = "list-ul"
     menu_label = _("Post appointments")
-    index_view_class = HistoryIndexView
+    list_select_related = ("staff", "staff__unit")
     disabled_views = ("copy",)
     list_display = ["staff", "category", "grade", "start", "end", "basis"]
     list_filter = ["category", "grade"]
@@ -170,7 +164,7 @@ class TitleRecordViewSet(ScopedModelViewSet):
     edit_view_class = HistoryEditView
     icon = "pick"
     menu_label = _("Professional titles")
-    index_view_class = HistoryIndexView
+    list_select_related = ("staff", "staff__unit")
     disabled_views = ("copy",)
     list_display = ["staff", "series", "title", "level", "obtained"]
     list_filter = ["level", "series"]
@@ -199,16 +193,11 @@ class TrainingProgramViewSet(ScopedModelViewSet):
     ]
 
 
-class EnrolmentIndexView(ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("staff", "staff__unit", "program")
-
-
 class EnrolmentViewSet(ScopedModelViewSet):
     model = Enrolment
     icon = "tick"
     menu_label = _("Enrolments")
-    index_view_class = EnrolmentIndexView
+    list_select_related = ("staff", "staff__unit", "program")
     disabled_views = ("copy",)
     list_display = ["program", "staff", "attended", "hours"]
     list_filter = ["attended", "program__kind"]
@@ -220,7 +209,7 @@ class ExternalTrainingViewSet(ScopedModelViewSet):
     model = ExternalTraining
     icon = "doc-full"
     menu_label = _("External training")
-    index_view_class = HistoryIndexView
+    list_select_related = ("staff", "staff__unit")
     disabled_views = ("copy",)
     list_display = ["staff", "name", "date", "hours", "subject_type"]
     list_filter = ["subject_type"]
@@ -232,7 +221,7 @@ class CertificateViewSet(ScopedModelViewSet):
     model = Certificate
     icon = "success"
     menu_label = _("Post qualifications")
-    index_view_class = HistoryIndexView
+    list_select_related = ("staff", "staff__unit")
     disabled_views = ("copy",)
     list_display = ["staff", "kind", "number", "issued", "expires"]
     list_filter = ["kind"]

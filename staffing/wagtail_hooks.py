@@ -1,9 +1,16 @@
-"""Admin registration of staffing: access policies first, then the viewsets."""
+"""Every registration of staffing: access policies (first), viewsets, admin URLs, menus,
+log actions and the plan indicators computed from the staff records."""
 
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
-from governance.access import ScopedPermissionPolicy
+from governance.access import ScopedPermissionPolicy, may
+from governance.indicators import register_provider
 
 from .models import (
     Certificate,
@@ -12,14 +19,22 @@ from .models import (
     PostAppointment,
     Staff,
     StructureTarget,
+    TitleLevel,
     TitleRecord,
     TrainingProgram,
 )
 
 # A staff record belongs to its unit and is visible to the person it is about; their
 # histories and training follow the staff row. Programs and targets are HR's (global).
+# ID numbers, birth dates, phones and e-mails: the "view_personal" action (HR).
 register_permission_policy(
-    Staff, ScopedPermissionPolicy(Staff, unit_field="unit", self_field="user")
+    Staff,
+    ScopedPermissionPolicy(
+        Staff,
+        unit_field="unit",
+        self_field="user",
+        codenames={"view_personal": "view_staff_personal"},
+    ),
 )
 for _model in (PostAppointment, TitleRecord, Enrolment, ExternalTraining, Certificate):
     register_permission_policy(
@@ -29,7 +44,23 @@ for _model in (PostAppointment, TitleRecord, Enrolment, ExternalTraining, Certif
 for _model in (TrainingProgram, StructureTarget):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=None))
 
+from .importers.staff import IMPORT_ACTION  # noqa: E402
+from .selectors.structure import may_see_structure, title_share_provider  # noqa: E402
+from .views.compliance import compliance_index, my_training, training_record_pdf  # noqa: E402
+from .views.staff_sheet import can_import, staff_export, staff_import  # noqa: E402
+from .views.structure import roster_pdf_view, structure_view  # noqa: E402
 from .viewsets import StaffingViewSetGroup  # noqa: E402
+
+register_provider(
+    "staffing.intermediate_title_share",
+    gettext_lazy("Staff records: intermediate title or higher (%)"),
+    title_share_provider(TitleLevel.INTERMEDIATE),
+)
+register_provider(
+    "staffing.senior_title_share",
+    gettext_lazy("Staff records: associate senior title or higher (%)"),
+    title_share_provider(TitleLevel.ASSOCIATE_SENIOR),
+)
 
 
 @hooks.register("register_admin_viewset")
@@ -37,5 +68,95 @@ def register_staffing():
     return StaffingViewSetGroup()
 
 
-# Each feature module registers its own admin URLs and menu items.
-from . import compliance, import_views, structure  # noqa: E402, F401
+@hooks.register("register_admin_urls")
+def register_staffing_urls():
+    return [
+        path("staffing/import/", staff_import, name="staffing_import"),
+        path("staffing/export.xlsx", staff_export, name="staffing_export"),
+        path("staffing/structure/", structure_view, name="staffing_structure"),
+        path("staffing/roster/<int:unit_pk>.pdf", roster_pdf_view, name="staffing_roster_pdf"),
+        path("staffing/compliance/", compliance_index, name="staffing_compliance"),
+        path("staffing/my-training/", my_training, name="staffing_my_training"),
+        path("staffing/my-training/<int:staff_pk>/", my_training, name="staffing_staff_training"),
+        path(
+            "staffing/training-record/<int:staff_pk>.pdf",
+            training_record_pdf,
+            name="staffing_training_record_pdf",
+        ),
+    ]
+
+
+class SeesOtherStaffMenuItem(MenuItem):
+    """For roles that see other people's records (HR, heads): structure, compliance."""
+
+    def is_shown(self, request):
+        return may_see_structure(request.user)
+
+
+class OwnTrainingMenuItem(MenuItem):
+    """My training: for anyone whose login is linked to a staff record."""
+
+    def is_shown(self, request):
+        return may(request.user, Staff, "view")
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        gettext_lazy("Import staff"), reverse("staffing_import"), icon_name="upload", order=151
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_structure_menu_item():
+    return SeesOtherStaffMenuItem(
+        gettext_lazy("Workforce structure"),
+        reverse("staffing_structure"),
+        icon_name="table",
+        order=151,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_compliance_menu():
+    return SubmenuMenuItem(
+        gettext_lazy("Continuing education"),
+        Menu(
+            items=[
+                SeesOtherStaffMenuItem(
+                    gettext_lazy("Hours compliance"),
+                    reverse("staffing_compliance"),
+                    name="ce-compliance",
+                    icon_name="table",
+                    order=1,
+                ),
+                OwnTrainingMenuItem(
+                    gettext_lazy("My training"),
+                    reverse("staffing_my_training"),
+                    name="ce-my-training",
+                    icon_name="user",
+                    order=2,
+                ),
+            ]
+        ),
+        name="continuing-education",
+        icon_name="group",
+        order=155,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_import_log_action(actions):
+    @actions.register_action(IMPORT_ACTION)
+    class StaffImported(LogFormatter):
+        label = gettext_lazy("Import from the staff sheet")
+
+        def format_message(self, log_entry):
+            if log_entry.data.get("created"):
+                return _("Added from the staff sheet")
+            return _("Updated from the staff sheet")

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from governance.models import OrgUnit
 from governance.roles import role_group
-from governance.services import create_unit, grant_scope
+from governance.services.org import create_unit, grant_scope
 
 _seq = count(1)
 
@@ -50,7 +50,7 @@ class Node:
 def make_plan(outline, *, title="测试规划", start_year=2021, end_year=2025, **values):
     """A plan with ``outline`` (a list of Node) saved as its item tree, and its periods."""
     from governance.models import Plan
-    from governance.plan_services import bulk_create_items, ensure_periods
+    from governance.services.plan import bulk_create_items, ensure_periods
 
     plan = Plan.objects.create(title=title, start_year=start_year, end_year=end_year, **values)
     bulk_create_items(plan, outline)

@@ -4,7 +4,19 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from .base import VisibleToMixin
+
+
+class OrgUnitQuerySet(VisibleToMixin, MP_NodeQuerySet):
+    pass
+
+
+class OrgUnitManager(MP_NodeManager.from_queryset(OrgUnitQuerySet)):
+    def get_queryset(self):
+        # treebeard's manager builds its own queryset class; keep ours (and path order).
+        return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
 
 
 class OrgUnit(MP_Node):
@@ -32,6 +44,8 @@ class OrgUnit(MP_Node):
     )
 
     node_order_by = ["order", "code"]
+
+    objects = OrgUnitManager()
 
     class Meta:
         verbose_name = _("org unit")

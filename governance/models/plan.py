@@ -16,6 +16,7 @@ from modelcluster.models import ClusterableModel
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from .base import ScopedQuerySet, VisibleToMixin
 from .org import OrgUnit
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -42,6 +43,8 @@ class Plan(models.Model):
     mission = models.TextField(_("mission"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -62,7 +65,7 @@ class Plan(models.Model):
         return range(self.start_year, self.end_year + 1)
 
 
-class PlanItemQuerySet(MP_NodeQuerySet):
+class PlanItemQuerySet(VisibleToMixin, MP_NodeQuerySet):
     def for_plan(self, plan: Plan) -> PlanItemQuerySet:
         return self.filter(plan=plan)
 
@@ -184,6 +187,8 @@ class AnnualTarget(models.Model):
     )
     target_unit = models.CharField(_("unit of measure"), max_length=20, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("annual target")
         verbose_name_plural = _("annual targets")
@@ -216,6 +221,8 @@ class Period(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reporting period")
@@ -295,6 +302,8 @@ class ProgressReport(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, editable=False)
     review_comment = models.TextField(_("review comment"), blank=True, editable=False)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
@@ -334,6 +343,8 @@ class Contribution(models.Model):
         verbose_name=_("author"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner contribution")
@@ -391,6 +402,8 @@ class Indicator(ClusterableModel):
         PlanItem, blank=True, related_name="indicators", verbose_name=_("linked items")
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -428,6 +441,8 @@ class IndicatorYear(models.Model):
     )
 
     panels = [FieldRowPanel([FieldPanel("year"), FieldPanel("target"), FieldPanel("actual")])]
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator year")

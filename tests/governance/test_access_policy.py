@@ -19,11 +19,14 @@ def visible(user, actions=("view", "change", "delete")):
     return set(policy().instances_user_has_any_permission_for(fresh(user), actions))
 
 
-def test_head_sees_and_edits_own_department_and_units_under_it(org, head_a):
+def test_head_sees_own_department_and_edits_only_the_units_under_it(org, head_a):
     assert visible(head_a) == {org["a"], org["a1"]}
-    assert visible(head_a, ["change"]) == {org["a"], org["a1"]}
+    # The unit that defines the head's scope is the planning office's and administrators'.
+    assert visible(head_a, ["change"]) == {org["a1"]}
     user = fresh(head_a)
     assert policy().user_has_permission_for_instance(user, "change", org["a1"])
+    assert not policy().user_has_permission_for_instance(user, "change", org["a"])
+    assert policy().user_has_permission_for_instance(user, "view", org["a"])
 
 
 def test_head_cannot_see_or_edit_other_department(org, head_a):
@@ -39,9 +42,16 @@ def test_head_may_not_delete_units(org, head_a):
     assert not policy().user_has_permission_for_instance(fresh(head_a), "delete", org["a1"])
 
 
-def test_global_role_sees_every_unit_but_edits_none(org, planner):
+def test_planning_office_sees_and_edits_every_unit(org, planner):
+    # Codes, parents and active flags are the planning office's (and administrators').
     assert visible(planner) == set(OrgUnit.objects.all())
-    assert visible(planner, ["change"]) == set()
+    assert visible(planner, ["change"]) == set(OrgUnit.objects.all())
+
+
+def test_leadership_sees_every_unit_but_edits_none(org):
+    leader = make_user("leader", role="leadership")
+    assert visible(leader) == set(OrgUnit.objects.all())
+    assert visible(leader, ["change"]) == set()
 
 
 def test_administrator_edits_every_unit(org, admin_user):
@@ -128,4 +138,4 @@ def test_units_for_offers_only_the_units_a_role_may_act_in(org, head_a, staff_a,
     assert set(policy().units_for(fresh(head_a), ["change"])) == {org["a"], org["a1"]}
     assert set(policy().units_for(fresh(staff_a), ["change"])) == set()
     assert set(policy().units_for(fresh(planner), ["view"])) == set(OrgUnit.objects.all())
-    assert set(policy().units_for(fresh(planner), ["change"])) == set()
+    assert set(policy().units_for(fresh(planner), ["change"])) == set(OrgUnit.objects.all())

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from governance import plan_services
 from governance.demo import load_org_tree, load_users
 from governance.demo_plan import load_demo_plan
 from governance.models import (
@@ -20,6 +19,7 @@ from governance.models import (
     ProgressReport,
 )
 from governance.roles import setup_roles
+from governance.selectors import plan as plan_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +124,9 @@ def test_loading_twice_creates_nothing(plan):
 def test_every_quarter_but_the_last_is_closed_and_2025q3_leaves_items_overdue(plan):
     open_periods = Period.objects.filter(plan=plan, closed_at__isnull=True)
     assert list(open_periods.values_list("year", "quarter")) == [(2025, 4)]
-    last = plan_services.last_closed_period(plan)
+    last = plan_selectors.last_closed_period(plan)
     assert (last.year, last.quarter) == (2025, 3)
-    overdue = plan_services.overdue_items(plan, last).count()
+    overdue = plan_selectors.overdue_items(plan, last).count()
     active = leaves(plan).active_in(2025).count()
     assert 0.05 * active <= overdue <= 0.15 * active
 
@@ -156,8 +156,8 @@ def test_reported_percent_never_falls(plan):
 
 
 def test_some_items_are_off_track_and_stalled(plan):
-    latest = plan_services.leaf_progress(plan)
-    last = plan_services.last_closed_period(plan)
+    latest = plan_selectors.leaf_progress(plan)
+    last = plan_selectors.last_closed_period(plan)
     off_track = ProgressReport.objects.filter(period=last, health=ProgressReport.Health.OFF_TRACK)
     assert 1 <= off_track.count() <= 10
     assert all(latest[r.item_id] < 100 for r in off_track)
@@ -168,7 +168,7 @@ def test_some_items_are_off_track_and_stalled(plan):
 def test_one_indicator_falls_short_of_its_final_target(plan):
     indicators = Indicator.objects.filter(plan=plan).prefetch_related("years")
     assert indicators.count() == 8
-    checks = {i.code: plan_services.check_targets(i, i.years.all()) for i in indicators}
+    checks = {i.code: plan_selectors.check_targets(i, i.years.all()) for i in indicators}
     short = [code for code, check in checks.items() if not check.ok]
     assert short == ["ZB-08"]
     assert checks["ZB-08"].gap == Decimal(40)
@@ -187,8 +187,8 @@ def test_indicator_actuals_are_recorded_by_hand_with_2025_missing_for_some(plan)
 
 
 def test_overall_progress_is_between_40_and_100(plan):
-    progress = plan_services.rollup_progress(plan)
-    assert Decimal(40) < plan_services.overall_progress(plan, progress) < Decimal(100)
+    progress = plan_selectors.rollup_progress(plan)
+    assert Decimal(40) < plan_selectors.overall_progress(plan, progress) < Decimal(100)
     stored = dict(PlanItem.objects.filter(plan=plan).values_list("pk", "progress"))
     assert stored == progress
 

@@ -108,10 +108,11 @@ def test_head_cannot_place_unit_outside_scope(client, org, head_a):
     )
     assert response.status_code == 200  # the form again, with an error
     assert not OrgUnit.objects.filter(code="T-X").exists()
+    # A head's edit form has no parent field: a parent posted anyway is ignored.
     response = client.post(
         reverse(f"{NS}:edit", args=[org["a1"].pk]), form_data(org["a1"], org["b"])
     )
-    assert response.status_code == 200
+    assert response.status_code in (200, 302)
     assert OrgUnit.objects.get(pk=org["a1"].pk).get_parent() == org["a"]
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from governance.models import Period, PlanItem, ProgressReport
-from governance.plan_services import close_period, review_report, submit_report
+from governance.services.plan import close_period, review_report, submit_report
 from tests.factories import Node, item, make_plan, make_user
 from tests.scoped import assert_out_of_scope
 
@@ -156,7 +156,7 @@ def test_head_cannot_review(client, plan, head_a):
     )
     client.force_login(head_a)
     response = client.post(reverse("plan_review", args=[report.pk]), {"decision": "accept"})
-    assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    assert response.status_code == 404  # out of scope answers 404, like every other URL
     report.refresh_from_db()
     assert report.status == "submitted"
 
@@ -172,7 +172,7 @@ def test_closed_period_refuses_reports_with_a_message(client, plan, head_a, plan
 
 
 def _grow(plan, org, n):
-    from governance.plan_services import bulk_create_items
+    from governance.services.plan import bulk_create_items
 
     area = Node(
         "三、", f"扩展{n}", [Node(f"（{i}）", f"任务{i}", style="paren_num") for i in range(n)]

@@ -7,13 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from governance.assignment import (
-    COLUMNS,
-    AssignmentImportError,
-    export_assignment,
-    import_assignment,
-)
+from governance.documents import export_assignment
+from governance.importers.assignment import COLUMNS, import_assignment
 from governance.models import PlanItem
+from reporting.imports import ImportFailed
 from reporting.spreadsheets import write_xlsx
 from tests.factories import Node, item, make_plan
 
@@ -55,7 +52,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_saved(plan, org):
         [b.pk, "", "", "不存在的部门", "", "nobody", None, None, None],
         [999999, "", "", "T-A", "", "", None, None, None],
     ]
-    with pytest.raises(AssignmentImportError) as error:
+    with pytest.raises(ImportFailed) as error:
         import_assignment(plan, sheet(rows))
     cells = {(e.row, e.column) for e in error.value.errors}
     assert cells == {(2, "开始年度"), (2, "权重"), (3, "牵头部门"), (3, "责任人"), (4, "ID")}
@@ -66,7 +63,7 @@ def test_ambiguous_unit_name_asks_for_the_code(plan, org):
     from tests.factories import make_unit
 
     make_unit(org["b"], name="借阅部", code="T-B-LEND")
-    with pytest.raises(AssignmentImportError, match="T-|code|编码"):
+    with pytest.raises(ImportFailed, match="T-|code|编码"):
         import_assignment(
             plan, sheet([[item(plan, "甲").pk, "", "", "借阅部", "", "", None, None, None]])
         )
@@ -103,7 +100,7 @@ def test_left_out_columns_keep_values_and_empty_partner_cell_clears(plan, org, h
 
 
 def test_too_large_weight_is_a_cell_error(plan, org):
-    with pytest.raises(AssignmentImportError) as error:
+    with pytest.raises(ImportFailed) as error:
         import_assignment(
             plan, sheet([[item(plan, "甲").pk, "", "", "T-A", "", "", None, None, 12345678]])
         )

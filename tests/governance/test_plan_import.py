@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from governance.importers.plan import parse_plan_file
 from governance.models import Period, Plan, PlanItem
-from governance.plan_import import parse_plan_file
-from governance.plan_services import import_plan
+from governance.services.plan import import_plan
 from tests.governance.docx import build_docx
 
 pytestmark = pytest.mark.django_db
@@ -94,12 +94,14 @@ def test_upload_shows_preview_then_confirm_saves(client, planner, settings, tmp_
     assert response.status_code == 200
     assert "核对规划结构" in html and "（1）开展全民阅读活动" in html
     assert not Plan.objects.exists()
+    # Staged in the default storage (not a local path), so any app server can confirm.
+    assert len(list((tmp_path / "staged-uploads").iterdir())) == 1
     response = client.post(reverse("plan_import"), {"action": "confirm"})
     assert response.status_code == 302
     plan = Plan.objects.get()
     assert (plan.title, plan.start_year, plan.end_year) == ("某馆“十五五”规划", 2026, 2030)
     assert plan.items.count() == 3
-    assert not list((tmp_path / "plan-imports").iterdir())
+    assert not list((tmp_path / "staged-uploads").iterdir())
 
 
 def test_upload_cancel_saves_nothing(client, planner, settings, tmp_path):
@@ -108,6 +110,7 @@ def test_upload_cancel_saves_nothing(client, planner, settings, tmp_path):
     upload(client, "plan.txt", CUSTOMER_PLAN.read_bytes())
     client.post(reverse("plan_import"), {"action": "cancel"})
     assert not Plan.objects.exists()
+    assert not list((tmp_path / "staged-uploads").iterdir())
 
 
 def test_spreadsheet_renamed_docx_is_refused_on_upload(client, planner, settings, tmp_path):

@@ -7,9 +7,15 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from governance.indicators import refresh_computed, register_provider
+from governance.indicators import register_provider
 from governance.models import Indicator, IndicatorYear, Period, PlanItem
-from governance.plan_services import check_targets, close_period, record_actual, send_reminders
+from governance.selectors.plan import check_targets
+from governance.services.plan import (
+    close_period,
+    record_actual,
+    refresh_computed,
+    send_reminders,
+)
 from tests.factories import Node, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +143,8 @@ def test_reminders_go_to_the_heads_of_overdue_items(plan, head_a, head_b, planne
 def test_public_summary_has_figures_but_no_people(plan, head_a, planner):
     import datetime as dt
 
-    from governance.plan_services import review_report, submit_report
-    from governance.selectors import public_summary
+    from governance.selectors.dashboard import public_summary
+    from governance.services.plan import review_report, submit_report
 
     ind = indicator(plan, "level", 80, [60, 65, 70, 75, 80])
     record_actual(ind, 2021, Decimal(61), source="手工填报", user=planner)

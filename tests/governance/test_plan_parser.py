@@ -1,4 +1,4 @@
-"""governance.plan_import: rebuilding a plan's outline from a Chinese official document."""
+"""governance.importers.plan: rebuilding a plan's outline from a Chinese official document."""
 
 import io
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from governance.plan_import import (
+from governance.importers.plan import (
     ParsedItem,
     ParsedPlan,
     PlanImportError,

@@ -7,14 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from governance.models import Period, PlanItem, ProgressReport
-from governance.plan_services import (
-    close_period,
-    overall_progress,
-    overdue_items,
-    review_report,
-    rollup_progress,
-    submit_report,
-)
+from governance.selectors.plan import overall_progress, overdue_items, rollup_progress
+from governance.services.plan import close_period, review_report, submit_report
 from tests.factories import Node, item, make_plan
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from staffing.compliance import Requirement, assess, compliance_listing
 from staffing.models import Enrolment, ExternalTraining, Staff, TrainingProgram
+from staffing.selectors.compliance import Requirement, assess, compliance_listing
 from tests.factories import make_staff, make_user
 
 pytestmark = pytest.mark.django_db

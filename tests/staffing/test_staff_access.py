@@ -211,7 +211,7 @@ def test_certificates_are_filed_where_only_hr_may_open_them(client, people, hr, 
     from wagtail.documents import get_document_model
     from wagtail.models import Collection
 
-    from governance.roles import CERTIFICATE_COLLECTION
+    from governance.services.collections import CERTIFICATE_COLLECTION
 
     collection = Collection.objects.get(name=CERTIFICATE_COLLECTION)
     document = get_document_model().objects.create(

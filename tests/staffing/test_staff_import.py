@@ -14,9 +14,11 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
 
+from reporting.imports import ImportFailed
 from reporting.spreadsheets import write_xlsx
+from staffing.documents import export_staff
+from staffing.importers.staff import import_staff
 from staffing.models import PostAppointment, Staff, TitleRecord
-from staffing.services import StaffImportError, export_staff, import_staff
 from tests.factories import make_staff, make_user, valid_id_number
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +80,7 @@ def xlsx(*rows) -> bytes:
     return write_xlsx([("职工", header, [[row.get(h) for h in header] for row in rows])])
 
 
-def cells_of(error: StaffImportError) -> set[tuple[int, str]]:
+def cells_of(error: ImportFailed) -> set[tuple[int, str]]:
     return {(e.row, e.column) for e in error.errors}
 
 
@@ -175,7 +177,7 @@ def test_promotion_in_reimport_adds_post_and_title_history(org):
 def test_a_new_title_needs_the_date_it_was_obtained(org):
     import_staff(xlsx(zhang()))
 
-    with pytest.raises(StaffImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         import_staff(xlsx(zhang(职称="副研究馆员", 职称级别="副高级", 职称取得日期=None)))
 
     assert cells_of(caught.value) == {(2, "职称取得日期")}
@@ -196,7 +198,7 @@ def test_bad_rows_save_nothing_and_report_each_cell(org):
     ]
 
     with translation.override("en"):
-        with pytest.raises(StaffImportError) as caught:
+        with pytest.raises(ImportFailed) as caught:
             import_staff(xlsx(*rows))
         report = [str(e) for e in caught.value.errors]
 
@@ -217,7 +219,7 @@ def test_bad_rows_save_nothing_and_report_each_cell(org):
     assert "staff number A001 is also in row 2" in report[5]
     assert "“去年” is not a date" in report[6]
     with translation.override("zh-hans"):
-        with pytest.raises(StaffImportError) as caught:
+        with pytest.raises(ImportFailed) as caught:
             import_staff(xlsx(*rows))
         assert str(caught.value.errors[0]).startswith("第 3 行“身份证号”列：身份证号校验码错误")
 
@@ -225,7 +227,7 @@ def test_bad_rows_save_nothing_and_report_each_cell(org):
 def test_id_number_of_another_staff_member_is_refused(org):
     make_staff(org["a"], staff_number="OLD1", id_number=LI_ID)
 
-    with pytest.raises(StaffImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         import_staff(xlsx(li()))
 
     assert cells_of(caught.value) == {(2, "身份证号")}
@@ -233,7 +235,7 @@ def test_id_number_of_another_staff_member_is_refused(org):
 
 
 def test_birth_date_must_agree_with_id_number(org):
-    with pytest.raises(StaffImportError) as caught:
+    with pytest.raises(ImportFailed) as caught:
         import_staff(xlsx(zhang(出生日期="1985-03-13")))
 
     assert cells_of(caught.value) == {(2, "出生日期")}
@@ -243,7 +245,7 @@ def test_missing_required_column_is_reported(org):
     row = zhang()
     del row["所在单位"]
 
-    with translation.override("en"), pytest.raises(StaffImportError) as caught:
+    with translation.override("en"), pytest.raises(ImportFailed) as caught:
         import_staff(xlsx(row))
 
     assert "Required columns are missing: “所在单位”" in str(caught.value.errors[0])
@@ -336,7 +338,7 @@ def test_non_xlsx_upload_gets_a_clear_message(client, hr):
     html = upload(client, b"name,unit\n", name="staff.csv").content.decode()
     assert "请选择 Excel 工作簿（.xlsx）。" in html
 
-    with translation.override("en"), pytest.raises(StaffImportError) as caught:
+    with translation.override("en"), pytest.raises(ImportFailed) as caught:
         import_staff(b"name,unit\n")
     assert str(caught.value).startswith("The file is not an Excel workbook (.xlsx).")
     html = upload(client, b"name,unit\n").content.decode()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from governance.indicators import get_provider
 from governance.models import Indicator
 from staffing.models import PostAppointment, Staff, StructureTarget, TitleRecord
-from staffing.structure import may_see_structure, workforce_structure
+from staffing.selectors.structure import may_see_structure, workforce_structure
 from tests.factories import make_staff, make_user
 
 pytestmark = pytest.mark.django_db

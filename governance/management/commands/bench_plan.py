@@ -25,10 +25,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance.models import OrgUnit, Period, Plan, PlanItem, ProgressReport
-from governance.plan_services import bulk_create_items, ensure_periods, rollup_progress
 from governance.roles import role_group
-from governance.selectors import plan_dashboard
-from governance.services import create_unit
+from governance.selectors.dashboard import plan_dashboard
+from governance.selectors.plan import rollup_progress
+from governance.services.org import create_unit
+from governance.services.plan import bulk_create_items, ensure_periods
 
 AREAS = (
     "公共文化服务体系建设",

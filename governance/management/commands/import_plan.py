@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.plan_import import PlanImportError, parse_plan_file
-from governance.plan_services import import_plan
+from governance.importers.plan import PlanImportError, parse_plan_file
+from governance.services.plan import import_plan
 
 
 class Command(BaseCommand):

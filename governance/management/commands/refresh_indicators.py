@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from governance.indicators import refresh_computed
 from governance.models import Plan
+from governance.services.plan import refresh_computed
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ Schedule it (cron or the task worker), e.g. weekly after a period closes.
 from django.core.management.base import BaseCommand
 
 from governance.models import Plan
-from governance.plan_services import send_reminders
+from governance.services.plan import send_reminders
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from governance.management.commands.bench_plan import Timing, is_throwaway, measure
 from governance.models import OrgUnit
 from governance.roles import role_group
-from governance.services import create_unit
+from governance.services.org import create_unit
 from staffing.models import (
     Discipline,
     Education,
@@ -30,7 +30,7 @@ from staffing.models import (
     TitleLevel,
     TitleRecord,
 )
-from staffing.structure import (
+from staffing.selectors.structure import (
     AGE_BANDS,
     UNIT,
     Structure,

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from staffing.documents import export_staff
 from staffing.models import Staff
-from staffing.services import export_staff
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from staffing.services import StaffImportError, import_staff
+from reporting.imports import ImportFailed
+from staffing.importers.staff import import_staff
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         try:
             result = import_staff(data)
-        except StaffImportError as error:
+        except ImportFailed as error:
             for cell in error.errors:
                 self.stderr.write(str(cell))
             raise CommandError(

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 from wagtail.log_actions import log
 
-from .access import SCOPE_PERMISSION, clear_user_access
-from .models import OrgUnit, OrgUnitUserObjectPermission
+from governance.access import SCOPE_PERMISSION, clear_user_access
+from governance.models import OrgUnit, OrgUnitUserObjectPermission
 
 UNIT_FIELDS = ("kind", "code", "name", "short_name", "active", "order")
 

@@ -4,24 +4,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
-from wagtail.permissions import policy_registry
 
-from .access import SCOPE_PERMISSION, get_user_access
-from .forms import UserAccessForm
-from .models import OrgUnit, OrgUnitUserObjectPermission, Role
-from .services import set_user_access
+from governance.access import SCOPE_PERMISSION, get_for_action_or_404, get_user_access, require
+from governance.forms import UserAccessForm
+from governance.models import OrgUnit, OrgUnitUserObjectPermission, Role
+from governance.services.org import set_user_access
 
 
 def _require_user_admin(request):
-    User = get_user_model()  # noqa: N806
-    if not policy_registry.get_by_type(User).user_has_permission(request.user, "change"):
-        raise PermissionDenied
+    require(request.user, get_user_model(), "change", everywhere=True)
 
 
 def _scope_prefetch():
@@ -68,7 +65,7 @@ def access_edit(request, user_id):
     """Grant one user their roles and the units they act for."""
     _require_user_admin(request)
     User = get_user_model()  # noqa: N806
-    subject = get_object_or_404(User, pk=user_id)
+    subject = get_for_action_or_404(request.user, User, "change", pk=user_id)
     current_units = OrgUnit.objects.filter(
         orgunituserobjectpermission__user=subject,
         orgunituserobjectpermission__permission__codename=SCOPE_PERMISSION,
@@ -94,7 +91,7 @@ def access_edit(request, user_id):
     )
 
 
-def _sees_whole_history(user) -> bool:
+def sees_whole_history(user) -> bool:
     """Wagtail's site history lists a model's log entries to anyone holding a permission
     on that model, whatever the scope: only superusers and roles without a unit scope may
     read it, so a department head never sees entries about other units' rows."""
@@ -104,6 +101,6 @@ def _sees_whole_history(user) -> bool:
 
 @require_admin_access
 def site_history(request, results_only=False):
-    if not _sees_whole_history(request.user):
+    if not sees_whole_history(request.user):
         raise PermissionDenied
     return LogEntriesView.as_view(results_only=results_only)(request)

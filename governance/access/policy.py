@@ -21,15 +21,17 @@ from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from guardian.models import UserObjectPermission
 from guardian.utils import get_user_obj_perms_model
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .models import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
+from ..models import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
 
 SCOPE_PERMISSION = "act_for_unit"
 SELF = "self"  # unit_field of a policy whose model is OrgUnit itself
+LOCKABLE = frozenset({"change", "delete"})  # what a lock refuses; viewing stays
+LOCK_ANNOTATION = "shuxiang_locked"
 _CACHE_ATTR = "_shuxiang_access"
 
 
@@ -173,7 +175,13 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     scoped user *view* a row, e.g. the partner units of a plan item. ``owner_grants``
     turns on per-object guardian permissions for this model. ``self_field`` is the path to
     the user a row is about (``"user"``, ``"staff__user"``): that user may *view* it
-    without any role (their own staff record, their own training).
+    without any role (their own staff record, their own training). ``below_granted``
+    (org tree only) lists actions a scoped role may do on the units *under* its granted
+    units but not on the granted units themselves. ``codenames`` maps an action to a
+    permission codename that does not follow ``<action>_<model>`` (``{"view_personal":
+    "view_staff_personal"}``). ``locked_when`` is a
+    ``Q`` matching finalized rows (an accepted report, a closed period): nobody, not even
+    a superuser, may change or delete them through any view; they stay visible.
     """
 
     def __init__(
@@ -184,14 +192,52 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         view_unit_fields: tuple[str, ...] = (),
         self_field: str | None = None,
         owner_grants: bool = True,
+        locked_when: Q | None = None,
+        below_granted: Iterable[str] = (),
+        codenames: dict[str, str] | None = None,
     ):
         super().__init__(model)
         self.unit_field = unit_field
         self.view_unit_fields = view_unit_fields
         self.self_field = self_field
         self.owner_grants = owner_grants
+        self.locked_when = locked_when
+        if below_granted and unit_field != SELF:
+            raise ValueError("below_granted applies to the org tree itself (unit_field=SELF)")
+        self.below_granted = frozenset(below_granted)
+        self.codenames = codenames or {}
+
+    # -- the lock ------------------------------------------------------------------------
+    def is_locked(self, instance) -> bool:
+        """Whether ``instance`` is finalized (free when the listing annotated it)."""
+        if self.locked_when is None or instance.pk is None:
+            return False
+        annotated = getattr(instance, LOCK_ANNOTATION, None)
+        if annotated is not None:
+            return bool(annotated)
+        return self.model._default_manager.filter(self.locked_when, pk=instance.pk).exists()
+
+    def annotate_locked(self, queryset: QuerySet) -> QuerySet:
+        """``queryset`` with the lock as a column, so per-row checks cost no query."""
+        if self.locked_when is None:
+            return queryset
+        return queryset.annotate(
+            **{LOCK_ANNOTATION: ExpressionWrapper(self.locked_when, output_field=BooleanField())}
+        )
+
+    def _unlocked_actions(self, actions, instance) -> list[str]:
+        actions = list(actions)
+        if any(a in LOCKABLE for a in actions) and self.is_locked(instance):
+            return [a for a in actions if a not in LOCKABLE]
+        return actions
 
     # -- helpers -------------------------------------------------------------------------
+    def _get_permission_codename(self, action: str) -> str:
+        return self.codenames.get(action) or super()._get_permission_codename(action)
+
+    def _get_permission_name(self, action: str) -> str:
+        return f"{self.app_label}.{self._get_permission_codename(action)}"
+
     def _perm(self, action: str) -> str:
         return self._get_permission_name(action)
 
@@ -203,6 +249,10 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             return Q(pk__in=[])
         if self.unit_field == SELF:
             condition = access.units_q()
+            if not set(actions) - self.below_granted:
+                # Only the units under the granted ones (a head edits their sub-units,
+                # not the unit that defines their scope).
+                condition &= ~Q(path__in=access.unit_paths)
         else:
             condition = access.units_q(prefix=f"{self.unit_field}__")
         if self.view_unit_fields and "view" in actions:
@@ -277,6 +327,16 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     def _self_view(self, user, actions) -> bool:
         return bool(self.self_field and "view" in actions and user.is_active)
 
+    def user_has_unit_scope(self, user, action: str) -> bool:
+        """True when the user may do ``action`` on rows of whole units — every unit (a
+        global role) or the units of their scope — not only on rows about themselves or
+        granted to them one by one."""
+        access = get_user_access(user)
+        perm = self._perm(action)
+        if access.is_superuser or perm in access.global_perms:
+            return True
+        return perm in access.scoped_perms and bool(access.unit_paths) and bool(self.unit_field)
+
     def user_has_global_permission(self, user, action: str) -> bool:
         """True when the user may do ``action`` on every row (superuser or global role)."""
         access = get_user_access(user)
@@ -287,14 +347,22 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         return self.user_has_any_permission_for_instance(user, [action], instance)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
+        actions = self._unlocked_actions(actions, instance)
+        if not actions:
+            return False
         access = get_user_access(user)
         if access.is_superuser:
             return True
         perms = {self._perm(a) for a in actions}
         if perms & access.global_perms:
             return True
-        if perms & access.scoped_perms:
-            if self._unit_id_of(instance) in access.unit_ids:
+        scoped = [a for a in actions if self._perm(a) in access.scoped_perms]
+        if scoped:
+            if self._unit_id_of(instance) in access.unit_ids and not (
+                self.unit_field == SELF
+                and not set(scoped) - self.below_granted
+                and instance.path in access.unit_paths
+            ):
                 return True
             if "view" in actions and self._perm("view") in access.scoped_perms:
                 if self._in_view_units(instance, access):
@@ -327,14 +395,29 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         return self.filter_queryset(user, self.model._default_manager.all(), actions)
 
     def filter_queryset(self, user, queryset: QuerySet, actions: Iterable[str]) -> QuerySet:
-        """``queryset`` narrowed, in SQL, to the rows the user may do any of ``actions`` on."""
+        """``queryset`` narrowed, in SQL, to the rows the user may do any of ``actions`` on
+        (locked rows only for the actions a lock leaves: viewing)."""
         actions = list(actions)
+        if self.locked_when is None:
+            condition = self._condition(user, actions)
+            return queryset if condition is None else queryset.filter(condition)
+        free = [a for a in actions if a not in LOCKABLE]
+        lockable = [a for a in actions if a in LOCKABLE]
+        free_q = self._condition(user, free) if free else Q(pk__in=[])
+        if free_q is None:
+            return queryset
+        lock_q = self._condition(user, lockable) if lockable else Q(pk__in=[])
+        unlocked = ~self.locked_when if lock_q is None else (lock_q & ~self.locked_when)
+        return queryset.filter(free_q | unlocked)
+
+    def _condition(self, user, actions: list[str]) -> Q | None:
+        """The rows the user may do any of ``actions`` on; None for every row."""
         access = get_user_access(user)
         if access.is_superuser:
-            return queryset
+            return None
         perms = {self._perm(a) for a in actions}
         if perms & access.global_perms:
-            return queryset
+            return None
         condition = Q(pk__in=[])
         scoped_actions = [a for a in actions if self._perm(a) in access.scoped_perms]
         if scoped_actions and access.unit_paths:
@@ -344,7 +427,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             condition |= Q(pk__in=owner_pks)
         if self._self_view(user, actions):
             condition |= Q(**{self.self_field: user.pk})
-        return queryset.filter(condition)
+        return condition
 
     # -- users ---------------------------------------------------------------------------
     def users_with_any_permission_for_instance(self, actions, instance):

@@ -1,27 +1,28 @@
-"""Admin viewsets: the scoped base every managed model uses, and the org tree.
+"""The scoped viewset every managed model uses, and the operation view for state changes.
 
 Wagtail's generic views check model-level permissions only: the index lists every row
 and edit/delete/inspect/history/usage/copy load any primary key. `ScopedModelViewSet`
 narrows every generated view to the rows the user's permission policy allows (404
 for anything else), so a model registered with a `ScopedPermissionPolicy` cannot leak
-through a URL.
+through a URL. `OperationView` does the same for a state change (close, accept, post…):
+GET shows a confirmation, POST calls the service; out of scope is 404.
 """
 
-from django import forms
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, TitleColumn
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.admin import messages
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
+from wagtail.admin.views.generic.base import BaseOperationView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permissions import policy_registry
 
-from .access import SELF, ScopedPermissionPolicy
-from .models import OrgUnit
-from .services import create_unit, update_unit
+from .policy import SELF, ScopedPermissionPolicy
+from .shortcuts import policy_for
 
 ANY_ACTION = ("view", "change", "delete")
 
@@ -74,12 +75,22 @@ class ScopedUnitFormMixin:
 
 
 class ScopedIndexView(generic.IndexView):
-    """Lists (and exports) only the rows the user may view, change or delete."""
+    """Lists (and exports) only the rows the user may view, change or delete; the rows'
+    related objects come from the viewset's ``list_select_related``."""
+
+    list_select_related: tuple[str, ...] = ()
+    list_prefetch_related: tuple[str, ...] = ()
 
     def get_base_queryset(self):
-        return self.permission_policy.filter_queryset(
+        queryset = self.permission_policy.filter_queryset(
             self.request.user, super().get_base_queryset(), ANY_ACTION
         )
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        if self.list_prefetch_related:
+            queryset = queryset.prefetch_related(*self.list_prefetch_related)
+        # The lock as a column, so the edit/delete links cost no query per row.
+        return self.permission_policy.annotate_locked(queryset)
 
     def _may(self, action, instance):
         return self.permission_policy.user_has_permission_for_instance(
@@ -113,7 +124,10 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
-    pass
+    def related(self, queryset, actions=("view",)):
+        """A related list for the inspect page, narrowed by *its* model's policy (a
+        partner unit opening an item must not see the lead unit's draft reports)."""
+        return policy_for(queryset.model).filter_queryset(self.request.user, queryset, actions)
 
 
 class ScopedCopyView(ScopedObjectMixin, ScopedUnitFormMixin, generic.CopyView):
@@ -145,6 +159,9 @@ class ScopedModelViewSet(ModelViewSet):
     # Chinese is not tokenised by the search backends: use icontains.
     search_backend_name = None
     inspect_view_enabled = True
+    # Related rows the listing shows (``"item__lead_unit"``): one JOIN, not a query a row.
+    list_select_related: tuple[str, ...] = ()
+    list_prefetch_related: tuple[str, ...] = ()
 
     # Views a subclass switches off ("add", "delete"): no URL, no button, no link.
     disabled_views: tuple[str, ...] = ()
@@ -155,119 +172,77 @@ class ScopedModelViewSet(ModelViewSet):
             view_kwargs[f"{name}_url_name"] = None
         return view_kwargs
 
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            list_select_related=self.list_select_related,
+            list_prefetch_related=self.list_prefetch_related,
+            **kwargs,
+        )
+
     def get_urlpatterns(self):
         return [p for p in super().get_urlpatterns() if p.name not in self.disabled_views]
 
     def on_register(self):
-        policy = policy_registry.get_by_type(self.model, fallback=False)
-        if not isinstance(policy, ScopedPermissionPolicy):
-            raise ImproperlyConfigured(
-                f"{type(self).__name__}: register a ScopedPermissionPolicy for "
-                f"{self.model._meta.label} at the top of wagtail_hooks.py"
-            )
+        policy = policy_for(self.model)  # raises without a scoped policy
+        if not isinstance(policy, ScopedPermissionPolicy):  # pragma: no cover - policy_for
+            raise ImproperlyConfigured(f"{self.model._meta.label}: not a scoped policy")
         super().on_register()
 
 
-# -- the org tree ------------------------------------------------------------------------
+class OperationView(BaseOperationView):
+    """A state change on one row through a service: GET asks for confirmation, POST
+    performs it. The row is fetched through the model's policy for ``action`` (404 when
+    out of scope); a `ValidationError` from the service is shown, nothing changes.
 
+    Subclasses set ``model``, ``action``, ``template_name``, ``success_url_name`` (or
+    ``get_success_url``) and implement ``perform_operation`` (calling the service) and,
+    for the confirmation page, ``get_context_data``.
+    """
 
-class OrgUnitForm(WagtailAdminModelForm):
-    parent = forms.ModelChoiceField(
-        queryset=OrgUnit.objects.none(),
-        required=False,
-        label=_("Parent unit"),
-        help_text=_("Moving a unit moves the units under it too."),
-    )
+    action = "change"
+    template_name = ""
+    form_class = None  # optional: a form whose cleaned data the operation reads
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        policy = policy_registry.get_by_type(OrgUnit)
-        user = self.for_user
-        choices = policy.filter_queryset(user, OrgUnit.objects.all(), ("add", "change"))
-        current_parent = self.instance.get_parent() if self.instance.pk else None
-        if self.instance.pk:
-            # Not under itself or its own sub-units.
-            choices = choices.exclude(path__startswith=self.instance.path)
-        if current_parent is not None:
-            choices = choices | OrgUnit.objects.filter(pk=current_parent.pk)
-            self.fields["parent"].initial = current_parent.pk
-        self.fields["parent"].queryset = choices.order_by("path")
-        self.fields["parent"].label_from_instance = lambda u: "\u3000" * (u.depth - 1) + u.name
-        # Only a role that acts for every unit may make a new root.
-        self.may_make_root = policy.user_has_any_permission(user, ("change",)) and (
-            policy.filter_queryset(user, OrgUnit.objects.all(), ("change",)).count()
-            == OrgUnit.objects.count()
+    def get_base_object_queryset(self):
+        return policy_for(self.model).filter_queryset(
+            self.request.user, self.model._default_manager.all(), [self.action]
         )
 
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        if parent is None and not self.may_make_root:
-            raise forms.ValidationError(_("Choose the unit this one belongs to."))
-        return parent
+    def get_object(self):
+        obj = super().get_object()
+        if not policy_for(self.model).user_has_permission_for_instance(
+            self.request.user, self.action, obj
+        ):
+            raise Http404  # in scope but locked (closed, accepted, posted…)
+        return obj
 
-    class Meta:
-        model = OrgUnit
-        fields = ["parent", "kind", "code", "name", "short_name", "active", "order"]
+    def get_context_data(self, **kwargs):
+        return {"object": self.object, **kwargs}
 
+    def get(self, request, *args, **kwargs):
+        if not self.template_name:
+            raise Http404
+        form = self.form_class() if self.form_class else None
+        return TemplateResponse(request, self.template_name, self.get_context_data(form=form))
 
-class OrgUnitCreateView(generic.CreateView):
-    def save_instance(self):
-        data = {f: self.form.cleaned_data[f] for f in OrgUnitForm.Meta.fields if f != "parent"}
-        return create_unit(parent=self.form.cleaned_data["parent"], user=self.request.user, **data)
+    def post(self, request, *args, **kwargs):
+        self.form = self.form_class(request.POST) if self.form_class else None
+        if self.form is not None and not self.form.is_valid():
+            messages.error(request, self.invalid_form_message())
+            return redirect(self.get_failure_url())
+        try:
+            self.perform_operation()
+        except ValidationError as error:
+            messages.error(request, self.error_message(error))
+            return redirect(self.get_failure_url())
+        self.add_success_message()
+        return redirect(self.get_success_url())
 
+    def invalid_form_message(self) -> str:
+        return _("The form could not be read: try again.")
 
-class OrgUnitEditView(ScopedEditView):
-    def save_instance(self):
-        data = {f: self.form.cleaned_data[f] for f in OrgUnitForm.Meta.fields if f != "parent"}
-        return update_unit(
-            self.object, parent=self.form.cleaned_data["parent"], user=self.request.user, **data
-        )
+    def error_message(self, error: ValidationError) -> str:
+        return " ".join(error.messages)
 
-
-class TreeTitleColumn(TitleColumn):
-    """The unit's name indented by its depth, so the listing reads as the tree."""
-
-    def get_value(self, instance):
-        return "\u3000\u3000" * (instance.depth - 1) + instance.name
-
-
-class OrgUnitIndexView(ScopedIndexView):
-    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
-        return super()._get_title_column(field_name, TreeTitleColumn, **kwargs)
-
-
-class OrgUnitViewSet(ScopedModelViewSet):
-    model = OrgUnit
-    icon = "group"
-    menu_label = _("Org units")
-    menu_order = 200
-    add_to_admin_menu = True
-    index_view_class = OrgUnitIndexView
-    add_view_class = OrgUnitCreateView
-    edit_view_class = OrgUnitEditView
-    copy_view_enabled = False
-    list_display = [
-        "name",
-        "short_name",
-        "code",
-        "kind",
-        BooleanColumn("active", label=_("active")),
-    ]
-    list_filter = ["kind", "active"]
-    search_fields = ["name", "short_name", "code"]
-    list_export = ["code", "name", "short_name", "kind", "active", "depth", "order"]
-    export_filename = "org-units"
-    list_per_page = 100
-    inspect_view_fields = ["name", "short_name", "code", "kind", "ancestry", "active", "order"]
-    edit_handler = ObjectList(
-        [
-            FieldPanel("parent"),
-            FieldPanel("kind"),
-            FieldPanel("code"),
-            FieldPanel("name"),
-            FieldPanel("short_name"),
-            FieldPanel("active"),
-            FieldPanel("order"),
-        ],
-        base_form_class=OrgUnitForm,
-    )
+    def get_failure_url(self):
+        return self.get_success_url()

@@ -1,6 +1,6 @@
 """Workforce structure on a date — by title level, education, post category, discipline,
-age band and unit — against HR's yearly targets: the selectors, the admin page and the
-plan's computed indicators that read the same figures.
+age band and unit — against HR's yearly targets, for the admin page, the roster and the
+plan's computed indicators (which read the same figures).
 
 Figures for a past date come from the histories: a person counts when hired by the date
 and not gone by it; their title is the latest obtained by the date and their post the one
@@ -17,9 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django import forms
-from django.core.exceptions import PermissionDenied
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import (
     Case,
     CharField,
@@ -32,20 +29,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail import hooks
-from wagtail.admin.menu import MenuItem
-from wagtail.permissions import policy_registry
 
-from governance.access import get_user_access, granted_units
-from governance.indicators import register_provider
+from governance.access import get_user_access, may_everywhere, may_for_units, policy_for, visible
 from governance.models import Indicator, OrgUnit
 
-from .models import (
+from ..models import (
     Discipline,
     Education,
     PostAppointment,
@@ -57,25 +47,33 @@ from .models import (
 )
 
 CENT = Decimal("0.01")
+
+
 HUNDRED = Decimal(100)
-VIEW_STAFF = "staffing.view_staff"
+
+
 GONE = (Staff.Status.LEFT, Staff.Status.RETIRED)
 Dimension = StructureTarget.Dimension
 # Targets on these dimensions count the value and everything above it ("level 3" counts
 # 3, 4 and 5); the others count the value itself.
+
+
 AT_LEAST = (Dimension.TITLE_LEVEL, Dimension.EDUCATION)
+
+
 AGE_BAND = "age_band"
+
+
 UNIT = "unit"
 # (key, oldest age in the band, label); the last band has no upper bound.
+
+
 AGE_BANDS: tuple[tuple[str, int | None, str], ...] = (
     ("30-", 30, gettext_lazy("30 or under")),
     ("31-40", 40, gettext_lazy("31–40")),
     ("41-50", 50, gettext_lazy("41–50")),
     ("51+", None, gettext_lazy("51 or over")),
 )
-
-
-# -- selectors -----------------------------------------------------------------------------
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -350,41 +348,24 @@ def title_share_at_least(level: int, as_of: dt.date) -> Decimal | None:
     return share(figures["hits"], figures["total"]) if figures["total"] else None
 
 
-# -- access --------------------------------------------------------------------------------
-
-
-def staff_policy():
-    # The policy is registered in wagtail_hooks, which management commands do not load.
-    hooks.search_for_hooks()
-    return policy_registry.get_by_type(Staff)
-
-
 def may_see_structure(user) -> bool:
     """HR (global) and department heads (their units); not someone who may view only their
     own record, which the policy grants to every member of staff."""
-    if not staff_policy().user_has_permission(user, "view"):
-        return False
-    access = get_user_access(user)
-    return (
-        access.is_superuser
-        or VIEW_STAFF in access.global_perms
-        or (VIEW_STAFF in access.scoped_perms and bool(access.unit_paths))
-    )
+    return may_for_units(user, Staff, "view")
 
 
 def visible_staff(user) -> QuerySet[Staff]:
     """The staff whose figures the user may see: everyone for HR, their units' staff for a
     head (not their own record when it lies outside their units)."""
-    policy = staff_policy()
-    staff = policy.filter_queryset(user, Staff.objects.all(), ["view"])
-    if not policy.user_has_global_permission(user, "view"):
+    staff = visible(user, Staff)
+    if not may_everywhere(user, Staff, "view"):
         staff = staff.filter(get_user_access(user).units_q(prefix="unit__"))
     return staff
 
 
 def structure_units(user) -> QuerySet[OrgUnit]:
     """The units whose structure and roster the user may see."""
-    return staff_policy().units_for(user, ["view"])
+    return policy_for(Staff).units_for(user, ["view"])
 
 
 def structure_for(user, *, as_of: dt.date, unit: OrgUnit | None = None) -> Structure:
@@ -392,115 +373,34 @@ def structure_for(user, *, as_of: dt.date, unit: OrgUnit | None = None) -> Struc
     return workforce_structure(visible_staff(user), as_of=as_of, unit=unit)
 
 
-# -- the plan's computed indicators --------------------------------------------------------
-
-
-def _title_share_provider(level: int) -> Callable[[Indicator, int], Decimal | None]:
+def title_share_provider(level: int) -> Callable[[Indicator, int], Decimal | None]:
     def compute(indicator: Indicator, year: int) -> Decimal | None:
         return title_share_at_least(level, dt.date(year, 12, 31))
 
     return compute
 
 
-register_provider(
-    "staffing.intermediate_title_share",
-    gettext_lazy("Staff records: intermediate title or higher (%)"),
-    _title_share_provider(TitleLevel.INTERMEDIATE),
+ROSTER_FIELDS = (
+    "staff_number",
+    "name",
+    "gender",
+    "unit__name",
+    "unit__path",
+    "post_category",
+    "post_grade",
+    "title",
+    "title_level",
+    "education",
+    "hire_date",
 )
-register_provider(
-    "staffing.senior_title_share",
-    gettext_lazy("Staff records: associate senior title or higher (%)"),
-    _title_share_provider(TitleLevel.ASSOCIATE_SENIOR),
-)
 
 
-# -- the admin page ------------------------------------------------------------------------
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return "\u3000" * (obj.depth - 1) + obj.name  # ideographic spaces show the tree
-
-
-class StructureForm(forms.Form):
-    unit = UnitChoiceField(label=gettext_lazy("Unit"), queryset=OrgUnit.objects.none())
-    as_of = forms.DateField(
-        label=gettext_lazy("As of"),
-        required=False,
-        validators=[
-            MinValueValidator(dt.date(1950, 1, 1)),
-            MaxValueValidator(dt.date(2100, 12, 31)),
-        ],
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
-
-    def __init__(self, data=None, *, user):
-        super().__init__(data)
-        field = self.fields["unit"]
-        field.required = False
-        field.queryset = structure_units(user).order_by("path")
-        scoped = not staff_policy().user_has_global_permission(user, "view")
-        field.empty_label = _("All my units") if scoped else _("Whole system")
-        self.fields["as_of"].initial = timezone.localdate()
-        self.scoped = scoped
-
-    def choice(self) -> tuple[OrgUnit | None, dt.date]:
-        """The unit and date asked for; a bad value falls back to the default (and the
-        form shows its error)."""
-        cleaned = {}
-        if self.is_bound:
-            self.is_valid()
-            cleaned = self.cleaned_data  # the valid fields, even when another one is not
-        return cleaned.get("unit"), cleaned.get("as_of") or timezone.localdate()
-
-
-def structure_view(request):
-    if not may_see_structure(request.user):
-        raise PermissionDenied
-    form = StructureForm(request.GET or None, user=request.user)
-    unit, as_of = form.choice()
-    structure = structure_for(request.user, as_of=as_of, unit=unit)
-    if unit is not None:
-        roster_units = [unit]
-    elif form.scoped:
-        roster_units = list(granted_units(request.user).order_by("path"))
-    else:
-        roster_units = list(OrgUnit.get_root_nodes())
-    if unit is not None:
-        scope_label = unit.name
-    else:
-        scope_label = _("All my units") if form.scoped else _("Whole system")
-    targets_policy = policy_registry.get_by_type(StructureTarget)
-    context = {
-        "form": form,
-        "structure": structure,
-        "scope_label": scope_label,
-        "roster_units": roster_units,
-        "can_edit_targets": targets_policy.user_has_permission(request.user, "add"),
-    }
-    return TemplateResponse(request, "staffing/structure.html", context)
-
-
-@hooks.register("register_admin_urls")
-def register_structure_urls():
-    from .roster import roster_pdf_view
-
-    return [
-        path("staffing/structure/", structure_view, name="staffing_structure"),
-        path("staffing/roster/<int:unit_pk>.pdf", roster_pdf_view, name="staffing_roster_pdf"),
-    ]
-
-
-class StructureMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_see_structure(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_structure_menu_item():
-    return StructureMenuItem(
-        gettext_lazy("Workforce structure"),
-        reverse("staffing_structure"),
-        icon_name="table",
-        order=151,
+def roster_staff(staff: QuerySet[Staff], unit: OrgUnit) -> QuerySet[Staff]:
+    """The staff in post in ``unit`` and the units under it, by unit then staff number."""
+    return (
+        staff.in_post()
+        .filter(unit__path__startswith=unit.path)
+        .select_related("unit")
+        .only(*ROSTER_FIELDS)
+        .order_by("unit__path", "staff_number")
     )

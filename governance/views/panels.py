@@ -1,12 +1,12 @@
-"""Dashboard panels."""
+"""Home-page panels of governance (registered in wagtail_hooks.py)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
-from .access import get_user_access, granted_units
-from .models import Role
-from .roles import ROLE_LABELS
+from governance.access import get_user_access, granted_units
+from governance.models import Role
+from governance.roles import ROLE_LABELS
 
 
 class MyAccessPanel(Component):

@@ -1,18 +1,13 @@
 """Admin views of the plan's workflows: import a document, report progress, add a
-partner contribution, review, close a period, the dashboard and its documents."""
+partner contribution, review, close a period, the dashboard and its documents. Every
+view reaches its rows through the access API (`governance.access`)."""
 
 from __future__ import annotations
 
-import time
-import uuid
-from pathlib import Path
-
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,12 +15,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
-from wagtail.documents import get_document_model
-from wagtail.permissions import policy_registry
 
-from .access import get_user_access
-from .models import Contribution, OrgUnit, Period, Plan, PlanItem, ProgressReport
-from .plan_forms import (
+from governance.access import (
+    get_for_action_or_404,
+    get_user_access,
+    may_for_instance,
+    require,
+    visible,
+)
+from governance.access.viewsets import OperationView
+from governance.documents import export_assignment, progress_report_pdf, tracking_workbook
+from governance.forms import (
     AsOfForm,
     ContributionForm,
     PlanImportForm,
@@ -33,23 +33,24 @@ from .plan_forms import (
     ReviewForm,
     started_open_periods,
 )
-from .plan_import import PlanImportError, parse_plan_file
-from .plan_services import (
+from governance.importers.assignment import import_assignment
+from governance.importers.plan import PlanImportError, parse_plan_file
+from governance.models import Contribution, OrgUnit, Period, Plan, PlanItem, ProgressReport
+from governance.selectors.dashboard import plan_dashboard
+from governance.selectors.plan import overdue_items
+from governance.services.plan import (
     close_period,
     import_plan,
-    overdue_items,
     review_report,
     save_contribution,
     submit_report,
 )
-from .roles import evidence_collection
-from .selectors import plan_dashboard
+from reporting import staging
+from reporting.forms import SpreadsheetUploadForm
+from reporting.imports import ImportFailed
+from reporting.responses import pdf_response, xlsx_response
 
 SESSION_KEY = "shuxiang_plan_import"
-
-
-def _policy(model):
-    return policy_registry.get_by_type(model)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -59,42 +60,16 @@ def _error_text(error: ValidationError) -> str:
 # -- import --------------------------------------------------------------------------------
 
 
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "plan-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _forget_old_uploads(hours: int = 24) -> None:
-    """Previews abandoned without confirm or cancel leave their file: drop old ones."""
-    limit = time.time() - hours * 3600
-    for path in _import_dir().iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-
-
-def _pending_file(request) -> tuple[Path, dict] | None:
-    pending = request.session.get(SESSION_KEY)
-    if not pending:
-        return None
-    path = _import_dir() / pending["token"]
-    return (path, pending) if path.exists() else None
-
-
 def plan_import(request):
     """Upload a plan document, preview the outline read from it, then confirm or cancel."""
-    if not _policy(Plan).user_has_permission(request.user, "add"):
-        raise PermissionDenied
+    require(request.user, Plan, "add")
     action = request.POST.get("action")
     if request.method == "POST" and action in ("confirm", "cancel"):
-        pending = _pending_file(request)
-        request.session.pop(SESSION_KEY, None)
-        if pending is None:
+        info = request.session.pop(SESSION_KEY, None) or {}
+        data = staging.take(info.get("token", ""))
+        if data is None:
             messages.error(request, _("The upload has expired: choose the file again."))
             return redirect("plan_import")
-        path, info = pending
-        data = path.read_bytes()
-        path.unlink(missing_ok=True)
         if action == "cancel":
             messages.success(request, _("Import cancelled: nothing was saved."))
             return redirect("plan_import")
@@ -124,11 +99,9 @@ def plan_import(request):
         except PlanImportError as error:
             form.add_error("file", str(error))
         else:
-            _forget_old_uploads()
-            token = f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-            (_import_dir() / token).write_bytes(data)
+            staged = staging.stage(data, upload.name)
             request.session[SESSION_KEY] = {
-                "token": token,
+                "token": staged.token,
                 "name": upload.name,
                 "start_year": form.cleaned_data.get("start_year"),
             }
@@ -143,12 +116,13 @@ def plan_import(request):
 # -- reporting -----------------------------------------------------------------------------
 
 
-def _item_for(request, pk: int, model, build) -> PlanItem:
-    """The item, if the user may add a ``model`` row for it (404 otherwise)."""
-    item = get_object_or_404(PlanItem.objects.select_related("plan", "lead_unit"), pk=pk)
-    if not _policy(model).user_has_any_permission_for_instance(
-        request.user, ["add", "change"], build(item)
-    ):
+def _item_for(request, pk: int, row) -> PlanItem:
+    """The item, if the user may write ``row(item)`` (a report or contribution) for it;
+    404 otherwise, so an item out of scope looks like no item at all."""
+    item = get_for_action_or_404(
+        request.user, PlanItem.objects.select_related("plan", "lead_unit"), "view", pk=pk
+    )
+    if not may_for_instance(request.user, row(item), "add", "change"):
         raise Http404
     return item
 
@@ -160,10 +134,10 @@ def _default_period(plan: Plan) -> Period | None:
 
 def report_item(request, item_pk: int):
     """The lead unit's head reports on one item for a period; partners' notes are shown."""
-    item = _item_for(request, item_pk, ProgressReport, lambda i: ProgressReport(item=i))
+    item = _item_for(request, item_pk, lambda i: ProgressReport(item=i))
     period = _default_period(item.plan)
     if request.GET.get("period", "").isdigit():
-        period = get_object_or_404(Period, plan=item.plan, pk=request.GET["period"])
+        period = get_object_or_404(Period, plan=item.plan, pk=_bounded_int(request.GET["period"]))
     existing = ProgressReport.objects.filter(item=item, period=period).first()
     initial = {"period": period}
     if existing:
@@ -177,21 +151,17 @@ def report_item(request, item_pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():  # no stray evidence file when the report is refused
-                evidence = []
-                if data.get("evidence"):
-                    evidence = [_save_document(request, data["evidence"], item)]
-                submit_report(
-                    item,
-                    data["period"],
-                    user=request.user,
-                    percent=data["percent"],
-                    health=data["health"],
-                    narrative=data["narrative"],
-                    next_steps=data["next_steps"],
-                    evidence=evidence,
-                    draft="save_draft" in request.POST,
-                )
+            submit_report(
+                item,
+                data["period"],
+                user=request.user,
+                percent=data["percent"],
+                health=data["health"],
+                narrative=data["narrative"],
+                next_steps=data["next_steps"],
+                evidence_files=[data["evidence"]] if data.get("evidence") else [],
+                draft="save_draft" in request.POST,
+            )
         except ValidationError as error:
             form.add_error(None, _error_text(error))
         else:
@@ -206,39 +176,26 @@ def report_item(request, item_pk: int):
         "item": item,
         "form": form,
         "existing": existing,
-        "contributions": Contribution.objects.filter(item=item)
+        "contributions": visible(request.user, Contribution.objects.filter(item=item))
         .select_related("unit", "period", "author")
         .order_by("-period__year", "-period__quarter"),
-        "history": ProgressReport.objects.filter(item=item)
+        "history": visible(request.user, ProgressReport.objects.filter(item=item))
         .select_related("period")
         .order_by("-period__year", "-period__quarter"),
     }
     return TemplateResponse(request, "governance/plan/report_form.html", context)
 
 
-def _save_document(request, upload, item):
-    document = get_document_model()(
-        title=f"{item} · {upload.name}"[:255],
-        file=upload,
-        collection=evidence_collection(),
-        uploaded_by_user=request.user,
-    )
-    document.full_clean()
-    document.save()
-    return document
-
-
 def contribute(request, item_pk: int):
     """A partner unit's head writes their unit's contribution to an item."""
-    item = get_object_or_404(PlanItem.objects.select_related("plan", "lead_unit"), pk=item_pk)
+    item = get_for_action_or_404(
+        request.user, PlanItem.objects.select_related("plan", "lead_unit"), "view", pk=item_pk
+    )
     access = get_user_access(request.user)
-    policy = _policy(Contribution)
     units = [
         unit
         for unit in item.partner_units.all()
-        if policy.user_has_any_permission_for_instance(
-            request.user, ["add", "change"], Contribution(unit=unit)
-        )
+        if may_for_instance(request.user, Contribution(unit=unit), "add", "change")
     ]
     if not units:
         raise Http404
@@ -270,16 +227,12 @@ def contribute(request, item_pk: int):
 # -- review --------------------------------------------------------------------------------
 
 
-def _require_review(request):
-    if not _policy(ProgressReport).user_has_permission(request.user, "review"):
-        raise PermissionDenied
-
-
 def review_queue(request):
     """Submitted reports waiting for the planning office, oldest first, 50 a page."""
-    _require_review(request)
+    require(request.user, ProgressReport, "review")
     reports = (
-        ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED)
+        visible(request.user, ProgressReport, ["review"])
+        .filter(status=ProgressReport.Status.SUBMITTED)
         .select_related("item", "item__lead_unit", "item__plan", "period", "author")
         .prefetch_related("evidence")
         .order_by("submitted_at", "pk")
@@ -300,8 +253,9 @@ def review_queue(request):
 
 @require_POST
 def review(request, report_pk: int):
-    _require_review(request)
-    report = get_object_or_404(ProgressReport.objects.select_related("item"), pk=report_pk)
+    report = get_for_action_or_404(
+        request.user, ProgressReport.objects.select_related("item"), "review", pk=report_pk
+    )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to accept or return the report."))
@@ -324,25 +278,32 @@ def review(request, report_pk: int):
     return redirect(back)
 
 
-def close_period_view(request, period_pk: int):
-    """Confirm, then close a period; lists what would become overdue."""
-    period = get_object_or_404(Period.objects.select_related("plan"), pk=period_pk)
-    if not _policy(Period).user_has_permission_for_instance(request.user, "change", period):
-        raise PermissionDenied
-    if request.method == "POST":
-        try:
-            close_period(period, user=request.user)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("Period %(period)s closed.") % {"period": period})
-        return redirect("governance_period:index")
-    missing = overdue_items(period.plan, period)
-    return TemplateResponse(
-        request,
-        "governance/plan/close_period.html",
-        {"period": period, "missing": missing[:200], "missing_count": missing.count()},
-    )
+class ClosePeriodView(OperationView):
+    """Confirm, then close a period; the confirmation lists what would become overdue."""
+
+    model = Period
+    action = "change"
+    pk_url_kwarg = "period_pk"
+    template_name = "governance/plan/close_period.html"
+    success_url_name = "governance_period:index"
+
+    def get_success_url(self):
+        return reverse(self.success_url_name)
+
+    def get_context_data(self, **kwargs):
+        missing = overdue_items(self.object.plan, self.object)
+        return {
+            "period": self.object,
+            "missing": missing[:200],
+            "missing_count": missing.count(),
+            **kwargs,
+        }
+
+    def perform_operation(self):
+        close_period(self.object, user=self.request.user)
+
+    def get_success_message(self):
+        return _("Period %(period)s closed.") % {"period": self.object}
 
 
 # -- dashboard and documents ---------------------------------------------------------------
@@ -358,8 +319,7 @@ def _current_plan(form: AsOfForm) -> Plan | None:
 
 
 def dashboard(request):
-    if not _policy(PlanItem).user_has_permission(request.user, "view"):
-        raise PermissionDenied
+    require(request.user, PlanItem, "view")
     form = AsOfForm(request.GET or None)
     plan = _current_plan(form)
     if plan is not None and not request.GET.get("plan"):
@@ -370,76 +330,56 @@ def dashboard(request):
     return TemplateResponse(request, "governance/plan/dashboard.html", context)
 
 
-def tracking_xlsx(request, plan_pk: int):
-    from .exports import tracking_workbook
+def _plan_with_items_for(request, plan_pk: int) -> Plan:
+    """A plan the user sees items of (a head has no right on plans as such)."""
+    plans = Plan.objects.filter(pk__in=visible(request.user, PlanItem).values("plan"))
+    return get_object_or_404(plans, pk=plan_pk)
 
-    if not _policy(PlanItem).user_has_permission(request.user, "view"):
-        raise PermissionDenied
-    plan = get_object_or_404(Plan, pk=plan_pk)
+
+def tracking_xlsx(request, plan_pk: int):
+    require(request.user, PlanItem, "view")
+    plan = _plan_with_items_for(request, plan_pk)
     items = (
-        _policy(PlanItem)
-        .filter_queryset(request.user, PlanItem.objects.filter(plan=plan), ["view"])
+        PlanItem.objects.filter(plan=plan)
+        .visible_to(request.user)
         .select_related("lead_unit", "responsible")
         .prefetch_related(Prefetch("partner_units", queryset=OrgUnit.objects.order_by("path")))
     )
     as_of = AsOfForm(request.GET or None).as_of_date()
-    response = HttpResponse(
-        tracking_workbook(plan, items, as_of=as_of),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-tracking.xlsx"'
-    return response
+    data = tracking_workbook(plan, items, as_of=as_of)
+    return xlsx_response(data, _("%(plan)s tracking table") % {"plan": plan.title})
 
 
 def progress_pdf(request, plan_pk: int):
-    from .pdf import progress_report_pdf
-
-    if not _policy(PlanItem).user_has_global_permission(request.user, "view"):
-        raise PermissionDenied
-    plan = get_object_or_404(Plan, pk=plan_pk)
+    require(request.user, PlanItem, "view", everywhere=True)
+    plan = get_for_action_or_404(request.user, Plan, "view", pk=plan_pk)
     as_of = AsOfForm(request.GET or None).as_of_date()
     board = plan_dashboard(plan, user=request.user, as_of=as_of)
-    response = HttpResponse(progress_report_pdf(board), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="plan-{plan.pk}-progress-{as_of.isoformat()}.pdf"'
+    return pdf_response(
+        progress_report_pdf(board),
+        _("%(plan)s progress as of %(date)s") % {"plan": plan.title, "date": as_of.isoformat()},
     )
-    return response
 
 
 # -- assignment by spreadsheet -------------------------------------------------------------
 
 
-def _require_assign(request):
-    if not _policy(PlanItem).user_has_global_permission(request.user, "change"):
-        raise PermissionDenied
-
-
 def assignment_xlsx(request, plan_pk: int):
-    from .assignment import export_assignment
-
-    _require_assign(request)
-    plan = get_object_or_404(Plan, pk=plan_pk)
-    response = HttpResponse(
-        export_assignment(plan),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-assignment.xlsx"'
-    return response
+    require(request.user, PlanItem, "change", everywhere=True)
+    plan = get_for_action_or_404(request.user, Plan, "view", pk=plan_pk)
+    return xlsx_response(export_assignment(plan), _("%(plan)s assignment") % {"plan": plan.title})
 
 
 def assignment_import(request, plan_pk: int):
     """Upload the filled-in assignment sheet; every bad cell is listed and nothing saved."""
-    from .assignment import AssignmentImportError, import_assignment
-    from .plan_forms import SpreadsheetUploadForm
-
-    _require_assign(request)
-    plan = get_object_or_404(Plan, pk=plan_pk)
+    require(request.user, PlanItem, "change", everywhere=True)
+    plan = get_for_action_or_404(request.user, Plan, "view", pk=plan_pk)
     form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
             count = import_assignment(plan, form.cleaned_data["file"].read(), user=request.user)
-        except AssignmentImportError as error:
+        except ImportFailed as error:
             errors = error.errors
             messages.error(request, _("Nothing was saved: correct the cells listed below."))
         else:
@@ -450,3 +390,10 @@ def assignment_import(request, plan_pk: int):
         "governance/plan/assignment_import.html",
         {"plan": plan, "form": form, "errors": errors},
     )
+
+
+def _bounded_int(text: str) -> int:
+    """A primary key from a query string: 404 for anything but a plausible integer."""
+    if not text.isdigit() or len(text) > 18:
+        raise Http404
+    return int(text)

@@ -1,5 +1,5 @@
 """Continuing-education hours: the yearly requirement, who falls short and by how much,
-each person's training page and record PDF, and the admin URLs and menu for them.
+and each person's training by year.
 
 Hours of a person in a year: attended enrolments (the hours credited, else the program's
 hours; counted in the year the program ends) plus external training (in the year of its
@@ -16,11 +16,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
     DecimalField,
@@ -33,35 +30,23 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Round
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from governance.access import visible
 from governance.models import OrgUnit
 
-from .models import Enrolment, ExternalTraining, PostCategory, Staff, SubjectType
-from .structure import may_see_structure as sees_other_staff
-from .structure import staff_policy
+from ..models import Enrolment, ExternalTraining, PostCategory, Staff, SubjectType
 
 HOURS = DecimalField(max_digits=9, decimal_places=1)
+
+
 TENTH = Decimal("0.1")
+
+
 ZERO = Decimal("0.0")
-PER_PAGE = 50
-MAX_YEARS = 20  # a record PDF covers at most this many years
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# The hours an attended enrolment earns: the hours credited to the person, else the program's.
+
 CREDITED_HOURS = Coalesce("hours", "program__hours", output_field=HOURS)
-
-
-# -- the rule ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -217,9 +202,6 @@ def assess_staff(staff: Staff, requirement: Requirement | None = None) -> Compli
     )
 
 
-# -- selectors -----------------------------------------------------------------------------
-
-
 def attended_enrolments(first: int, last: int) -> QuerySet[Enrolment]:
     """Enrolments that earn hours in the years ``first``..``last``."""
     return Enrolment.objects.filter(
@@ -293,9 +275,7 @@ def compliance_listing(
 ) -> QuerySet[Staff]:
     """Professional-technical staff in post whom ``user`` may view, with their hours in
     ``year``; in ``unit`` (and the units under it), only those short if asked."""
-    staff = staff_policy().filter_queryset(
-        user, Staff.objects.in_post().filter(post_category=PostCategory.PROFESSIONAL), ["view"]
-    )
+    staff = visible(user, Staff.objects.in_post().filter(post_category=PostCategory.PROFESSIONAL))
     if unit is not None:
         staff = staff.filter(unit__path__startswith=unit.path)
     staff = with_training_hours(staff.select_related("unit"), year)
@@ -394,220 +374,3 @@ def training_years(
         )
         years.append(TrainingYear(year, mine, compliance))
     return years
-
-
-# -- views ---------------------------------------------------------------------------------
-
-
-def _year(value: str | None) -> int:
-    """The year asked for, else the current one."""
-    this_year = timezone.localdate().year
-    try:
-        year = int(value or "")
-    except ValueError:
-        return this_year
-    return year if 1900 <= year <= 2100 else this_year
-
-
-def _years(value: str | None) -> tuple[int, int]:
-    """``2024`` or a range ``2021-2025``; the current year when missing or unusable."""
-    first, sep, last = (value or "").partition("-")
-    if not sep:
-        year = _year(first)
-        return year, year
-    start, end = _year(first), _year(last)
-    if str(start) != first.strip() or str(end) != last.strip() or not 0 <= end - start < MAX_YEARS:
-        year = timezone.localdate().year
-        return year, year
-    return start, end
-
-
-def _visible_units(request) -> list[OrgUnit]:
-    """The units whose staff the user sees (empty when they only see themselves); refuses
-    users who see no staff at all."""
-    policy = staff_policy()
-    units = list(policy.units_for(request.user, ["view"]).order_by("path"))
-    if not units and not (
-        policy.user_has_global_permission(request.user, "view")
-        or policy.filter_queryset(request.user, Staff.objects.all(), ["view"]).exists()
-    ):
-        raise PermissionDenied
-    return units
-
-
-def _export_header() -> list[str]:
-    def label(name: str) -> str:
-        return capfirst(Staff._meta.get_field(name).verbose_name)
-
-    return [
-        label("staff_number"),
-        label("name"),
-        label("unit"),
-        label("title"),
-        capfirst(_("year")),
-        _("Total hours"),
-        _("Professional hours"),
-        _("General hours"),
-        _("Professional share (%)"),
-        _("Hours short"),
-        _("Professional hours needed"),
-        _("Professional hours short"),
-        _("Compliant"),
-    ]
-
-
-def _export(staff: QuerySet[Staff], year: int, requirement: Requirement) -> HttpResponse:
-    from reporting.spreadsheets import write_xlsx
-
-    rows = []
-    for person in staff:
-        c = assess_staff(person, requirement)
-        rows.append(
-            [
-                person.staff_number,
-                person.name,
-                person.unit.name,
-                person.title,
-                year,
-                c.total,
-                c.professional,
-                c.general,
-                c.professional_share_percent,
-                c.hours_short,
-                c.professional_required,
-                c.professional_short,
-                _("No") if c.is_short else _("Yes"),
-            ]
-        )
-    title = _("Continuing education %(year)s") % {"year": year}
-    response = HttpResponse(write_xlsx([(title, _export_header(), rows)]), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ce-compliance-{year}.xlsx"'
-    return response
-
-
-def compliance_index(request):
-    """Professional-technical staff and their hours in a year, the short ones flagged."""
-    units = _visible_units(request)
-    year = _year(request.GET.get("year"))
-    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
-    short_only = request.GET.get("short") == "1"
-    requirement = Requirement.from_settings()
-    staff = compliance_listing(
-        request.user, year=year, unit=unit, short_only=short_only, requirement=requirement
-    )
-    if request.GET.get("export") == "xlsx":
-        return _export(staff, year, requirement)
-    page = Paginator(staff, PER_PAGE).get_page(request.GET.get("p"))
-    rows = [(person, assess_staff(person, requirement)) for person in page]
-    filters = {"year": year}
-    if unit is not None:
-        filters["unit"] = unit.pk
-    if short_only:
-        filters["short"] = "1"
-    return TemplateResponse(
-        request,
-        "staffing/compliance.html",
-        {
-            "page": page,
-            "rows": rows,
-            "units": units,
-            "unit": unit,
-            "year": year,
-            "short_only": short_only,
-            "requirement": requirement,
-            "query": urlencode(filters),
-        },
-    )
-
-
-def my_training(request, staff_pk: int | None = None):
-    """A person's hours and training in a year: one's own, or (by id) anyone's the user
-    may view — HR everyone's, a head their units' staff."""
-    people = Staff.objects.select_related("unit")
-    if staff_pk is None:
-        staff = people.filter(user=request.user).first()
-    else:
-        staff = get_object_or_404(people, pk=staff_pk)
-        if not staff_policy().user_has_permission_for_instance(request.user, "view", staff):
-            raise Http404
-    year = _year(request.GET.get("year"))
-    context = {"staff": staff, "year": year}
-    if staff is not None:
-        context["training"] = training_years(staff, year, year)[0]
-    return TemplateResponse(request, "staffing/my_training.html", context)
-
-
-def training_record_pdf(request, staff_pk: int):
-    from .pdf import training_record_pdf as render
-
-    staff = get_object_or_404(Staff.objects.select_related("unit"), pk=staff_pk)
-    if not staff_policy().user_has_permission_for_instance(request.user, "view", staff):
-        raise Http404
-    first, last = _years(request.GET.get("year"))
-    response = HttpResponse(
-        render(staff, training_years(staff, first, last)), content_type="application/pdf"
-    )
-    period = str(first) if first == last else f"{first}-{last}"
-    response["Content-Disposition"] = (
-        f'attachment; filename="training-record-{staff.staff_number}-{period}.pdf"'
-    )
-    return response
-
-
-# -- admin URLs and menu -------------------------------------------------------------------
-
-
-@hooks.register("register_admin_urls")
-def register_compliance_urls():
-    return [
-        path("staffing/compliance/", compliance_index, name="staffing_compliance"),
-        path("staffing/my-training/", my_training, name="staffing_my_training"),
-        path("staffing/my-training/<int:staff_pk>/", my_training, name="staffing_staff_training"),
-        path(
-            "staffing/training-record/<int:staff_pk>.pdf",
-            training_record_pdf,
-            name="staffing_training_record_pdf",
-        ),
-    ]
-
-
-class StaffViewMenuItem(MenuItem):
-    """The compliance listing: for roles that see other people's records (HR, heads)."""
-
-    def is_shown(self, request):
-        return sees_other_staff(request.user)
-
-
-class OwnTrainingMenuItem(MenuItem):
-    """My training: for anyone whose login is linked to a staff record."""
-
-    def is_shown(self, request):
-        return staff_policy().user_has_permission(request.user, "view")
-
-
-@hooks.register("register_admin_menu_item")
-def register_compliance_menu():
-    return SubmenuMenuItem(
-        gettext_lazy("Continuing education"),
-        Menu(
-            items=[
-                StaffViewMenuItem(
-                    gettext_lazy("Hours compliance"),
-                    reverse("staffing_compliance"),
-                    name="ce-compliance",
-                    icon_name="table",
-                    order=1,
-                ),
-                OwnTrainingMenuItem(
-                    gettext_lazy("My training"),
-                    reverse("staffing_my_training"),
-                    name="ce-my-training",
-                    icon_name="user",
-                    order=2,
-                ),
-            ]
-        ),
-        name="continuing-education",
-        icon_name="group",
-        order=155,
-    )

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
-from wagtail.permissions import policy_registry
 
-from .access import get_user_access
-from .models import OrgUnit, Period, Plan, PlanItem, ProgressReport
-from .plan_services import (
-    _as_of_periods,
+from governance.access import get_user_access, may_everywhere
+from governance.models import IndicatorYear, OrgUnit, Period, Plan, PlanItem, ProgressReport
+from governance.selectors.plan import (
+    as_of_periods,
     last_closed_period,
     overall_progress,
     overdue_items,
@@ -68,7 +67,7 @@ def latest_reports(plan: Plan, *, as_of: dt.date | None, item_ids=None) -> dict[
     newest = (
         ProgressReport.objects.filter(
             item=OuterRef("pk"),
-            period__in=_as_of_periods(plan, as_of),
+            period__in=as_of_periods(plan, as_of),
             status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
         )
         .order_by("-period__year", "-period__quarter")
@@ -89,9 +88,8 @@ def latest_reports(plan: Plan, *, as_of: dt.date | None, item_ids=None) -> dict[
 
 
 def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
-    policy = policy_registry.get_by_type(PlanItem)
-    visible = policy.filter_queryset(user, PlanItem.objects.filter(plan=plan), ["view"])
-    scoped = not policy.user_has_global_permission(user, "view")
+    visible = PlanItem.objects.filter(plan=plan).visible_to(user)
+    scoped = not may_everywhere(user, PlanItem, "view")
     progress = rollup_progress(plan, as_of=as_of)
     period = last_closed_period(plan, as_of=as_of)
     leaves = list(visible.reportable().select_related("lead_unit").defer("text"))
@@ -151,8 +149,6 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
 def public_summary(plan: Plan, *, as_of: dt.date) -> dict:
     """What the website may publish about the plan: overall and per-area progress,
     counts and indicators — no people, no unit-by-unit lists, no report texts."""
-    from .models import IndicatorYear
-
     progress = rollup_progress(plan, as_of=as_of)
     leaves = list(
         PlanItem.objects.filter(plan=plan).reportable().order_by().values_list("pk", flat=True)

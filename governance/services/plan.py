@@ -1,23 +1,21 @@
-"""Operations on a plan: import its outline, set up periods, report, review, roll up,
-close periods, record indicator actuals. Each runs in a transaction and writes one
-audit entry per record a user changed."""
+"""Operations on a plan: import its outline, set up periods, report, review, close
+periods, record indicator actuals, keep the stored progress current, send reminders.
+Each runs in a transaction and writes one audit entry per record a user changed."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from .models import (
+from governance.indicators import get_provider
+from governance.models import (
     Contribution,
     Indicator,
     IndicatorYear,
@@ -27,10 +25,7 @@ from .models import (
     PlanItem,
     ProgressReport,
 )
-
-HUNDRED = Decimal("100")
-CENT = Decimal("0.01")
-
+from governance.selectors.plan import last_closed_period, reminder_recipients, rollup_progress
 
 # -- building the tree -------------------------------------------------------------------
 
@@ -155,10 +150,12 @@ def submit_report(
     health: str,
     narrative: str,
     next_steps: str = "",
-    evidence: Iterable = (),
+    evidence_files: Iterable = (),
     draft: bool = False,
 ) -> ProgressReport:
-    """Create or update the item's report for ``period`` and submit it for review."""
+    """Create or update the item's report for ``period`` and submit it for review.
+    ``evidence_files`` (uploads) are stored last, once every rule has passed; if
+    anything fails after that, the files are removed again."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     _check_open(period)
     if period.plan_id != item.plan_id:
@@ -184,9 +181,33 @@ def submit_report(
     report.submitted_at = None if draft else timezone.now()
     report.full_clean()
     report.save()
-    report.evidence.add(*evidence)  # files already attached stay
     log(instance=report, action="shuxiang.report.submit", user=user, data={"draft": draft})
+    stored = []
+    try:
+        for upload in evidence_files:
+            stored.append(_store_evidence(report, upload, user=user))
+        report.evidence.add(*stored)  # files already attached stay
+    except BaseException:
+        for document in stored:
+            document.file.delete(save=False)
+        raise
     return report
+
+
+def _store_evidence(report: ProgressReport, upload, *, user):
+    from wagtail.documents import get_document_model
+
+    from governance.services.collections import evidence_collection
+
+    document = get_document_model()(
+        title=f"{report.item} · {upload.name}"[:255],
+        file=upload,
+        collection=evidence_collection(),
+        uploaded_by_user=user,
+    )
+    document.full_clean()
+    document.save()
+    return document
 
 
 @transaction.atomic
@@ -206,7 +227,7 @@ def review_report(report: ProgressReport, *, reviewer, accept: bool, comment: st
     action = "shuxiang.report.accept" if accept else "shuxiang.report.return"
     log(instance=report, action=action, user=reviewer, data={"comment": comment})
     if accept:
-        rollup_progress(report.period.plan, as_of=timezone.localdate(), save=True)
+        refresh_progress(report.period.plan)
 
 
 @transaction.atomic
@@ -250,165 +271,6 @@ def close_period(period: Period, *, user) -> Period:
 # -- roll-up -----------------------------------------------------------------------------
 
 
-def _as_of_periods(plan: Plan, as_of: dt.date | None):
-    periods = Period.objects.filter(plan=plan)
-    if as_of is None:
-        return periods
-    # A quarter counts once it has ended by the date (its last day included).
-    ended = sum(1 for q in (1, 2, 3, 4) if Period(year=as_of.year, quarter=q).end_date <= as_of)
-    return periods.filter(Q(year__lt=as_of.year) | Q(year=as_of.year, quarter__lte=ended))
-
-
-def leaf_progress(plan: Plan, *, as_of: dt.date | None = None) -> dict[int, Decimal]:
-    """Each reported item's latest accepted percent as of the date (one query)."""
-    latest = (
-        ProgressReport.objects.filter(
-            item=OuterRef("pk"),
-            status=ProgressReport.Status.ACCEPTED,
-            period__in=_as_of_periods(plan, as_of),
-        )
-        .order_by("-period__year", "-period__quarter")
-        .values("percent")[:1]
-    )
-    rows = (
-        PlanItem.objects.filter(plan=plan, numchild=0)
-        .order_by()
-        .annotate(latest=Subquery(latest))
-        .values_list("pk", "latest")
-    )
-    return {pk: value for pk, value in rows if value is not None}
-
-
-def rollup_progress(
-    plan: Plan, *, as_of: dt.date | None = None, save: bool = False
-) -> dict[int, Decimal]:
-    """Progress of every item: leaves from accepted reports, parents as the weighted mean
-    of their children — two queries and one pass over the items, children before
-    parents. With ``save`` the stored ``progress`` is updated (one UPDATE per change
-    batch)."""
-    leaves = leaf_progress(plan, as_of=as_of)
-    items = list(
-        PlanItem.objects.filter(plan=plan)
-        .order_by("-path")
-        .values_list("pk", "path", "depth", "weight", "numchild", "progress")
-    )
-    sums: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0), 0])
-    progress: dict[int, Decimal] = {}
-    steplen = PlanItem.steplen
-    for pk, path, depth, weight, numchild, _stored in items:
-        if numchild:
-            weighted, weights, plain, count = sums.pop(path, [0, 0, 0, 0])
-            if weights:
-                value = weighted / weights
-            elif count:
-                value = plain / count  # all children weigh 0: a plain mean
-            else:
-                value = Decimal(0)
-        else:
-            value = leaves.get(pk, Decimal(0))
-        value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-        progress[pk] = value
-        if depth > 1:
-            parent = sums[path[: (depth - 1) * steplen]]
-            parent[0] += weight * value
-            parent[1] += weight
-            parent[2] += value
-            parent[3] += 1
-    if save:
-        changed = [
-            PlanItem(pk=pk, progress=progress[pk])
-            for pk, _path, _depth, _weight, _numchild, stored in items
-            if stored != progress[pk]
-        ]
-        PlanItem.objects.bulk_update(changed, ["progress"], batch_size=500)
-    return progress
-
-
-def tracked_areas(plan: Plan):
-    """The plan's task areas that carry assigned work (an item with a lead unit below
-    them); headings such as 总体目标's （二）理念 are left out of the figures."""
-    assigned = PlanItem.objects.filter(
-        plan=plan, path__startswith=OuterRef("path"), lead_unit__isnull=False
-    )
-    return PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA).filter(Exists(assigned))
-
-
-def overall_progress(plan: Plan, progress: dict[int, Decimal]) -> Decimal:
-    """The plan's progress: the weighted mean of its task areas (or of its chapters when
-    the outline has no areas)."""
-    areas = list(tracked_areas(plan).values_list("pk", "weight")) or list(
-        PlanItem.objects.filter(plan=plan, depth=1).values_list("pk", "weight")
-    )
-    total = sum((w for _pk, w in areas), Decimal(0))
-    if not total:
-        return Decimal(0)
-    value = sum((w * progress.get(pk, Decimal(0)) for pk, w in areas), Decimal(0)) / total
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-# -- overdue -----------------------------------------------------------------------------
-
-
-def last_closed_period(plan: Plan, *, as_of: dt.date | None = None) -> Period | None:
-    periods = Period.objects.filter(plan=plan, closed_at__isnull=False)
-    if as_of is not None:
-        periods = periods.filter(closed_at__date__lte=as_of)
-    return periods.order_by("-year", "-quarter").first()
-
-
-def overdue_items(plan: Plan, period: Period | None):
-    """Reportable items active in ``period``'s year with no submitted or accepted report
-    for it (a queryset; empty when no period is closed yet)."""
-    if period is None:
-        return PlanItem.objects.none()
-    reported = ProgressReport.objects.filter(
-        period=period,
-        status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
-    ).values("item")
-    return (
-        PlanItem.objects.filter(plan=plan)
-        .reportable()
-        .active_in(period.year)
-        .exclude(status__in=[PlanItem.Status.COMPLETED, PlanItem.Status.SUSPENDED])
-        .exclude(pk__in=reported)
-        .select_related("lead_unit")
-    )
-
-
-# -- indicators --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TargetCheck:
-    """Whether an indicator's yearly targets reach its final target, and by how much not."""
-
-    ok: bool
-    reached: Decimal | None  # the sum (cumulative) or the last year's target (level)
-    gap: Decimal  # final target minus what the yearly targets reach
-
-
-def check_targets(indicator: Indicator, years: Iterable[IndicatorYear]) -> TargetCheck:
-    """A cumulative indicator's yearly targets must add up to the final target; a level
-    indicator's target for the plan's last year must equal it. A shortfall is shown,
-    never hidden: a missing last-year target counts as reaching nothing."""
-    plan_years = indicator.plan.years
-    targets = {y.year: y.target for y in years if y.target is not None and y.year in plan_years}
-    final = indicator.final_target
-    if indicator.kind == Indicator.Kind.CUMULATIVE:
-        reached = sum(targets.values(), Decimal(0)) if targets else None
-    else:
-        reached = targets.get(indicator.plan.end_year)
-    if reached is None:
-        return TargetCheck(ok=False, reached=None, gap=final)
-    if indicator.kind == Indicator.Kind.LEVEL:
-        ok = reached == final
-    elif indicator.direction == Indicator.Direction.HIGHER:
-        ok = reached >= final
-    else:
-        ok = reached <= final
-    return TargetCheck(ok=ok, reached=reached, gap=final - reached)
-
-
 @transaction.atomic
 def record_actual(
     indicator: Indicator, year: int, value: Decimal | None, *, source: str, user=None
@@ -432,35 +294,6 @@ def record_actual(
 
 
 # -- reminders ---------------------------------------------------------------------------
-
-
-def reminder_recipients(plan: Plan, period: Period) -> dict:
-    """Who to remind of which overdue items: the department heads acting for the item's
-    lead unit (or a unit above it), who can open the item and report. Two queries."""
-    from .access import SCOPE_PERMISSION
-    from .models import OrgUnitUserObjectPermission
-
-    items = list(overdue_items(plan, period))
-    grants = (
-        OrgUnitUserObjectPermission.objects.filter(
-            permission__codename=SCOPE_PERMISSION,
-            user__is_active=True,
-            user__groups__role__key="department_head",
-        )
-        .select_related("user", "content_object")
-        .distinct()
-    )
-    heads: dict[str, list] = defaultdict(list)
-    for grant in grants:
-        heads[grant.content_object.path].append(grant.user)
-    steplen = PlanItem.steplen
-    result: dict = defaultdict(list)
-    for item in items:
-        path = item.lead_unit.path
-        for depth in range(len(path) // steplen, 0, -1):
-            for user in heads.get(path[: depth * steplen], []):
-                result[user].append(item)
-    return {user: list(dict.fromkeys(found)) for user, found in result.items()}
 
 
 def send_reminders(plan: Plan, *, dry_run: bool = False) -> list[tuple[str, int]]:
@@ -497,3 +330,38 @@ def send_reminders(plan: Plan, *, dry_run: bool = False) -> list[tuple[str, int]
     if not dry_run and messages:
         send_mass_mail(messages, fail_silently=False)
     return sent
+
+
+# -- stored progress ---------------------------------------------------------------------
+
+
+def refresh_progress(plan: Plan) -> int:
+    """Store every item's rolled-up progress (all accepted reports so far), so the
+    listing and its export never show a stale figure; called by every service that
+    accepts a report or changes weights or lead units. Returns the items changed."""
+    progress = rollup_progress(plan)
+    stored = PlanItem.objects.filter(plan=plan).values_list("pk", "progress")
+    changed = [
+        PlanItem(pk=pk, progress=progress[pk]) for pk, value in stored if value != progress[pk]
+    ]
+    PlanItem.objects.bulk_update(changed, ["progress"], batch_size=500)
+    return len(changed)
+
+
+def refresh_computed(plan: Plan, *, user=None, today: dt.date | None = None) -> int:
+    """Record the actuals of the plan's computed indicators for every year that has
+    begun; returns how many were recorded."""
+    year_now = (today or timezone.localdate()).year
+    count = 0
+    for indicator in plan.indicators.filter(source=Indicator.Source.COMPUTED):
+        provider = get_provider(indicator.provider)
+        if provider is None:
+            continue
+        for year in plan.years:
+            if year > year_now:
+                break
+            value = provider.compute(indicator, year)
+            if value is not None:
+                record_actual(indicator, year, value, source=str(provider.label), user=user)
+                count += 1
+    return count

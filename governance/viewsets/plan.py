@@ -1,5 +1,5 @@
 """Admin viewsets of the plan: plans, the item tree, reports, contributions, indicators,
-periods. Workflows (import, report, review, close) are custom views in plan_views.py."""
+periods. Workflows (import, report, review, close) are custom views in views/plan.py."""
 
 from django import forms
 from django.urls import reverse
@@ -10,10 +10,17 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectL
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
-from wagtail.permissions import policy_registry
 
-from .indicators import provider_choices
-from .models import (
+from governance.access import may_everywhere
+from governance.access.viewsets import (
+    ScopedCreateView,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedInspectView,
+    ScopedModelViewSet,
+)
+from governance.indicators import provider_choices
+from governance.models import (
     AnnualTarget,
     Contribution,
     Indicator,
@@ -23,14 +30,8 @@ from .models import (
     PlanItem,
     ProgressReport,
 )
-from .plan_services import check_targets, ensure_periods, rollup_progress
-from .viewsets import (
-    ScopedCreateView,
-    ScopedEditView,
-    ScopedIndexView,
-    ScopedInspectView,
-    ScopedModelViewSet,
-)
+from governance.selectors.plan import check_targets
+from governance.services.plan import ensure_periods, refresh_progress
 
 PLAN_OFFICE_PERM = "governance.change_plan"
 
@@ -69,7 +70,7 @@ class PlanIndexView(ScopedIndexView):
                 priority=5,
             )
         )
-        if policy_registry.get_by_type(PlanItem).user_has_global_permission(user, "change"):
+        if may_everywhere(user, PlanItem, "change"):
             buttons.append(
                 ListingButton(
                     _("Assign items by spreadsheet"),
@@ -123,9 +124,6 @@ class PlanViewSet(ScopedModelViewSet):
 
 
 class PlanItemIndexView(ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("lead_unit", "plan")
-
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         if not instance.numchild and instance.lead_unit_id:
@@ -145,13 +143,19 @@ class PlanItemInspectView(ScopedInspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["reports"] = self.object.reports.select_related("period").order_by(
-            "-period__year", "-period__quarter"
+        # Each related list through its own model's policy: a partner unit sees the
+        # item, not the lead unit's draft reports or targets.
+        context["reports"] = (
+            self.related(self.object.reports.all())
+            .select_related("period")
+            .order_by("-period__year", "-period__quarter")
         )
-        context["targets"] = self.object.annual_targets.order_by("year")
-        context["contributions"] = self.object.contributions.select_related(
-            "unit", "period"
-        ).order_by("-period__year", "-period__quarter")
+        context["targets"] = self.related(self.object.annual_targets.all()).order_by("year")
+        context["contributions"] = (
+            self.related(self.object.contributions.all())
+            .select_related("unit", "period")
+            .order_by("-period__year", "-period__quarter")
+        )
         return context
 
 
@@ -159,7 +163,7 @@ class PlanItemEditView(ScopedEditView):
     def save_instance(self):
         instance = super().save_instance()
         # A new weight or lead unit changes the roll-up of the items above.
-        rollup_progress(instance.plan, as_of=timezone.localdate(), save=True)
+        refresh_progress(instance.plan)
         return instance
 
 
@@ -168,6 +172,7 @@ class PlanItemViewSet(ScopedModelViewSet):
     icon = "tasks"
     menu_label = _("Plan items")
     index_view_class = PlanItemIndexView
+    list_select_related = ("lead_unit", "plan")
     edit_view_class = PlanItemEditView
     inspect_view_class = PlanItemInspectView
     disabled_views = ("add", "delete", "copy")
@@ -239,16 +244,11 @@ class PlanItemViewSet(ScopedModelViewSet):
     ]
 
 
-class AnnualTargetIndexView(ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("item", "item__lead_unit")
-
-
 class AnnualTargetViewSet(ScopedModelViewSet):
     model = AnnualTarget
     icon = "date"
     menu_label = _("Annual targets")
-    index_view_class = AnnualTargetIndexView
+    list_select_related = ("item", "item__lead_unit")
     disabled_views = ("copy",)
     list_display = ["item", "year", "description", "due_date", "target_value", "target_unit"]
     list_filter = ["year", "item__plan"]
@@ -258,22 +258,13 @@ class AnnualTargetViewSet(ScopedModelViewSet):
     form_fields = ["item", "year", "description", "due_date", "target_value", "target_unit"]
 
 
-class ReportIndexView(ScopedIndexView):
-    def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("item", "item__lead_unit", "period", "author")
-        )
-
-
 class ProgressReportViewSet(ScopedModelViewSet):
     """Read-only listing: reports are written and reviewed through the workflow views."""
 
     model = ProgressReport
     icon = "doc-full"
     menu_label = _("Progress reports")
-    index_view_class = ReportIndexView
+    list_select_related = ("item", "item__lead_unit", "period", "author")
     disabled_views = ("add", "edit", "delete", "copy")
     list_display = [
         TitleColumn("item", label=_("item"), url_name="governance_progressreport:inspect"),
@@ -314,16 +305,11 @@ class ProgressReportViewSet(ScopedModelViewSet):
     ]
 
 
-class ContributionIndexView(ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("item", "period", "unit")
-
-
 class ContributionViewSet(ScopedModelViewSet):
     model = Contribution
     icon = "group"
     menu_label = _("Partner contributions")
-    index_view_class = ContributionIndexView
+    list_select_related = ("item", "period", "unit")
     # Written through the contribute view, which refuses closed periods.
     disabled_views = ("add", "edit", "delete", "copy")
     list_display = ["item", "period", "unit", "updated_at"]
@@ -333,9 +319,6 @@ class ContributionViewSet(ScopedModelViewSet):
 
 
 class PeriodIndexView(ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("plan", "closed_by")
-
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         ended = instance.end_date < timezone.localdate()
@@ -354,6 +337,7 @@ class PeriodIndexView(ScopedIndexView):
 class PeriodViewSet(ScopedModelViewSet):
     model = Period
     index_view_class = PeriodIndexView
+    list_select_related = ("plan", "closed_by")
     icon = "date"
     menu_label = _("Reporting periods")
     # Quarters come from the plan's years; closing is the only change (see the button).
@@ -370,11 +354,6 @@ class TargetCheckColumn(Column):
 
     def get_value(self, instance):
         return check_targets(instance, instance.years.all())
-
-
-class IndicatorIndexView(ScopedIndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("plan").prefetch_related("years")
 
 
 class IndicatorInspectView(ScopedInspectView):
@@ -441,7 +420,8 @@ class IndicatorViewSet(ScopedModelViewSet):
     model = Indicator
     icon = "table"
     menu_label = _("Indicators")
-    index_view_class = IndicatorIndexView
+    list_select_related = ("plan",)
+    list_prefetch_related = ("years",)
     inspect_view_class = IndicatorInspectView
     add_view_class = IndicatorCreateView
     edit_view_class = IndicatorEditView

@@ -1,7 +1,7 @@
 """The staff sheet as a file format: its Chinese column headers, the words HR writes in
 its cells (男/女, 在编, 专业技术岗位, 中级, 硕士…) and how each cell is read and written.
 
-Nothing here touches the database; ``staffing.services`` does the importing and exporting.
+Nothing here touches the database; ``importers.staff`` imports and ``documents`` exports.
 The vocabularies are part of the format, like the headers, so they are Chinese data here
 rather than translations: the same sheet reads the same whatever the user's language.
 """
@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
-from .models import Discipline, Education, EmploymentType, Gender, PostCategory, Staff, TitleLevel
-from .validators import validate_id_number
+from ..models import Discipline, Education, EmploymentType, Gender, PostCategory, Staff, TitleLevel
+from ..validators import validate_id_number
 
 # Header → key, in the order of the paper form (and of the exported sheet).
 COLUMNS = {

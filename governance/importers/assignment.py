@@ -1,22 +1,22 @@
-"""Assigning plan items in bulk through a spreadsheet: export the tree, fill the columns,
-import it back. The import is all-or-nothing and reports every bad cell by row."""
+"""Assigning plan items in bulk through a spreadsheet (exported by `documents`): the
+import is all-or-nothing and reports every bad cell by row and column."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from reporting.spreadsheets import SpreadsheetError, read_xlsx, write_xlsx
-
-from .models import OrgUnit, Plan, PlanItem
+from governance.importers.units import UnitLookup
+from governance.models import OrgUnit, Plan, PlanItem
+from governance.services.plan import refresh_progress
+from reporting.imports import CellError, ImportFailed
+from reporting.spreadsheets import SpreadsheetError, read_xlsx
 
 # Column headers are part of the file format (Chinese, like the paper forms); the ID
 # column ties a row to its item, so titles may be edited in the file without harm.
@@ -34,81 +34,6 @@ COLUMNS = {
 OPTIONAL = ("编号", "标题", "配合部门", "责任人", "开始年度", "结束年度", "权重")
 WEIGHT_FIELD = PlanItem._meta.get_field("weight")
 SEPARATORS = re.compile(r"[、,，;；\n]+")
-
-
-@dataclass(frozen=True)
-class CellError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-class AssignmentImportError(Exception):
-    """Nothing was saved; ``errors`` says which cells are wrong."""
-
-    def __init__(self, errors: list[CellError]):
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = errors
-
-
-def _unit_label(unit: OrgUnit | None) -> str:
-    return f"{unit.code} {unit.name}" if unit else ""
-
-
-def export_assignment(plan: Plan) -> bytes:
-    """The plan's items with their current assignment, ready to be filled in."""
-    items = (
-        PlanItem.objects.filter(plan=plan)
-        .select_related("lead_unit", "responsible")
-        .prefetch_related("partner_units")
-    )
-    rows = [
-        [
-            item.pk,
-            item.number,
-            "\u3000" * (item.depth - 1) + item.title,
-            _unit_label(item.lead_unit),
-            "、".join(_unit_label(u) for u in item.partner_units.all()),
-            item.responsible.get_username() if item.responsible else "",
-            item.start_year,
-            item.end_year,
-            item.weight,
-        ]
-        for item in items
-    ]
-    return write_xlsx([(_("Assignment"), list(COLUMNS), rows)])
-
-
-class _Units:
-    """Finds a unit by its code (first word of the cell) or by its unique name."""
-
-    def __init__(self):
-        units = list(OrgUnit.objects.filter(active=True).only("pk", "code", "name"))
-        self.by_code = {u.code.upper(): u for u in units}
-        self.by_name: dict[str, list[OrgUnit]] = {}
-        for unit in units:
-            self.by_name.setdefault(unit.name, []).append(unit)
-
-    def find(self, text: str) -> OrgUnit:
-        first = text.split()[0].upper()
-        if first in self.by_code:
-            return self.by_code[first]
-        matches = self.by_name.get(text.strip(), [])
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise ValueError(
-                _("“%(name)s” names %(count)s units: write the unit's code.")
-                % {"name": text, "count": len(matches)}
-            )
-        raise ValueError(_("no active unit has the code or name “%(name)s”.") % {"name": text})
 
 
 def _year(value, plan: Plan) -> int | None:
@@ -135,9 +60,9 @@ def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
     try:
         rows = read_xlsx(data, columns=COLUMNS, optional=OPTIONAL)
     except SpreadsheetError as error:
-        raise AssignmentImportError([CellError(1, "—", str(error))]) from None
+        raise ImportFailed([CellError(1, "—", str(error))]) from None
     items = {i.pk: i for i in PlanItem.objects.filter(plan=plan).select_for_update()}
-    units = _Units()
+    units = UnitLookup()
     users = {u.get_username(): u for u in get_user_model().objects.filter(is_active=True)}
     errors: list[CellError] = []
     changes: list[tuple[PlanItem, list[OrgUnit] | None]] = []
@@ -208,7 +133,7 @@ def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
         item.weight = weight
         changes.append((item, None if "partner_units" in absent else partners))
     if errors:
-        raise AssignmentImportError(errors)
+        raise ImportFailed(errors)
     PlanItem.objects.bulk_update(
         [item for item, _p in changes],
         ["lead_unit", "responsible", "start_year", "end_year", "weight"],
@@ -226,7 +151,5 @@ def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
         ]
     )
     log(instance=plan, action="shuxiang.plan.assign", user=user, data={"rows": len(changes)})
-    from .plan_services import rollup_progress
-
-    rollup_progress(plan, as_of=timezone.localdate(), save=True)  # weights may have changed
+    refresh_progress(plan)  # weights and lead units may have changed
     return len(changes)

@@ -1,0 +1,180 @@
+"""The plan's documents: the tracking table (one row per item, as of a date), the
+assignment sheet to fill in, and the progress report PDF of the whole plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from governance.importers.assignment import COLUMNS as ASSIGNMENT_COLUMNS
+from governance.models import OrgUnit, Plan, PlanItem, ProgressReport
+from governance.selectors.dashboard import Dashboard, latest_reports
+from governance.selectors.plan import last_closed_period, overdue_items, rollup_progress
+from reporting.charts import bar_chart
+from reporting.organisation import organisation_name
+from reporting.pdf import build_pdf, para, table
+from reporting.spreadsheets import write_xlsx
+
+
+def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
+    """``items`` (already scoped to the user, with lead unit, responsible and partner units
+    loaded) as the planning office's tracking table; four queries in all."""
+    items = list(items)
+    progress = rollup_progress(plan, as_of=as_of)
+    latest = latest_reports(plan, as_of=as_of)
+    overdue = set(
+        overdue_items(plan, last_closed_period(plan, as_of=as_of)).values_list("pk", flat=True)
+    )
+    health = dict(ProgressReport.Health.choices)
+    header = [
+        _("Number"),
+        _("Title"),
+        _("Level"),
+        _("Kind"),
+        _("Lead unit"),
+        _("Partner units"),
+        _("Responsible person"),
+        _("Start year"),
+        _("End year"),
+        _("Weight"),
+        _("Progress (%)"),
+        _("Latest report"),
+        _("Health"),
+        _("Overdue"),
+        _("Status"),
+    ]
+    rows = []
+    for item in items:
+        report = latest.get(item.pk)
+        rows.append(
+            [
+                item.number,
+                item.title,
+                item.depth,
+                item.get_kind_display(),
+                item.lead_unit.name if item.lead_unit else "",
+                "、".join(u.name for u in item.partner_units.all()),
+                (item.responsible.get_full_name() or item.responsible.get_username())
+                if item.responsible
+                else "",
+                item.start_year,
+                item.end_year,
+                item.weight,
+                progress.get(item.pk, Decimal(0)),
+                f"{report['period__year']}Q{report['period__quarter']}" if report else "",
+                health.get(report["health"], "") if report else "",
+                _("Yes") if item.pk in overdue else "",
+                item.get_status_display(),
+            ]
+        )
+    title = _("Tracking table as of %(date)s") % {"date": as_of.isoformat()}
+    return write_xlsx([(title, header, rows)])
+
+
+def _unit_label(unit: OrgUnit | None) -> str:
+    return f"{unit.code} {unit.name}" if unit else ""
+
+
+def export_assignment(plan: Plan) -> bytes:
+    """The plan's items with their current assignment, ready to be filled in."""
+    items = (
+        PlanItem.objects.filter(plan=plan)
+        .select_related("lead_unit", "responsible")
+        .prefetch_related("partner_units")
+    )
+    rows = [
+        [
+            item.pk,
+            item.number,
+            "\u3000" * (item.depth - 1) + item.title,
+            _unit_label(item.lead_unit),
+            "、".join(_unit_label(u) for u in item.partner_units.all()),
+            item.responsible.get_username() if item.responsible else "",
+            item.start_year,
+            item.end_year,
+            item.weight,
+        ]
+        for item in items
+    ]
+    return write_xlsx([(_("Assignment"), list(ASSIGNMENT_COLUMNS), rows)])
+
+
+def progress_report_pdf(board: Dashboard) -> bytes:
+    """The figures of ``board`` (the dashboard for the same plan and date) on paper."""
+    date = board.as_of.isoformat()
+    story = [
+        para(
+            _(
+                "Overall progress %(overall)s%%; %(overdue)s items overdue, "
+                "%(off)s off track, %(risk)s at risk, %(ok)s on track."
+            )
+            % {
+                "overall": f"{board.overall:.1f}",
+                "overdue": len(board.overdue),
+                "off": board.health.get("off_track", 0),
+                "risk": board.health.get("at_risk", 0),
+                "ok": board.health.get("on_track", 0),
+            }
+        ),
+    ]
+    if board.period:
+        story.append(para(_("Last closed period: %(period)s.") % {"period": board.period}))
+    if board.areas:
+        story += [
+            para(_("Progress by task area"), "heading1"),
+            bar_chart(
+                [str(area) for area, _p in board.areas],
+                [float(p) for _a, p in board.areas],
+                width=170 * mm,
+                value_max=100,
+            ),
+            Spacer(0, 4 * mm),
+        ]
+    story += [
+        para(_("Progress by lead unit"), "heading1"),
+        table(
+            [[_("Lead unit"), _("Items"), _("Progress (%)"), _("Overdue"), _("Off track")]]
+            + [
+                [row.unit.name, row.items, f"{row.progress:.1f}", row.overdue, row.off_track]
+                for row in board.units
+            ],
+            col_widths=[70 * mm, 20 * mm, 30 * mm, 25 * mm, 25 * mm],
+            align_right_cols=(1, 2, 3, 4),
+        ),
+        para(_("Overdue items"), "heading1"),
+    ]
+    if board.overdue:
+        story.append(
+            table(
+                [[_("Item"), _("Lead unit")]]
+                + [[str(item), item.lead_unit.name] for item in board.overdue],
+                col_widths=[120 * mm, 50 * mm],
+            )
+        )
+    else:
+        story.append(para(_("None.")))
+    story.append(para(_("Off-track items"), "heading1"))
+    if board.off_track:
+        story.append(
+            table(
+                [[_("Item"), _("Lead unit"), _("Progress (%)")]]
+                + [
+                    [str(item), item.lead_unit.name, f"{report['percent']:.1f}"]
+                    for item, report in board.off_track
+                ],
+                col_widths=[110 * mm, 40 * mm, 20 * mm],
+                align_right_cols=(2,),
+            )
+        )
+    else:
+        story.append(para(_("None.")))
+    return build_pdf(
+        story,
+        title=_("Plan progress report"),
+        organisation=organisation_name(),
+        subtitle=f"{board.plan.title} · " + _("Progress report as of %(date)s") % {"date": date},
+    )

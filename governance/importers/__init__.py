@@ -1,0 +1,1 @@
+"""Files into validated rows into services, all-or-nothing."""

@@ -1,0 +1,1 @@
+"""Custom admin views (thin: parse, call a service or selector, render)."""

@@ -1,0 +1,1 @@
+"""Admin viewsets (declared listings, forms, inspect pages)."""

@@ -1,0 +1,263 @@
+"""Staffing's documents: the staff sheet (exported in the import's format), the
+continuing-education compliance workbook, a person's training record and a unit's
+roster (PDFs) — never ID numbers, birth dates or phones without the HR role."""
+
+from __future__ import annotations
+
+from django.db.models import DateField, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from governance.models import OrgUnit
+from reporting.organisation import organisation_name
+from reporting.pdf import build_pdf, para, table
+from reporting.spreadsheets import write_xlsx
+
+from .importers import sheet
+from .models import ExternalTraining, Staff, TitleRecord
+from .selectors.compliance import Requirement, TrainingYear, assess_staff
+from .selectors.structure import roster_staff
+
+
+def export_staff(queryset: QuerySet[Staff], *, personal: bool) -> bytes:
+    """The staff in ``queryset`` as the staff sheet, which imports back unchanged.
+
+    Without ``personal`` the ID number and birth date columns are left out (the sheet still
+    imports: absent columns leave the stored values alone).
+    """
+    obtained = (
+        TitleRecord.objects.filter(
+            staff=OuterRef("pk"), title=OuterRef("title"), level=OuterRef("title_level")
+        )
+        .order_by("-obtained")
+        .values("obtained")[:1]
+    )
+    staff = queryset.select_related("unit").annotate(
+        title_obtained=Subquery(obtained, output_field=DateField())
+    )
+    rows = [sheet.staff_row(s, personal=personal, title_obtained=s.title_obtained) for s in staff]
+    return write_xlsx([(_("Staff"), sheet.header(personal=personal), rows)])
+
+
+def _export_header() -> list[str]:
+    def label(name: str) -> str:
+        return capfirst(Staff._meta.get_field(name).verbose_name)
+
+    return [
+        label("staff_number"),
+        label("name"),
+        label("unit"),
+        label("title"),
+        capfirst(_("year")),
+        _("Total hours"),
+        _("Professional hours"),
+        _("General hours"),
+        _("Professional share (%)"),
+        _("Hours short"),
+        _("Professional hours needed"),
+        _("Professional hours short"),
+        _("Compliant"),
+    ]
+
+
+def compliance_workbook(staff: QuerySet[Staff], year: int, requirement: Requirement) -> bytes:
+    from reporting.spreadsheets import write_xlsx
+
+    rows = []
+    for person in staff:
+        c = assess_staff(person, requirement)
+        rows.append(
+            [
+                person.staff_number,
+                person.name,
+                person.unit.name,
+                person.title,
+                year,
+                c.total,
+                c.professional,
+                c.general,
+                c.professional_share_percent,
+                c.hours_short,
+                c.professional_required,
+                c.professional_short,
+                _("No") if c.is_short else _("Yes"),
+            ]
+        )
+    title = _("Continuing education %(year)s") % {"year": year}
+    return write_xlsx([(title, _export_header(), rows)])
+
+
+def _label(model, name: str) -> str:
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def _period(years: list[TrainingYear]) -> str:
+    first, last = years[0].year, years[-1].year
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def training_record_pdf(staff: Staff, years: list[TrainingYear]) -> bytes:
+    """``staff``'s training in ``years`` (from ``compliance.training_years``): who they are
+    (no ID number or birth date), each year's trainings, totals and the requirement."""
+    period = _period(years)
+    story = [
+        table(
+            [
+                [_("Full name"), staff.name, _label(Staff, "staff_number"), staff.staff_number],
+                [_label(Staff, "unit"), staff.unit.name, _label(Staff, "title"), staff.title],
+                [
+                    _label(Staff, "post_category"),
+                    staff.get_post_category_display(),
+                    capfirst(_("year")),
+                    period,
+                ],
+            ],
+            header_rows=0,
+            col_widths=["18%", "32%", "18%", "32%"],
+        ),
+    ]
+    if len(years) > 1:
+        story += [
+            para(_("Summary"), "heading1"),
+            table(
+                [
+                    [
+                        capfirst(_("year")),
+                        _("Total hours"),
+                        _("Professional hours"),
+                        _("General hours"),
+                        _("Professional share (%)"),
+                        _("Status"),
+                    ]
+                ]
+                + [
+                    [
+                        y.year,
+                        y.compliance.total,
+                        y.compliance.professional,
+                        y.compliance.general,
+                        y.compliance.professional_share_percent or "—",
+                        y.compliance.status,
+                    ]
+                    for y in years
+                ],
+                align_right_cols=(1, 2, 3, 4),
+            ),
+        ]
+    for year in years:
+        c = year.compliance
+        story.append(para(_("Training in %(year)s") % {"year": year.year}, "heading1"))
+        if year.records:
+            story.append(
+                table(
+                    [
+                        [
+                            _label(ExternalTraining, "date"),
+                            _label(ExternalTraining, "name"),
+                            _label(ExternalTraining, "organiser"),
+                            _label(ExternalTraining, "subject_type"),
+                            _label(ExternalTraining, "hours"),
+                        ]
+                    ]
+                    + [
+                        [r.dates, r.name, r.organiser, r.subject_label, r.hours]
+                        for r in year.records
+                    ]
+                    + [[_("Total"), None, None, None, c.total]],
+                    col_widths=[40 * mm, 62 * mm, 32 * mm, 26 * mm, 14 * mm],
+                    align_right_cols=(4,),
+                )
+            )
+            story.append(Spacer(1, 2 * mm))
+        else:
+            story.append(para(_("No training recorded in this year.")))
+        share = c.professional_share_percent
+        story += [
+            para(
+                _(
+                    "%(total)s hours in total: %(professional)s in professional subjects, "
+                    "%(general)s in general subjects (professional share %(share)s)."
+                )
+                % {
+                    "total": c.total,
+                    "professional": c.professional,
+                    "general": c.general,
+                    "share": "—" if share is None else f"{share}%",
+                }
+            ),
+            para(c.summary),
+        ]
+    story.append(
+        para(_("Printed on %(date)s.") % {"date": timezone.localdate().isoformat()}, "small")
+    )
+    return build_pdf(
+        story,
+        title=_("Continuing-education training record"),
+        organisation=organisation_name(),
+        subtitle=f"{staff.name} · {period}",
+    )
+
+
+COLUMN_WIDTHS = [20 * mm, 21 * mm, 10 * mm, 31 * mm, 28 * mm, 24 * mm, 18 * mm, 22 * mm]
+
+
+def _post(person: Staff) -> str:
+    if not person.post_category:
+        return ""
+    if person.post_grade is None:
+        return person.get_post_category_display()
+    return _("%(category)s, grade %(grade)s") % {
+        "category": person.get_post_category_display(),
+        "grade": person.post_grade,
+    }
+
+
+def _title(person: Staff) -> str:
+    if person.title:
+        return person.title
+    return person.get_title_level_display() if person.title_level else ""
+
+
+def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff]) -> bytes:
+    """The roster of ``unit`` from ``staff`` (already narrowed to what the reader may see)."""
+    people = list(roster_staff(staff, unit))
+    field = Staff._meta.get_field
+    header = [
+        capfirst(field("staff_number").verbose_name),
+        _("Full name"),
+        capfirst(field("gender").verbose_name),
+        _("Unit"),
+        _("Post"),
+        capfirst(field("title").verbose_name),
+        _("Education"),
+        capfirst(field("hire_date").verbose_name),
+    ]
+    rows = [
+        [
+            p.staff_number,
+            p.name,
+            p.get_gender_display(),
+            p.unit.name,
+            _post(p),
+            _title(p),
+            p.get_education_display() if p.education else "",
+            p.hire_date.isoformat() if p.hire_date else "",
+        ]
+        for p in people
+    ]
+    count = _("%(count)s staff in post.") % {"count": len(people)}
+    story = [para(count)]
+    if rows:
+        story.append(table([header, *rows], col_widths=COLUMN_WIDTHS))
+        story.append(para(count))
+    today = timezone.localdate().isoformat()
+    return build_pdf(
+        story,
+        title=_("Staff roster"),
+        organisation=organisation_name(),
+        subtitle=_("%(unit)s and the units under it, as of %(date)s")
+        % {"unit": unit.name, "date": today},
+    )

@@ -1,0 +1,1 @@
+"""Files into validated rows, all-or-nothing: the staff sheet."""

@@ -1,0 +1,34 @@
+"""What staffing's models grant to each role (assembled by `governance.roles`)."""
+
+STAFFING_MODELS = (
+    "staff",
+    "postappointment",
+    "titlerecord",
+    "trainingprogram",
+    "enrolment",
+    "externaltraining",
+    "certificate",
+    "structuretarget",
+)
+# HR: every staff record, with ID numbers and birth dates.
+STAFFING_HR = (
+    *(f"staffing.{a}_{m}" for m in STAFFING_MODELS for a in ("add", "change", "view")),
+    "staffing.view_staff_personal",
+)
+# Scoped: their units' staff and those staff's posts, titles and training (no ID numbers).
+STAFFING_HEAD = tuple(
+    f"staffing.view_{m}"
+    for m in (
+        "staff",
+        "postappointment",
+        "titlerecord",
+        "enrolment",
+        "externaltraining",
+        "certificate",
+    )
+)
+
+GRANTS = {
+    "department_head": STAFFING_HEAD,
+    "hr": STAFFING_HR,
+}

@@ -1,0 +1,1 @@
+"""Reads of staffing: compliance and structure, a flat number of queries."""

@@ -1,0 +1,1 @@
+"""Custom admin views of staffing (thin: parse, call a selector or service, render)."""
