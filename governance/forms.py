@@ -7,6 +7,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +130,10 @@ class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
         required=False,
+        validators=[
+            MinValueValidator(dt.date(1950, 1, 1)),
+            MaxValueValidator(dt.date(2100, 12, 31)),
+        ],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

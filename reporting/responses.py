@@ -35,5 +35,5 @@ def _with_suffix(name: str, suffix: str) -> str:
 
 def _safe(name: str) -> str:
     """No path separators or control characters in a name that came from data."""
-    cleaned = "".join("_" if ch in '/\\' or ord(ch) < 32 else ch for ch in name)
+    cleaned = "".join("_" if ch in "/\\" or ord(ch) < 32 else ch for ch in name)
     return cleaned.strip() or "download"

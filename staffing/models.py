@@ -366,7 +366,9 @@ class StructureTarget(models.Model):
         POST_CATEGORY = "post_category", _("Post category")
         DISCIPLINE = "discipline", _("Discipline group")
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
     dimension = models.CharField(_("dimension"), max_length=15, choices=Dimension.choices)
     value = models.CharField(
         _("value"),

@@ -52,3 +52,12 @@ def planner(org):
 @pytest.fixture
 def admin_user(org):
     return make_user("administrator", role="administrator")
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.access.test_coverage import PROBES
+
+    if PROBES["count"]:
+        terminalreporter.write_line(
+            f"URL walker: {PROBES['count']} probes over {len(PROBES['viewsets'])} viewsets"
+        )

@@ -20,6 +20,9 @@ from .base import ScopedQuerySet, VisibleToMixin
 from .org import OrgUnit
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+# A plausible year: a typo such as 20255 must not create 18,000 years of periods.
+YEARS = [MinValueValidator(1950), MaxValueValidator(2100)]
+MAX_PLAN_YEARS = 10
 
 
 class Plan(models.Model):
@@ -31,8 +34,8 @@ class Plan(models.Model):
         CLOSED = "closed", _("Closed")
 
     title = models.CharField(_("title"), max_length=200)
-    start_year = models.PositiveSmallIntegerField(_("first year"))
-    end_year = models.PositiveSmallIntegerField(_("last year"))
+    start_year = models.PositiveSmallIntegerField(_("first year"), validators=YEARS)
+    end_year = models.PositiveSmallIntegerField(_("last year"), validators=YEARS)
     approval_reference = models.CharField(_("approval reference"), max_length=100, blank=True)
     approval_date = models.DateField(_("approval date"), null=True, blank=True)
     status = models.CharField(
@@ -54,6 +57,11 @@ class Plan(models.Model):
                 condition=Q(end_year__gte=models.F("start_year")),
                 name="plan_years_in_order",
                 violation_error_message=_("The last year cannot come before the first year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__lt=models.F("start_year") + MAX_PLAN_YEARS),
+                name="plan_at_most_ten_years",
+                violation_error_message=_("A plan covers at most ten years."),
             ),
         ]
 
@@ -128,8 +136,12 @@ class PlanItem(MP_Node):
         related_name="+",
         verbose_name=_("responsible person"),
     )
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, validators=YEARS
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"), null=True, blank=True, validators=YEARS
+    )
     weight = models.DecimalField(
         _("weight"),
         max_digits=7,
@@ -179,7 +191,7 @@ class AnnualTarget(models.Model):
     item = models.ForeignKey(
         PlanItem, on_delete=models.CASCADE, related_name="annual_targets", verbose_name=_("item")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEARS)
     description = models.TextField(_("target"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     target_value = models.DecimalField(
@@ -207,7 +219,7 @@ class Period(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="periods", verbose_name=_("plan")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEARS)
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
@@ -422,7 +434,7 @@ class IndicatorYear(models.Model):
     indicator = ParentalKey(
         Indicator, on_delete=models.CASCADE, related_name="years", verbose_name=_("indicator")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEARS)
     target = models.DecimalField(
         _("target"), max_digits=14, decimal_places=2, null=True, blank=True
     )

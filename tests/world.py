@@ -1,0 +1,182 @@
+"""One row of every managed model, placed in a unit, for the URL walker.
+
+``BUILDERS[Model](unit, marker)`` creates a row that belongs to ``unit`` (ignored for
+models outside the org tree) and carries ``marker`` — a text unique to the row that its
+listing, export and inspect page show — and returns it. A new app's viewset is walked
+the moment its model has a builder here; `test_every_viewset_is_walked` fails until it
+has one. ``SECRETS[Model] = (action, value)``: text only users with ``action`` on every
+row may see (ID numbers: HR).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from itertools import count
+
+from governance.models import (
+    AnnualTarget,
+    Contribution,
+    Indicator,
+    OrgUnit,
+    Period,
+    Plan,
+    PlanItem,
+    ProgressReport,
+)
+from staffing.models import (
+    Certificate,
+    Enrolment,
+    ExternalTraining,
+    PostAppointment,
+    Staff,
+    StructureTarget,
+    TitleRecord,
+    TrainingProgram,
+)
+from tests.factories import Node, make_plan, make_staff, make_unit
+
+_seq = count(1)
+
+
+def _plan(marker, title=None):
+    """A plan with one leaf item titled ``marker`` (in no unit yet)."""
+    plan = make_plan(
+        [Node("一、", "主要任务", [Node("一、", "领域", [Node("（1）", marker)])])],
+        title=title or f"走访规划{next(_seq)}",
+        start_year=2021,
+        end_year=2025,
+    )
+    return plan, PlanItem.objects.get(plan=plan, title=marker)
+
+
+def _item(unit, marker):
+    _plan_, item = _plan(marker)
+    PlanItem.objects.filter(pk=item.pk).update(lead_unit=unit)
+    item.refresh_from_db()
+    return item
+
+
+def org_unit(unit, marker):
+    return make_unit(unit, name=marker, kind=OrgUnit.Kind.SERVICE_POINT)
+
+
+def plan(unit, marker):
+    return _plan(f"{next(_seq)}号任务", title=marker)[0]
+
+
+def plan_item(unit, marker):
+    return _item(unit, marker)
+
+
+def annual_target(unit, marker):
+    return AnnualTarget.objects.create(item=_item(unit, marker), year=2022, description=marker)
+
+
+def progress_report(unit, marker):
+    item = _item(unit, marker)
+    period = Period.objects.get(plan=item.plan, year=2022, quarter=1)
+    return ProgressReport.objects.create(
+        item=item, period=period, percent=Decimal(10), health="on_track", narrative=marker
+    )
+
+
+def contribution(unit, marker):
+    item = _item(unit, marker)
+    item.partner_units.add(unit)
+    period = Period.objects.get(plan=item.plan, year=2022, quarter=1)
+    return Contribution.objects.create(item=item, period=period, unit=unit, text=marker)
+
+
+def indicator(unit, marker):
+    return Indicator.objects.create(
+        plan=_plan(f"{next(_seq)}号任务")[0],
+        code=f"I{next(_seq)}",
+        name=marker,
+        measure_unit="册",
+        baseline=Decimal(1),
+        final_target=Decimal(2),
+    )
+
+
+def period(unit, marker):
+    return Period.objects.filter(plan=_plan(f"{next(_seq)}号任务", title=marker)[0]).first()
+
+
+def staff(unit, marker):
+    return make_staff(unit, name=marker)
+
+
+def post_appointment(unit, marker):
+    return PostAppointment.objects.create(
+        staff=make_staff(unit, name=marker),
+        category="professional",
+        grade=9,
+        start=dt.date(2020, 1, 1),
+    )
+
+
+def title_record(unit, marker):
+    return TitleRecord.objects.create(
+        staff=make_staff(unit, name=marker), title="馆员", level=3, obtained=dt.date(2019, 1, 1)
+    )
+
+
+def training_program(unit, marker):
+    return TrainingProgram.objects.create(
+        name=marker,
+        kind="routine",
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2025, 3, 2),
+        hours=Decimal(8),
+        subject_type="professional",
+    )
+
+
+def enrolment(unit, marker):
+    program = training_program(unit, f"{marker}培训")
+    return Enrolment.objects.create(program=program, staff=make_staff(unit, name=marker))
+
+
+def external_training(unit, marker):
+    return ExternalTraining.objects.create(
+        staff=make_staff(unit, name=marker),
+        name=f"{marker}外训",
+        date=dt.date(2025, 5, 1),
+        hours=Decimal(6),
+        subject_type="professional",
+    )
+
+
+def certificate(unit, marker):
+    return Certificate.objects.create(
+        staff=make_staff(unit, name=marker), kind="古籍修复", issued=dt.date(2024, 1, 1)
+    )
+
+
+def structure_target(unit, marker):
+    return StructureTarget.objects.create(
+        year=2000 + next(_seq) % 90, dimension="title_level", value="3", min_share=Decimal(40)
+    )
+
+
+BUILDERS = {
+    OrgUnit: org_unit,
+    Plan: plan,
+    PlanItem: plan_item,
+    AnnualTarget: annual_target,
+    ProgressReport: progress_report,
+    Contribution: contribution,
+    Indicator: indicator,
+    Period: period,
+    Staff: staff,
+    PostAppointment: post_appointment,
+    TitleRecord: title_record,
+    TrainingProgram: training_program,
+    Enrolment: enrolment,
+    ExternalTraining: external_training,
+    Certificate: certificate,
+    StructureTarget: structure_target,
+}
+
+SECRETS = {
+    Staff: ("view_personal", lambda row: row.id_number),
+}
