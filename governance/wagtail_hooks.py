@@ -137,7 +137,11 @@ def register_plan_urls():
         path("plan/dashboard/", plan_views.dashboard, name="plan_dashboard"),
         path("plan/import/", plan_views.plan_import, name="plan_import"),
         path("plan/review/", plan_views.review_queue, name="plan_review_queue"),
-        path("plan/review/<int:report_pk>/", plan_views.review, name="plan_review"),
+        path(
+            "plan/review/<int:report_pk>/",
+            plan_views.ReviewReportView.as_view(),
+            name="plan_review",
+        ),
         path("plan/items/<int:item_pk>/report/", plan_views.report_item, name="plan_report_item"),
         path("plan/items/<int:item_pk>/contribute/", plan_views.contribute, name="plan_contribute"),
         path(

@@ -11,9 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from governance.access import (
@@ -251,31 +249,40 @@ def review_queue(request):
     )
 
 
-@require_POST
-def review(request, report_pk: int):
-    report = get_for_action_or_404(
-        request.user, ProgressReport.objects.select_related("item"), "review", pk=report_pk
-    )
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose to accept or return the report."))
-        return redirect("plan_review_queue")
-    accept = form.cleaned_data["decision"] == "accept"
-    try:
+class ReviewReportView(OperationView):
+    """Accept or return a submitted report (POST from the review queue)."""
+
+    model = ProgressReport
+    action = "review"
+    pk_url_kwarg = "report_pk"
+    form_class = ReviewForm
+    http_method_names = ["post"]
+
+    def get_base_object_queryset(self):
+        return super().get_base_object_queryset().select_related("item")
+
+    def get_success_url(self):
+        return self.next_url or reverse("plan_review_queue")
+
+    def invalid_form_message(self):
+        return _("Choose to accept or return the report.")
+
+    def error_message(self, error):
+        return f"{self.object.item}: {super().error_message(error)}"
+
+    def perform_operation(self):
+        self.accept = self.form.cleaned_data["decision"] == "accept"
         review_report(
-            report, reviewer=request.user, accept=accept, comment=form.cleaned_data["comment"]
+            self.object,
+            reviewer=self.request.user,
+            accept=self.accept,
+            comment=self.form.cleaned_data["comment"],
         )
-    except ValidationError as error:
-        messages.error(request, f"{report.item}: {_error_text(error)}")
-    else:
-        if accept:
-            messages.success(request, _("Report on “%(item)s” accepted.") % {"item": report.item})
-        else:
-            messages.success(request, _("Report on “%(item)s” returned.") % {"item": report.item})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = reverse("plan_review_queue")
-    return redirect(back)
+
+    def get_success_message(self):
+        if self.accept:
+            return _("Report on “%(item)s” accepted.") % {"item": self.object.item}
+        return _("Report on “%(item)s” returned.") % {"item": self.object.item}
 
 
 class ClosePeriodView(OperationView):
