@@ -194,3 +194,36 @@ def test_areas_without_assigned_work_stay_out_of_the_overall_figure(org, head_a)
     assert item(plan, "理念").kind == "area"
     report(plan, "甲任务", head_a, 80)
     assert overall_progress(plan, rollup_progress(plan)) == Decimal("80.00")
+
+
+def test_a_report_accepted_for_the_current_quarter_shows_in_the_listing_and_export_today(
+    client, org, head_a, planner
+):
+    from io import BytesIO
+
+    from django.urls import reverse
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    today = timezone.localdate()
+    plan = make_plan(
+        [Node("一、", "主要任务", [Node("一、", "领域", [Node("（1）", "本季任务")])])],
+        start_year=today.year,
+        end_year=today.year + 4,
+    )
+    leaf = item(plan, "本季任务")
+    PlanItem.objects.filter(pk=leaf.pk).update(lead_unit=org["a"])
+    current = period(plan, today.year, (today.month + 2) // 3)
+    r = submit_report(
+        leaf, current, user=head_a, percent=Decimal(40), health="on_track", narrative="本季完成"
+    )
+    review_report(r, reviewer=planner, accept=True)
+    assert PlanItem.objects.get(pk=leaf.pk).progress == Decimal(40)
+    assert PlanItem.objects.get(plan=plan, depth=1).progress == Decimal(40)  # rolled up
+    client.force_login(planner)
+    html = client.get(reverse("governance_planitem:index"), {"plan": plan.pk}).content.decode()
+    assert "40.0%" in html
+    export = client.get(reverse("governance_planitem:index"), {"plan": plan.pk, "export": "xlsx"})
+    sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
+    progress = [row[7] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert progress == [40, 40, 40]
