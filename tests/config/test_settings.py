@@ -95,3 +95,32 @@ def test_email_url_smtp_with_tls_and_credentials():
 def test_email_url_unknown_scheme_is_refused():
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL scheme"):
         email_settings("carrier-pigeon://loft")
+
+
+def test_sign_in_throttling_comes_from_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s;"
+        " print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME, s.SHUXIANG_PROXY_COUNT)",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="library.example.org",
+        SHUXIANG_LOGIN_FAILURE_LIMIT="5",
+        SHUXIANG_LOGIN_COOLOFF_MINUTES="0",
+        SHUXIANG_PROXY_COUNT="1",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["5", "None", "1"]
+
+
+def test_sign_in_throttling_defaults():
+    from django.conf import settings
+
+    assert settings.AXES_FAILURE_LIMIT == 10
+    assert settings.AXES_COOLOFF_TIME.total_seconds() == 30 * 60
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AUTHENTICATION_BACKENDS[1:] == [
+        "django.contrib.auth.backends.ModelBackend",
+        "guardian.backends.ObjectPermissionBackend",
+    ]
