@@ -154,6 +154,13 @@ STORAGES = {
 # Uploads: refuse oversized request bodies early (documents have their own limit below).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded .xlsx (reporting.spreadsheets.read_xlsx) are refused, before they are parsed,
+# past these sizes: what the file unpacks to, rows (header included) and columns of a sheet,
+# and cells in all. A 200,000-row ledger of 10 columns is 2 million cells, 112 MB unpacked.
+SHUXIANG_XLSX_MAX_UNPACKED_BYTES = envint("SHUXIANG_XLSX_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+SHUXIANG_XLSX_MAX_ROWS = envint("SHUXIANG_XLSX_MAX_ROWS", 200_000)
+SHUXIANG_XLSX_MAX_COLUMNS = envint("SHUXIANG_XLSX_MAX_COLUMNS", 200)
+SHUXIANG_XLSX_MAX_CELLS = envint("SHUXIANG_XLSX_MAX_CELLS", 5_000_000)
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "jpg", "jpeg", "png"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
