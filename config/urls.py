@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -18,6 +19,11 @@ urlpatterns = [
         name="shuxiang_site_history_results",
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # Django's default sign-in address, kept as a way to the one sign-in page there is.
+    path(
+        "accounts/login/",
+        RedirectView.as_view(pattern_name="wagtailadmin_login", query_string=True),
+    ),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

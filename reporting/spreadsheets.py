@@ -3,24 +3,31 @@
 ``write_xlsx`` takes plain rows and produces a workbook people can sort and filter at once:
 bold frozen header, auto-filter, widths that fit Chinese text, real numbers and dates.
 ``read_xlsx`` maps the Chinese column headers of an uploaded sheet to keys and raises
-``SpreadsheetError`` with a message fit to show the user when the file cannot be used.
+``SpreadsheetError`` with a message fit to show the user when the file cannot be used —
+including a file too big to read safely (see ``read_limits``: a few hundred KB of .xlsx
+can unpack to gigabytes of XML or billions of cells).
 """
 
 import datetime
+import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from typing import IO, Any, NamedTuple
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from reporting.uploads import ArchiveTooLarge, check_zip
 
 Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
 
@@ -151,19 +158,196 @@ def _is_blank(values: Iterable[Any]) -> bool:
     return all(_clean(v) is None for v in values)
 
 
-def _open_workbook(data: bytes):
+class ReadLimits(NamedTuple):
+    unpacked_bytes: int
+    rows: int
+    columns: int
+    cells: int
+
+
+def read_limits() -> ReadLimits:
+    """What ``read_xlsx`` accepts, from the ``SHUXIANG_XLSX_MAX_*`` settings."""
+    return ReadLimits(
+        unpacked_bytes=getattr(settings, "SHUXIANG_XLSX_MAX_UNPACKED_BYTES", 200 * 1024 * 1024),
+        rows=getattr(settings, "SHUXIANG_XLSX_MAX_ROWS", 200_000),
+        columns=getattr(settings, "SHUXIANG_XLSX_MAX_COLUMNS", 200),
+        cells=getattr(settings, "SHUXIANG_XLSX_MAX_CELLS", 5_000_000),
+    )
+
+
+def _not_xlsx() -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The file is not an Excel workbook (.xlsx). Open it in Excel or WPS, save it as "
+            "“Excel workbook (*.xlsx)” and upload it again."
+        )
+    )
+
+
+def _too_many_rows(limit: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "A sheet of this workbook has more than %(limit)s rows, the most that can be "
+            "imported. If your data is shorter, delete the empty rows below it (Ctrl+End in "
+            "Excel goes to the last cell in use), save the file and upload it again."
+        )
+        % {"limit": f"{limit:,}"}
+    )
+
+
+def _too_many_columns(limit: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "A sheet of this workbook has more than %(limit)s columns, the most that can be "
+            "imported. If your data is narrower, delete the empty columns to its right, save "
+            "the file and upload it again."
+        )
+        % {"limit": f"{limit:,}"}
+    )
+
+
+def _too_many_cells(limit: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The workbook has more than %(limit)s cells, the most that can be imported at "
+            "once. Split the data into several files."
+        )
+        % {"limit": f"{limit:,}"}
+    )
+
+
+# Row starts in the raw XML of a package part, whatever their namespace prefix (<x:row>).
+# Exact: text cannot hold a "<", so no text can split a row in two.
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+_DIMENSION_TAG = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?ref\s*=\s*[\"']([A-Z0-9:$]+)")
+_HEAD_BYTES = 64 * 1024  # <dimension> comes right after <sheetPr>, in the first few hundred
+_CHUNK_BYTES = 1024 * 1024
+# A cell is a <c> and its <v>, <f> or inline <is><t>: at most a few elements. The same
+# budget bounds the parts openpyxl loads whole (shared strings, styles).
+_ELEMENTS_PER_CELL = 4
+
+
+# How a cell element can start: "<c" or a prefixed ":c", then whitespace, "/" or ">".
+_CELL_STARTS = tuple(
+    lead + b"c" + after
+    for lead in (b"<", b":")
+    for after in (b" ", b"\t", b"\r", b"\n", b"/", b">")
+)
+
+
+def _cells(xml: bytes, start: int, end: int, room: int) -> int:
+    """The cells (<c>, <x:c>) in ``xml[start:end]``, or more: exact only past ``room``.
+
+    Two C-speed counts of "<c" and ":c" suffice for an ordinary row; they also count a <col>
+    or a "a:c" typed in a cell, so when they pass ``room`` the cell starts are counted
+    exactly. A "c:" in a text can only make the count larger, which is the safe side.
+    """
+    rough = xml.count(b"<c", start, end) + xml.count(b":c", start, end)
+    if rough <= room:
+        return rough
+    return sum(xml.count(tag, start, end) for tag in _CELL_STARTS)
+
+
+def _check_part(stream: IO[bytes], limits: ReadLimits) -> None:
+    """Refuse one package part whose rows, cells or elements are past the limits.
+
+    Runs before openpyxl: its read-only mode streams rows, but builds a whole row in memory
+    (a "row" of ten million cells is a few dozen MB of XML), parses a sheet without a
+    <dimension> end to end on opening, and loads styles and shared strings whole. Counting
+    tags in the raw bytes costs a fraction of parsing them. Counts too much rather than too
+    little (a tag-like text in a comment), never the other way round.
+    """
+    head = stream.read(_HEAD_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        raise _not_xlsx()  # UTF-16 XML: no spreadsheet program writes it; the scan needs ASCII
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return  # not XML (a picture, a printer setting): no parser reads it as XML
+    dimension = _DIMENSION_TAG.search(head)
+    if dimension:
+        try:
+            _min_col, _min_row, max_col, max_row = range_boundaries(dimension.group(1).decode())
+        except ValueError:
+            pass  # openpyxl ignores a dimension it cannot read; so do we
+        else:
+            if max_row and max_row > limits.rows:
+                raise _too_many_rows(limits.rows)
+            if max_col and max_col > limits.columns:
+                raise _too_many_columns(limits.columns)
+
+    rows = cells = in_row = elements = 0
+    pending, eof = head, False
+    while True:
+        chunk = b"" if eof else stream.read(_CHUNK_BYTES)
+        eof = eof or not chunk
+        pending += chunk
+        # Count up to the last "<": no tag is cut there, the rest waits for the next chunk.
+        end = len(pending) if eof else pending.rfind(b"<")
+        if end > 0:
+            start = 0
+            for row in _ROW_TAG.finditer(pending, 0, end):
+                in_row += _cells(pending, start, row.start(), limits.columns - in_row)
+                if in_row > limits.columns:
+                    raise _too_many_columns(limits.columns)
+                cells += in_row
+                rows, in_row, start = rows + 1, 0, row.start() + 1
+                if rows > limits.rows:
+                    raise _too_many_rows(limits.rows)
+            in_row += _cells(pending, start, end, limits.columns - in_row)
+            if in_row > limits.columns:
+                raise _too_many_columns(limits.columns)
+            part = pending[:end]
+            elements += part.count(b"<") - part.count(b"</")
+            if cells + in_row > limits.cells or elements > _ELEMENTS_PER_CELL * limits.cells:
+                raise _too_many_cells(limits.cells)
+            pending = pending[end:]
+        if eof:
+            return
+
+
+def _check_package(data: bytes, limits: ReadLimits) -> None:
+    try:
+        members = check_zip(data, max_unpacked=limits.unpacked_bytes)
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            for member in members:
+                if not member.is_dir():
+                    with archive.open(member) as stream:
+                        _check_part(stream, limits)
+    except ArchiveTooLarge as error:
+        raise SpreadsheetError(str(error)) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+        # damaged, encrypted, or packed with a method zipfile does not know
+        raise _not_xlsx() from None
+
+
+def _open_workbook(data: bytes, limits: ReadLimits):
     if not data:
         raise SpreadsheetError(_("The file is empty."))
-    not_xlsx = _(
-        "The file is not an Excel workbook (.xlsx). Open it in Excel or WPS, save it as "
-        "“Excel workbook (*.xlsx)” and upload it again."
-    )
     if not zipfile.is_zipfile(BytesIO(data)):
-        raise SpreadsheetError(not_xlsx)
+        raise _not_xlsx()
+    _check_package(data, limits)
     try:
-        return load_workbook(BytesIO(data), read_only=False, data_only=True)
+        return load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises KeyError, InvalidFileException, BadZipFile…
-        raise SpreadsheetError(not_xlsx) from exc
+        raise _not_xlsx() from exc
+
+
+def _sheet_rows(worksheet, limits: ReadLimits) -> list[tuple[int, tuple]]:
+    """The non-blank rows of ``worksheet`` with their numbers, streamed within the limits.
+
+    The <dimension> a file declares is not trusted: too small, openpyxl would cut the data
+    off; too large, it would pad every row to it. Counted rows include the gaps a file may
+    declare (a lone <row r="1000000">), and a row is as wide as its last cell.
+    """
+    worksheet.reset_dimensions()
+    rows = []
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        if number > limits.rows:
+            raise _too_many_rows(limits.rows)
+        if len(values) > limits.columns:
+            raise _too_many_columns(limits.columns)
+        if not _is_blank(values):
+            rows.append((number, values))
+    return rows
 
 
 def read_xlsx(
@@ -187,25 +371,25 @@ def read_xlsx(
     openpyxl reads them (int or float, so convert money with ``Decimal(str(value))``) and
     dates as naive datetimes. Rows blank in every mapped column are skipped.
 
-    Raises ``SpreadsheetError`` when the file is not an .xlsx workbook, the sheet is missing
-    or empty, required headers are missing, or there are no data rows.
+    Raises ``SpreadsheetError`` when the file is not an .xlsx workbook, is larger than the
+    limits (``read_limits()``: unpacked size, rows, columns, cells), the sheet is missing or
+    empty, required headers are missing, or there are no data rows.
     """
-    workbook = _open_workbook(data)
-    if sheet is None:
-        worksheet = workbook.worksheets[0]
-    elif sheet in workbook.sheetnames:
-        worksheet = workbook[sheet]
-    else:
-        raise SpreadsheetError(
-            _("The workbook has no sheet named “%(sheet)s” (it has: %(sheets)s).")
-            % {"sheet": sheet, "sheets": "、".join(workbook.sheetnames)}
-        )
-
-    rows = [
-        (number, values)
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        if not _is_blank(values)
-    ]
+    limits = read_limits()
+    workbook = _open_workbook(data, limits)
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise SpreadsheetError(
+                _("The workbook has no sheet named “%(sheet)s” (it has: %(sheets)s).")
+                % {"sheet": sheet, "sheets": "、".join(workbook.sheetnames)}
+            )
+        rows = _sheet_rows(worksheet, limits)
+    finally:
+        workbook.close()
     if not rows:
         raise SpreadsheetError(_("The sheet “%(sheet)s” is empty.") % {"sheet": worksheet.title})
 

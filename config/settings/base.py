@@ -1,5 +1,6 @@
 """Settings shared by every environment; values that differ come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -19,6 +20,7 @@ INSTALLED_APPS = [
     "staffing",
     "cms",
     "reporting",
+    "config.lockouts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "guardian",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -54,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +90,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -98,7 +105,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# One sign-in page, the back office's: Django's default /accounts/login/ only redirects
+# there (config/urls.py) and every login view lands on the admin home, never on Django's
+# default /accounts/profile/ (which does not exist here).
 LOGIN_URL = "wagtailadmin_login"
+LOGIN_REDIRECT_URL = "wagtailadmin_home"
+WAGTAIL_FRONTEND_LOGIN_URL = "wagtailadmin_login"  # private pages sign in there too
+
+# Sign-in throttling (django-axes): after SHUXIANG_LOGIN_FAILURE_LIMIT failed sign-ins for
+# one user name from one address, that pair is locked for SHUXIANG_LOGIN_COOLOFF_MINUTES
+# (0: until an administrator unlocks it in 设置 → 登录锁定). Per pair, so that nobody can
+# lock a colleague out from another address; each locked pair is listed on that screen.
+AXES_FAILURE_LIMIT = envint("SHUXIANG_LOGIN_FAILURE_LIMIT", 10)
+_cooloff_minutes = envint("SHUXIANG_LOGIN_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=_cooloff_minutes) if _cooloff_minutes > 0 else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockouts.axes.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.lockouts.axes.client_ip"
+# Successful sign-ins are not logged (no screen reads that table; it would only grow).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
+# Behind N reverse proxies that append to X-Forwarded-For, the client is the Nth address
+# from the right. 0 (the default) uses the connecting address: set 1 behind nginx, or every
+# user shares the proxy's address and a lockout applies to the user name from everywhere.
+SHUXIANG_PROXY_COUNT = envint("SHUXIANG_PROXY_COUNT", 0)
 
 # Language: Simplified Chinese first (Wagtail creates its first Locale from it).
 LANGUAGE_CODE = "zh-hans"
@@ -123,6 +154,13 @@ STORAGES = {
 # Uploads: refuse oversized request bodies early (documents have their own limit below).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded .xlsx (reporting.spreadsheets.read_xlsx) are refused, before they are parsed,
+# past these sizes: what the file unpacks to, rows (header included) and columns of a sheet,
+# and cells in all. A 200,000-row ledger of 10 columns is 2 million cells, 112 MB unpacked.
+SHUXIANG_XLSX_MAX_UNPACKED_BYTES = envint("SHUXIANG_XLSX_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+SHUXIANG_XLSX_MAX_ROWS = envint("SHUXIANG_XLSX_MAX_ROWS", 200_000)
+SHUXIANG_XLSX_MAX_COLUMNS = envint("SHUXIANG_XLSX_MAX_COLUMNS", 200)
+SHUXIANG_XLSX_MAX_CELLS = envint("SHUXIANG_XLSX_MAX_CELLS", 5_000_000)
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "jpg", "jpeg", "png"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 

@@ -9,3 +9,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# django-axes stays on; only the test client's request-less client.login() bypasses it.
+AUTHENTICATION_BACKENDS = [
+    "tests.security.backends.AxesBackendForTestClient",
+    *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
+]

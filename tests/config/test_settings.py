@@ -95,3 +95,34 @@ def test_email_url_smtp_with_tls_and_credentials():
 def test_email_url_unknown_scheme_is_refused():
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL scheme"):
         email_settings("carrier-pigeon://loft")
+
+
+def test_sign_in_throttling_and_upload_limits_come_from_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME,"
+        " s.SHUXIANG_PROXY_COUNT, s.SHUXIANG_XLSX_MAX_ROWS, s.SHUXIANG_XLSX_MAX_UNPACKED_BYTES)",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="library.example.org",
+        SHUXIANG_LOGIN_FAILURE_LIMIT="5",
+        SHUXIANG_LOGIN_COOLOFF_MINUTES="0",
+        SHUXIANG_PROXY_COUNT="1",
+        SHUXIANG_XLSX_MAX_ROWS="1000",
+        SHUXIANG_XLSX_MAX_UNPACKED_BYTES="1048576",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["5", "None", "1", "1000", "1048576"]
+
+
+def test_sign_in_throttling_defaults():
+    from django.conf import settings
+
+    assert settings.AXES_FAILURE_LIMIT == 10
+    assert settings.AXES_COOLOFF_TIME.total_seconds() == 30 * 60
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AUTHENTICATION_BACKENDS[1:] == [
+        "django.contrib.auth.backends.ModelBackend",
+        "guardian.backends.ObjectPermissionBackend",
+    ]

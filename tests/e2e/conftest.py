@@ -1,20 +1,18 @@
 """Browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
 import os
-import shutil
 
 import pytest
+
+from tests.tools import require_tool
 
 CHROMIUM = os.environ.get("SHUXIANG_CHROMIUM", "/usr/bin/chromium")
 
 
-def pytest_collection_modifyitems(config, items):
-    if os.path.exists(CHROMIUM) or shutil.which(CHROMIUM):
-        return
-    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    for item in items:
-        if "e2e" in item.keywords:
-            item.add_marker(skip)
+@pytest.fixture(scope="session", autouse=True)
+def _chromium():
+    # Session-scoped and autouse, so it runs before Playwright's browser fixture launches it.
+    require_tool(CHROMIUM, "apt-get install chromium, or set SHUXIANG_CHROMIUM")
 
 
 @pytest.fixture(scope="session", autouse=True)

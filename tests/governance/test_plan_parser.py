@@ -18,6 +18,7 @@ from governance.importers.plan import (
     parse_plan_text,
 )
 from tests.governance.docx import build_docx
+from tests.tools import SHARED, require_file
 
 CUSTOMER_PLAN = Path(__file__).resolve().parents[2] / "governance/fixtures/plan-2021-2025.txt"
 
@@ -210,9 +211,7 @@ def test_customer_plan_dict_is_json_serialisable(plan):
 
 
 def test_fixture_is_an_exact_copy_of_the_customer_file():
-    shared = Path("/work/shared/seeds/plan-2021-2025.txt")
-    if not shared.exists():
-        pytest.skip("the shared seed is only present on the development machine")
+    shared = require_file(SHARED / "seeds/plan-2021-2025.txt", "the shared seed", "../shared/")
     assert CUSTOMER_PLAN.read_bytes() == shared.read_bytes()
 
 

@@ -1,9 +1,7 @@
 """The PDF kit: Chinese text survives, the font is embedded, pages are numbered, fonts checked."""
 
 import re
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
@@ -12,6 +10,7 @@ from reportlab.platypus import PageBreak
 from reporting import fonts
 from reporting.charts import bar_chart, progress_bar
 from reporting.pdf import build_pdf, para, table
+from tests.tools import require_cjk_font, require_file, require_poppler, require_poppler_cjk
 
 WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
@@ -30,8 +29,7 @@ def no_system_fonts(monkeypatch, settings):
 
 
 def poppler(tool, pdf, tmp_path, *options, to_stdout=False):
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} (poppler-utils) is not installed")
+    require_poppler(tool)
     path = tmp_path / "document.pdf"
     path.write_bytes(pdf)
     command = [tool, *options, str(path), *(["-"] if to_stdout else [])]
@@ -79,8 +77,7 @@ def test_pdf_carries_title_and_organisation_in_its_metadata(tmp_path):
 
 
 def test_chinese_font_is_embedded_when_a_truetype_font_is_installed():
-    if not fonts.font_is_embedded():
-        pytest.skip("no TrueType Chinese font installed: PDFs use the STSong-Light fallback")
+    require_cjk_font()  # without one, PDFs use the STSong-Light fallback
 
     assert b"/FontFile2" in progress_report()
 
@@ -134,8 +131,7 @@ def test_bar_chart_needs_a_value_per_label():
 
 
 def test_setting_names_the_font_to_use(settings, monkeypatch):
-    if not Path(WQY).is_file():
-        pytest.skip("wqy-microhei is not installed")
+    require_file(WQY, "wqy-microhei", "apt-get install fonts-wqy-microhei")
     settings.SHUXIANG_PDF_FONT = WQY
     monkeypatch.setattr(fonts, "FONT_CANDIDATES", ())
 
@@ -144,8 +140,7 @@ def test_setting_names_the_font_to_use(settings, monkeypatch):
 
 
 def test_system_check_is_quiet_when_a_font_can_be_embedded():
-    if not fonts.font_is_embedded():
-        pytest.skip("no TrueType Chinese font installed")
+    require_cjk_font()
 
     assert run_checks(tags=["reporting"]) == []
 
@@ -159,6 +154,7 @@ def test_system_check_warns_when_only_the_cid_fallback_is_left(no_system_fonts, 
     assert fonts.cjk_font() == fonts.font_source() == "STSong-Light"
     pdf = build_pdf([para("中文正文")], title="规划进度报告", organisation="抚州市图书馆")
     assert b"/FontFile2" not in pdf
+    require_poppler_cjk()  # pdftotext reads the fallback font's text only with its CMaps
     assert "中文正文" in pdf_text(pdf, tmp_path)
 
 

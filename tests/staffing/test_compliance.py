@@ -2,7 +2,6 @@
 "my training" and the training record PDF, and who may see which."""
 
 import datetime as dt
-import shutil
 import subprocess
 from decimal import Decimal
 from fractions import Fraction
@@ -17,6 +16,7 @@ from openpyxl import load_workbook
 from staffing.models import Enrolment, ExternalTraining, Staff, TrainingProgram
 from staffing.selectors.compliance import Requirement, assess, compliance_listing
 from tests.factories import make_staff, make_user
+from tests.tools import require_poppler
 
 pytestmark = pytest.mark.django_db
 YEAR = 2024
@@ -73,8 +73,7 @@ def listed(client, **params):
 
 
 def pdf_text(pdf, tmp_path):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_poppler("pdftotext")
     path = tmp_path / "record.pdf"
     path.write_bytes(pdf)
     return subprocess.run(

@@ -3,7 +3,6 @@ unit roster PDF and the plan indicator fed by the same figures."""
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from governance.models import Indicator
 from staffing.models import PostAppointment, Staff, StructureTarget, TitleRecord
 from staffing.selectors.structure import may_see_structure, workforce_structure
 from tests.factories import make_staff, make_user
+from tests.tools import require_poppler
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 6, 30)
@@ -245,8 +245,7 @@ def test_roster_lists_names_but_no_personal_data(client, org, people, hr):
     response = client.get(reverse("staffing_roster_pdf", args=[org["a"].pk]))
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_poppler("pdftotext")
     text = subprocess.run(
         ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"],
         input=response.content,

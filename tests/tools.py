@@ -1,0 +1,62 @@
+"""What some tests need from the machine: Chromium, poppler, a Chinese font, the shared seeds.
+
+On a developer's machine a missing tool skips the tests that need it. With CI=true it fails
+them instead: there the tools are installed by .ci/run, and a skip would hide that a check
+did not run at all.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from config.env import envbool
+
+# The shared folder (design notes, the customer's seed files) sits beside the clone.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+POPPLER_CJK_MAPS = Path("/usr/share/poppler/cMap/Adobe-GB1")
+
+
+def in_ci() -> bool:
+    return envbool("CI", False)
+
+
+def require(available: bool, what: str, how: str) -> None:
+    """Skip the test (fail it under CI=true) unless ``available``; ``how`` says how to get it."""
+    if available:
+        return
+    message = f"{what} is missing ({how})"
+    if in_ci():
+        pytest.fail(f"{message}; CI=true needs it", pytrace=False)
+    pytest.skip(message)
+
+
+def require_tool(name: str, how: str) -> str:
+    """The path of the program ``name`` (a command or a path)."""
+    path = shutil.which(name)
+    require(path is not None, name, how)
+    return path
+
+
+def require_poppler(tool: str) -> str:
+    return require_tool(tool, "apt-get install poppler-utils")
+
+
+def require_poppler_cjk() -> None:
+    """poppler's CMaps, to read Chinese set in reportlab's CID fallback font (STSong-Light)."""
+    require(POPPLER_CJK_MAPS.is_dir(), "poppler's Chinese CMaps", "apt-get install poppler-data")
+
+
+def require_cjk_font() -> None:
+    """A TrueType Chinese font reportlab can embed (fonts-wqy-microhei in CI)."""
+    from reporting import fonts
+
+    require(
+        fonts.font_is_embedded(), "a TrueType Chinese font", "apt-get install fonts-wqy-microhei"
+    )
+
+
+def require_file(path: Path | str, what: str, how: str) -> Path:
+    path = Path(path)
+    require(path.is_file(), f"{what} ({path})", how)
+    return path
