@@ -125,17 +125,23 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
 
 
-class AsOfForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), required=False)
-    as_of = forms.DateField(
-        label=_("As of"),
-        required=False,
-        validators=[
+class AsOfDateField(forms.DateField):
+    """The date a dashboard or structure is shown as of: a plausible date, or an error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("As of"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
+        self.validators += [
             MinValueValidator(dt.date(1950, 1, 1)),
             MaxValueValidator(dt.date(2100, 12, 31)),
-        ],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+        ]
+
+
+class AsOfForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), required=False)
+    as_of = AsOfDateField()
 
     def as_of_date(self) -> dt.date:
         if self.is_valid() and self.cleaned_data.get("as_of"):

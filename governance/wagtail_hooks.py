@@ -66,6 +66,7 @@ for _model, _unit_field in (
 
 from .selectors.plan import plan_progress_at_year_end  # noqa: E402
 from .views import access as access_views  # noqa: E402
+from .views import lockouts as lockout_views  # noqa: E402
 from .views import panels  # noqa: E402
 from .views import plan as plan_views  # noqa: E402
 from .viewsets.org import OrgUnitViewSet  # noqa: E402
@@ -119,6 +120,9 @@ def register_log_actions(actions):
 
     actions.register_action(
         "shuxiang.access.grant_scope", _("Grant unit"), _("Allowed to act for a unit")
+    )
+    actions.register_action(
+        "shuxiang.login.unlock", _("Unlock sign-in"), _("Sign-in unlocked after failed attempts")
     )
 
 
@@ -231,3 +235,27 @@ def hide_site_history_from_scoped_roles(request, menu_items):
 @hooks.register("construct_homepage_panels")
 def add_my_access_panel(request, panels_list):
     panels_list.insert(0, panels.MyAccessPanel(request.user))
+
+
+# -- sign-in lockouts (django-axes) ---------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_lockout_urls():
+    urls = [
+        path("", lockout_views.LockoutIndexView.as_view(), name="index"),
+        path("unlock/", lockout_views.unlock, name="unlock"),
+    ]
+    return [path("lockouts/", include((urls, "shuxiang_lockouts"), namespace="shuxiang_lockouts"))]
+
+
+class LockoutMenuItem(MenuItem):
+    def is_shown(self, request):
+        return lockout_views.may_unlock(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def register_lockout_menu_item():
+    return LockoutMenuItem(
+        _("Sign-in lockouts"), reverse("shuxiang_lockouts:index"), icon_name="lock", order=660
+    )

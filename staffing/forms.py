@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.access import may_everywhere
+from governance.forms import AsOfDateField
 from governance.models import OrgUnit
 
 from .models import Staff
@@ -24,15 +24,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class StructureForm(forms.Form):
     unit = UnitChoiceField(label=gettext_lazy("Unit"), queryset=OrgUnit.objects.none())
-    as_of = forms.DateField(
-        label=gettext_lazy("As of"),
-        required=False,
-        validators=[
-            MinValueValidator(dt.date(1950, 1, 1)),
-            MaxValueValidator(dt.date(2100, 12, 31)),
-        ],
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
+    as_of = AsOfDateField()
 
     def __init__(self, data=None, *, user):
         super().__init__(data)

@@ -34,6 +34,21 @@ def make_user(username=None, *, role=None, units=(), **values):
     return User.objects.get(pk=user.pk)  # fresh object: no memoised access
 
 
+def unit_form_data(unit, parent, **changes):
+    """The org-unit edit form's fields as posted, with ``changes``."""
+    data = {
+        "parent": parent.pk if parent else "",
+        "kind": unit.kind,
+        "code": unit.code,
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "active": "on" if unit.active else "",
+        "order": unit.order,
+    }
+    data.update(changes)
+    return data
+
+
 def fresh(user):
     """The same user re-read, as the next request would see them."""
     return get_user_model().objects.get(pk=user.pk)

@@ -20,7 +20,6 @@ INSTALLED_APPS = [
     "staffing",
     "cms",
     "reporting",
-    "config.lockouts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -121,8 +120,8 @@ _cooloff_minutes = envint("SHUXIANG_LOGIN_COOLOFF_MINUTES", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=_cooloff_minutes) if _cooloff_minutes > 0 else None
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.lockouts.axes.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "config.lockouts.axes.client_ip"
+AXES_LOCKOUT_CALLABLE = "governance.access.lockouts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "governance.access.lockouts.client_ip"
 # Successful sign-ins are not logged (no screen reads that table; it would only grow).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged

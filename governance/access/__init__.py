@@ -22,6 +22,7 @@ from .policy import (
 )
 from .shortcuts import (
     get_for_action_or_404,
+    is_unit_scoped,
     may,
     may_everywhere,
     may_for_instance,
@@ -40,6 +41,7 @@ __all__ = [
     "get_for_action_or_404",
     "get_user_access",
     "granted_units",
+    "is_unit_scoped",
     "may",
     "may_everywhere",
     "may_for_instance",

@@ -296,13 +296,15 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         return self.user_has_any_permission(user, [action])
 
+    def _everywhere(self, access: UserAccess, actions: Iterable[str]) -> bool:
+        """A superuser, or a global role holding one of ``actions``."""
+        return access.is_superuser or bool({self._perm(a) for a in actions} & access.global_perms)
+
     def user_has_any_permission(self, user, actions):
         access = get_user_access(user)
-        if access.is_superuser:
+        if self._everywhere(access, actions):
             return True
         perms = {self._perm(a) for a in actions}
-        if perms & access.global_perms:
-            return True
         if perms & access.scoped_perms and access.unit_paths and self.unit_field is not None:
             return True
         if self._self_view(user, actions) and self._has_own_rows(user, access):
@@ -332,15 +334,14 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         global role) or the units of their scope — not only on rows about themselves or
         granted to them one by one."""
         access = get_user_access(user)
-        perm = self._perm(action)
-        if access.is_superuser or perm in access.global_perms:
+        if self._everywhere(access, [action]):
             return True
-        return perm in access.scoped_perms and bool(access.unit_paths) and bool(self.unit_field)
+        scoped = self._perm(action) in access.scoped_perms
+        return scoped and bool(access.unit_paths) and bool(self.unit_field)
 
     def user_has_global_permission(self, user, action: str) -> bool:
         """True when the user may do ``action`` on every row (superuser or global role)."""
-        access = get_user_access(user)
-        return access.is_superuser or self._perm(action) in access.global_perms
+        return self._everywhere(get_user_access(user), [action])
 
     # -- instance level ------------------------------------------------------------------
     def user_has_permission_for_instance(self, user, action, instance):
@@ -351,10 +352,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         if not actions:
             return False
         access = get_user_access(user)
-        if access.is_superuser:
-            return True
-        perms = {self._perm(a) for a in actions}
-        if perms & access.global_perms:
+        if self._everywhere(access, actions):
             return True
         scoped = [a for a in actions if self._perm(a) in access.scoped_perms]
         if scoped:
@@ -384,9 +382,9 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         """The units in which the user may do any of ``actions`` on this model's rows
         (what a form offers for ``unit_field``)."""
         access = get_user_access(user)
-        perms = {self._perm(a) for a in actions}
-        if access.is_superuser or perms & access.global_perms:
+        if self._everywhere(access, actions):
             return OrgUnit.objects.all()
+        perms = {self._perm(a) for a in actions}
         if perms & access.scoped_perms and self.unit_field is not None:
             return OrgUnit.objects.filter(access.units_q())
         return OrgUnit.objects.none()
@@ -413,10 +411,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     def _condition(self, user, actions: list[str]) -> Q | None:
         """The rows the user may do any of ``actions`` on; None for every row."""
         access = get_user_access(user)
-        if access.is_superuser:
-            return None
-        perms = {self._perm(a) for a in actions}
-        if perms & access.global_perms:
+        if self._everywhere(access, actions):
             return None
         condition = Q(pk__in=[])
         scoped_actions = [a for a in actions if self._perm(a) in access.scoped_perms]

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from wagtail.hooks import search_for_hooks
 from wagtail.permissions import policy_registry
 
-from .policy import ScopedPermissionPolicy
+from .policy import ScopedPermissionPolicy, get_user_access
 
 
 def policy_for(model: type[Model] | Model) -> ScopedPermissionPolicy:
@@ -74,6 +74,13 @@ def may_for_instance(user, instance: Model, *actions: str) -> bool:
     """Whether the user may do any of ``actions`` on ``instance`` (saved or not yet: a
     new report for an item is checked as ``ProgressReport(item=item)``)."""
     return policy_for(instance).user_has_any_permission_for_instance(user, actions, instance)
+
+
+def is_unit_scoped(user) -> bool:
+    """Whether any of the user's roles is limited to units (a head, staff): such a user
+    may not read lists that Wagtail does not scope (the site history)."""
+    access = get_user_access(user)
+    return not access.is_superuser and bool(access.scoped_perms)
 
 
 def require(user, model: type[Model], action: str, *, everywhere: bool = False) -> None:

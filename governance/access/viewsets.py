@@ -21,6 +21,8 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import BaseOperationView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from reporting.exports import SafeSpreadsheetExportMixin
+
 from .policy import SELF, ScopedPermissionPolicy
 from .shortcuts import policy_for
 
@@ -74,7 +76,7 @@ class ScopedUnitFormMixin:
         return form
 
 
-class ScopedIndexView(generic.IndexView):
+class ScopedIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     """Lists (and exports) only the rows the user may view, change or delete; the rows'
     related objects come from the viewset's ``list_select_related``."""
 

@@ -64,6 +64,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from reporting.uploads import ArchiveTooLarge, check_zip
+
 # A printed 公文 line holds 28 characters (GB/T 9704); a paragraph broken by a page end
 # fills at least one line less its 2-character indent and a number such as "（2）".
 # In the customer's plan the shortest broken text is 23 characters and the longest
@@ -705,9 +707,12 @@ def _read_docx(data: bytes, limit: int) -> tuple[list[str], list[str]]:
                     _("The Word document's text is too large to be a plan (%(size)s).")
                     % {"size": filesizeformat(info.file_size)}
                 )
+            check_zip(data, max_unpacked=10 * limit, max_member=5 * limit)
             xml = package.read(info)
     except PlanImportError:
         raise
+    except ArchiveTooLarge as error:
+        raise PlanImportError(str(error)) from None
     except (
         zipfile.BadZipFile,
         zlib.error,

@@ -11,10 +11,11 @@ from wagtail.admin import messages
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 
-from governance.access import SCOPE_PERMISSION, get_for_action_or_404, get_user_access, require
+from governance.access import SCOPE_PERMISSION, get_for_action_or_404, is_unit_scoped, require
 from governance.forms import UserAccessForm
 from governance.models import OrgUnit, OrgUnitUserObjectPermission, Role
 from governance.services.org import set_user_access
+from reporting.exports import SafeSpreadsheetExportMixin
 
 
 def _require_user_admin(request):
@@ -95,12 +96,15 @@ def sees_whole_history(user) -> bool:
     """Wagtail's site history lists a model's log entries to anyone holding a permission
     on that model, whatever the scope: only superusers and roles without a unit scope may
     read it, so a department head never sees entries about other units' rows."""
-    access = get_user_access(user)
-    return access.is_superuser or not access.scoped_perms
+    return not is_unit_scoped(user)
+
+
+class SafeLogEntriesView(SafeSpreadsheetExportMixin, LogEntriesView):
+    """Wagtail's site history with formula-safe CSV and xlsx exports."""
 
 
 @require_admin_access
 def site_history(request, results_only=False):
     if not sees_whole_history(request.user):
         raise PermissionDenied
-    return LogEntriesView.as_view(results_only=results_only)(request)
+    return SafeLogEntriesView.as_view(results_only=results_only)(request)

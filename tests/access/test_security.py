@@ -10,22 +10,14 @@ from django.urls import reverse
 from governance.access import may_for_instance
 from governance.models import Contribution, OrgUnit, Period, PlanItem, ProgressReport
 from governance.services.plan import review_report, submit_report
-from tests.factories import Node, fresh, make_plan
+from tests.factories import Node, fresh, make_plan, unit_form_data
 
 pytestmark = pytest.mark.django_db
 NS = "governance_orgunit"
 
 
 def unit_form(unit, **changes):
-    data = {
-        "parent": unit.get_parent().pk,
-        "kind": unit.kind,
-        "code": unit.code,
-        "name": unit.name,
-        "short_name": unit.short_name,
-        "active": "on" if unit.active else "",
-        "order": unit.order,
-    }
+    data = unit_form_data(unit, unit.get_parent())
     data.update(changes)
     return data
 

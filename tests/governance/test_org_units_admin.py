@@ -11,24 +11,11 @@ from wagtail.models import ModelLogEntry
 
 from governance.models import OrgUnit
 from tests.factories import make_unit
+from tests.factories import unit_form_data as form_data
 from tests.scoped import assert_out_of_scope
 
 pytestmark = pytest.mark.django_db
 NS = "governance_orgunit"
-
-
-def form_data(unit, parent, **changes):
-    data = {
-        "parent": parent.pk if parent else "",
-        "kind": unit.kind,
-        "code": unit.code,
-        "name": unit.name,
-        "short_name": unit.short_name,
-        "active": "on" if unit.active else "",
-        "order": unit.order,
-    }
-    data.update(changes)
-    return data
 
 
 def new_unit_data(parent, **values):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from config.lockouts.axes import client_ip
+from governance.access.lockouts import client_ip
 
 PASSWORD = "pw-for-tests-only"
 HERE, ELSEWHERE = "10.1.1.1", "10.2.2.2"

@@ -12,15 +12,15 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import BaseListingView
-from wagtail.permissions import policy_registry
 
-from .selectors import locked_logins
-from .services import unlock_login
+from governance.access import may_everywhere
+from governance.selectors.lockouts import locked_logins
+from governance.services.lockouts import unlock_login
 
 
 def may_unlock(user) -> bool:
     """Those who manage users (the administrator role, superusers) manage their lockouts."""
-    return policy_registry.get_by_type(get_user_model()).user_has_permission(user, "change")
+    return may_everywhere(user, get_user_model(), "change")
 
 
 class DateTimeColumn(Column):
@@ -32,7 +32,7 @@ class DateTimeColumn(Column):
 
 
 class UnlockColumn(Column):
-    cell_template_name = "lockouts/unlock_cell.html"
+    cell_template_name = "governance/lockouts/unlock_cell.html"
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)

@@ -1,4 +1,5 @@
-"""The hooks django-axes calls: the client's address, and the page shown to a locked-out user."""
+"""Sign-in throttling on django-axes: the hooks axes calls — the client's address, and
+the sign-in page shown to a locked-out user (settings ``AXES_*_CALLABLE``)."""
 
 import ipaddress
 
