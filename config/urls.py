@@ -8,6 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from governance.views.access import site_history
+from governance.views.evidence import evidence_file
+from staffing.views.certificates import certificate_file
 
 urlpatterns = [
     # Ahead of Wagtail's own: the site history is not scoped by unit (see the view).
@@ -17,6 +19,13 @@ urlpatterns = [
         site_history,
         {"results_only": True},
         name="shuxiang_site_history_results",
+    ),
+    # Private files, ahead of the admin's login redirect: out of scope or anonymous is 404.
+    path("admin/plan/evidence/<int:evidence_pk>/", evidence_file, name="plan_evidence_file"),
+    path(
+        "admin/staffing/external/<int:training_pk>/certificate/",
+        certificate_file,
+        name="staffing_certificate_file",
     ),
     path("admin/", include(wagtailadmin_urls)),
     # Django's default sign-in address, kept as a way to the one sign-in page there is.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reporting.forms import UploadForm
 
-from .models import OrgUnit, Period, Plan, ProgressReport
+from .models import EVIDENCE_EXTENSIONS, OrgUnit, Period, Plan, ProgressReport
 
 
 class TreeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -88,21 +88,23 @@ class ReportForm(forms.Form):
         label=_("Evidence file"),
         required=False,
         help_text=_("Optional: a photo, PDF or document (%(types)s), up to 20 MB.")
-        % {"types": ", ".join(settings.WAGTAILDOCS_EXTENSIONS)},
+        % {"types": ", ".join(EVIDENCE_EXTENSIONS)},
     )
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, evidence: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = started_open_periods(plan)
+        if not evidence:
+            del self.fields["evidence"]  # the user may not attach files
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
         if not upload:
             return upload
-        if Path(upload.name).suffix.lower().lstrip(".") not in settings.WAGTAILDOCS_EXTENSIONS:
+        if Path(upload.name).suffix.lower().lstrip(".") not in EVIDENCE_EXTENSIONS:
             raise forms.ValidationError(
                 _("This type of file is not accepted; use one of: %(types)s.")
-                % {"types": ", ".join(settings.WAGTAILDOCS_EXTENSIONS)}
+                % {"types": ", ".join(EVIDENCE_EXTENSIONS)}
             )
         if upload.size > EVIDENCE_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))

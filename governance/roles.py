@@ -37,15 +37,17 @@ def _crud(models: tuple[str, ...], actions=("add", "change", "delete", "view")) 
 PLAN_VIEW = (
     *_crud(PLAN_MODELS, ("view",)),
     "governance.view_progressreport",
+    "governance.view_evidence",
     "governance.view_contribution",
 )
 PLAN_OFFICE = (
     *_crud(PLAN_MODELS),
     "governance.view_progressreport",
     "governance.review_progressreport",
+    "governance.view_evidence",
     "governance.view_contribution",
 )
-# Scoped: their units' items, reports and contributions.
+# Scoped: their units' items, reports (with their evidence files) and contributions.
 PLAN_HEAD = (
     "governance.view_planitem",
     "governance.change_planitem",
@@ -55,6 +57,9 @@ PLAN_HEAD = (
     "governance.add_progressreport",
     "governance.change_progressreport",
     "governance.view_progressreport",
+    "governance.add_evidence",
+    "governance.change_evidence",
+    "governance.view_evidence",
     "governance.add_contribution",
     "governance.change_contribution",
     "governance.view_contribution",

@@ -15,6 +15,7 @@ from .indicators import register_provider
 from .models import (
     AnnualTarget,
     Contribution,
+    Evidence,
     Indicator,
     IndicatorYear,
     OrgUnit,
@@ -47,6 +48,16 @@ register_permission_policy(
         ProgressReport,
         unit_field="item__lead_unit",
         locked_when=Q(status=ProgressReport.Status.ACCEPTED) | CLOSED,
+    ),
+)
+# Evidence files go with their report: whoever may see the item's reports; locked with it.
+register_permission_policy(
+    Evidence,
+    ScopedPermissionPolicy(
+        Evidence,
+        unit_field="report__item__lead_unit",
+        locked_when=Q(report__status=ProgressReport.Status.ACCEPTED)
+        | Q(report__period__closed_at__isnull=False),
     ),
 )
 register_permission_policy(

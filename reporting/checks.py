@@ -1,6 +1,7 @@
-"""System checks for the paper layer: warn when PDFs would not embed a Chinese font."""
+"""System checks for the paper layer: warn when PDFs would not embed a Chinese font;
+refuse private storage that a web server would publish."""
 
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 from . import fonts
 
@@ -40,3 +41,36 @@ def check_cjk_font(app_configs=None, **kwargs) -> list[Warning]:
             )
         )
     return messages
+
+
+@register(TAG, Tags.security)
+def check_private_storage(app_configs=None, **kwargs) -> list[Error]:
+    """E001: no private storage; E002: private files inside a directory that is published."""
+    from django.core.files.storage import InvalidStorageError
+
+    from .storages import private_location, public_roots
+
+    try:
+        location = private_location()
+    except InvalidStorageError:
+        return [
+            Error(
+                'settings.STORAGES has no "private" storage for evidence and certificates.',
+                hint='Add STORAGES["private"] (see config/settings/base.py).',
+                id="reporting.E001",
+            )
+        ]
+    if location is None:
+        return []
+    for root in public_roots():
+        if location == root or root in location.parents:
+            return [
+                Error(
+                    f"The private storage ({location}) lies inside {root}, which is published "
+                    "to anyone who guesses a file's path.",
+                    hint="Set SHUXIANG_PRIVATE_ROOT to a directory outside MEDIA_ROOT and "
+                    "STATIC_ROOT.",
+                    id="reporting.E002",
+                )
+            ]
+    return []

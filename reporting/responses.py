@@ -1,4 +1,5 @@
-"""Download responses for the documents we make, with file names people can read.
+"""Download responses for the documents we make and the private files we keep, with
+file names people can read.
 
 Browsers take a Chinese file name from ``filename*`` (RFC 6266); Django's
 ``content_disposition_header`` writes it (and a plain ``filename`` when the name is
@@ -7,7 +8,10 @@ ASCII).
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import mimetypes
+
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +31,30 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     return download(data, _with_suffix(filename, ".pdf"), PDF)
+
+
+def private_file_response(file: FieldFile, filename: str, content_type: str = "") -> FileResponse:
+    """A file from private storage, streamed as an attachment called ``filename``. Call
+    it only after the access policy has let the user see the row the file belongs to;
+    shared caches must not keep it."""
+    if not file:
+        raise Http404
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    filename = _safe(filename)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type
+        or mimetypes.guess_type(filename)[0]
+        or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _with_suffix(name: str, suffix: str) -> str:

@@ -1,9 +1,9 @@
-"""Uploads staged between a preview and its confirmation, in Django's default storage.
+"""Uploads staged between a preview and its confirmation, in the private storage.
 
 A preview may be served by one app server and its confirmation by another (or the files
-may sit in an S3 bucket): the staged file lives in the default storage under
-``staged-uploads/`` with a random name, and only that name travels in the session.
-Staged files older than a day are dropped whenever a new one is staged.
+may sit in an S3 bucket): the staged file lives in the private storage (no URL leads to
+it) under ``staged-uploads/`` with a random name, and only that name travels in the
+session. Staged files older than a day are dropped whenever a new one is staged.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
+
+from .storages import private_storage
 
 FOLDER = "staged-uploads"
 KEEP = dt.timedelta(hours=24)
@@ -36,7 +37,7 @@ def stage(data: bytes, name: str) -> StagedUpload:
     _forget_old()
     suffix = PurePosixPath(name).suffix.lower()[:10]
     token = f"{secrets.token_hex(16)}{suffix}"
-    saved = default_storage.save(f"{FOLDER}/{token}", ContentFile(data))
+    saved = private_storage.save(f"{FOLDER}/{token}", ContentFile(data))
     return StagedUpload(token=PurePosixPath(saved).name, name=name)
 
 
@@ -49,31 +50,31 @@ def take(token: str) -> bytes | None:
     if not _valid(token):
         return None
     path = f"{FOLDER}/{token}"
-    if not default_storage.exists(path):
+    if not private_storage.exists(path):
         return None
-    with default_storage.open(path, "rb") as handle:
+    with private_storage.open(path, "rb") as handle:
         data = handle.read()
-    default_storage.delete(path)
+    private_storage.delete(path)
     return data
 
 
 def discard(token: str) -> None:
     if _valid(token):
-        default_storage.delete(f"{FOLDER}/{token}")
+        private_storage.delete(f"{FOLDER}/{token}")
 
 
 def _forget_old() -> None:
     """Previews abandoned without confirm or cancel leave their file: drop old ones."""
     try:
-        _dirs, files = default_storage.listdir(FOLDER)
+        _dirs, files = private_storage.listdir(FOLDER)
     except FileNotFoundError:
         return
     limit = timezone.now() - KEEP
     for name in files:
         path = f"{FOLDER}/{name}"
         try:
-            modified = default_storage.get_modified_time(path)
+            modified = private_storage.get_modified_time(path)
         except (FileNotFoundError, NotImplementedError):
             continue
         if modified < limit:
-            default_storage.delete(path)
+            private_storage.delete(path)

@@ -7,19 +7,23 @@ change; figures for a past date are read from the histories (see selectors.py).
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import OrgUnit
 from governance.models.base import ScopedQuerySet, VisibleToMixin
+from reporting.storages import get_private_storage
 
-from .validators import validate_id_number
+from .validators import validate_certificate_file, validate_id_number
 
 
 class Gender(models.TextChoices):
@@ -299,6 +303,13 @@ class Enrolment(models.Model):
         return f"{self.staff} · {self.program}"
 
 
+def certificate_path(instance: ExternalTraining, filename: str) -> str:
+    """A random name: neither the staff member's name nor the uploaded file's name reaches
+    the storage's path (the latter is kept in `certificate_name`)."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"certificates/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
 class ExternalTraining(models.Model):
     """Training taken elsewhere, credited with its hours and certificate."""
 
@@ -315,13 +326,21 @@ class ExternalTraining(models.Model):
         _("hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
     )
     subject_type = models.CharField(_("subject type"), max_length=12, choices=SubjectType.choices)
-    certificate = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.SET_NULL,
-        null=True,
+    # Scans of certificates often show ID numbers: private storage, HR and administrators.
+    certificate = models.FileField(
+        _("certificate"),
+        upload_to=certificate_path,
+        storage=get_private_storage,
+        max_length=255,
         blank=True,
-        related_name="+",
-        verbose_name=_("certificate"),
+        validators=[validate_certificate_file],
+        help_text=_(
+            "A scan or photo of the certificate (PDF, JPG or PNG, up to 10 MB); only HR "
+            "and administrators may download it."
+        ),
+    )
+    certificate_name = models.CharField(
+        _("certificate file name"), max_length=255, blank=True, editable=False
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -330,6 +349,9 @@ class ExternalTraining(models.Model):
         verbose_name = _("external training")
         verbose_name_plural = _("external trainings")
         ordering = ["-date"]
+        permissions = [
+            ("view_training_certificate", _("Can download the certificates of external training"))
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff} · {self.name}"

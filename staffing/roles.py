@@ -28,7 +28,11 @@ STAFFING_HEAD = tuple(
     )
 )
 
+# Certificate scans (they often show ID numbers): HR and administrators download them.
+CERTIFICATE_FILES = ("staffing.view_training_certificate",)
+
 GRANTS = {
     "department_head": STAFFING_HEAD,
-    "hr": STAFFING_HR,
+    "hr": (*STAFFING_HR, *CERTIFICATE_FILES),
+    "administrator": CERTIFICATE_FILES,
 }

@@ -1,6 +1,7 @@
-"""Checks of Chinese resident ID numbers (GB 11643-1999)."""
+"""Checks of Chinese resident ID numbers (GB 11643-1999) and of certificate scans."""
 
 import datetime as dt
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -33,3 +34,34 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(_("The ID number does not contain a valid birth date."))
     if id_check_char(number[:17]) != number[17]:
         raise ValidationError(_("The ID number's check digit is wrong: check for a typing error."))
+
+
+CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
+# What a certificate scan's first bytes are, by suffix: a renamed file is refused.
+CERTIFICATE_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def validate_certificate_file(value) -> None:
+    """A new upload is a PDF, JPG or PNG (by name and by content) of at most 10 MB; a
+    file already stored is not read again."""
+    if not value or getattr(value, "_committed", False):
+        return
+    suffix = PurePath(value.name).suffix.lower().lstrip(".")
+    if suffix not in CERTIFICATE_SIGNATURES:
+        raise ValidationError(_("A certificate must be a PDF, JPG or PNG file."))
+    if value.size > CERTIFICATE_MAX_BYTES:
+        raise ValidationError(_("The certificate file is larger than 10 MB."))
+    upload = getattr(value, "file", value)
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(CERTIFICATE_SIGNATURES[suffix]):
+        raise ValidationError(
+            _("“%(name)s” is not a real %(type)s file.")
+            % {"name": PurePath(value.name).name, "type": suffix.upper()}
+        )

@@ -1,7 +1,15 @@
 """Admin screens of staffing: staff records (ID numbers and birth dates only for HR),
-their post and title histories, training programs, training records, certificates."""
+their post and title histories, training programs, training records (certificate scans
+in private storage), post qualifications."""
 
+from pathlib import PurePath
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
@@ -9,11 +17,13 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from governance.access import may_everywhere
 from governance.access.viewsets import (
     ScopedCreateView,
+    ScopedDeleteView,
     ScopedEditView,
     ScopedIndexView,
     ScopedInspectView,
     ScopedModelViewSet,
 )
+from reporting.widgets import PrivateFileInput
 
 from .models import (
     Certificate,
@@ -26,6 +36,7 @@ from .models import (
     TrainingProgram,
 )
 from .services import close_other_appointments, refresh_current
+from .views.certificates import may_download_certificates
 
 PERSONAL = ("id_number", "birth_date", "phone", "email")
 
@@ -205,16 +216,87 @@ class EnrolmentViewSet(ScopedModelViewSet):
     form_fields = ["program", "staff", "attended", "hours"]
 
 
+class ExternalTrainingForm(WagtailAdminModelForm):
+    """The certificate is a plain file field (checked by the model: PDF, JPG or PNG, at
+    most 10 MB), kept in private storage; the file it replaces or clears is deleted once
+    the change is saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previous = self.instance.certificate.name if self.instance.pk else ""
+        field = self.fields["certificate"]
+        field.widget = PrivateFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})
+        if self.previous:
+            field.widget.current_name = self.instance.certificate_name
+            if self.for_user is not None and may_download_certificates(self.for_user):
+                field.widget.download_url = reverse(
+                    "staffing_certificate_file", args=[self.instance.pk]
+                )
+
+    def save(self, commit=True):
+        upload = self.cleaned_data.get("certificate")
+        if isinstance(upload, UploadedFile):
+            self.instance.certificate_name = PurePath(upload.name).name[:255]
+        elif upload is False:  # "clear" ticked
+            self.instance.certificate_name = ""
+        instance = super().save(commit=commit)
+        if commit and self.previous and instance.certificate.name != self.previous:
+            storage, name = instance.certificate.storage, self.previous
+            transaction.on_commit(lambda: storage.delete(name))
+        return instance
+
+
+class ExternalTrainingDeleteView(ScopedDeleteView):
+    def delete_action(self):
+        certificate = self.object.certificate
+        super().delete_action()
+        if certificate:  # no orphan scan left in private storage
+            storage, name = certificate.storage, certificate.name
+            transaction.on_commit(lambda: storage.delete(name))
+
+
+class ExternalTrainingInspectView(ScopedInspectView):
+    def get_certificate_display_value(self):
+        """A download link for those who may download it; whether there is one for others."""
+        training = self.object
+        if not training.certificate:
+            return "-"
+        if not may_download_certificates(self.request.user):
+            return _("On file (HR and administrators only)")
+        url = reverse("staffing_certificate_file", args=[training.pk])
+        return format_html('<a href="{}">{}</a>', url, training.certificate_name or _("Download"))
+
+
 class ExternalTrainingViewSet(ScopedModelViewSet):
     model = ExternalTraining
     icon = "doc-full"
     menu_label = _("External training")
+    inspect_view_class = ExternalTrainingInspectView
+    delete_view_class = ExternalTrainingDeleteView
     list_select_related = ("staff", "staff__unit")
     disabled_views = ("copy",)
     list_display = ["staff", "name", "date", "hours", "subject_type"]
     list_filter = ["subject_type"]
     search_fields = ["staff__name", "name"]
-    form_fields = ["staff", "name", "organiser", "date", "hours", "subject_type", "certificate"]
+    inspect_view_fields = [
+        "staff",
+        "name",
+        "organiser",
+        "date",
+        "hours",
+        "subject_type",
+        "certificate",
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("staff"),
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("organiser"), FieldPanel("date")]),
+            FieldRowPanel([FieldPanel("hours"), FieldPanel("subject_type")]),
+            FieldPanel("certificate"),
+        ],
+        base_form_class=ExternalTrainingForm,
+    )
 
 
 class CertificateViewSet(ScopedModelViewSet):

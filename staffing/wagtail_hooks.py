@@ -36,11 +36,22 @@ register_permission_policy(
         codenames={"view_personal": "view_staff_personal"},
     ),
 )
-for _model in (PostAppointment, TitleRecord, Enrolment, ExternalTraining, Certificate):
+for _model in (PostAppointment, TitleRecord, Enrolment, Certificate):
     register_permission_policy(
         _model,
         ScopedPermissionPolicy(_model, unit_field="staff__unit", self_field="staff__user"),
     )
+# Downloading a training's certificate scan (often showing an ID number): the
+# "view_certificate" action, which only HR and administrators are granted.
+register_permission_policy(
+    ExternalTraining,
+    ScopedPermissionPolicy(
+        ExternalTraining,
+        unit_field="staff__unit",
+        self_field="staff__user",
+        codenames={"view_certificate": "view_training_certificate"},
+    ),
+)
 for _model in (TrainingProgram, StructureTarget):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=None))
 

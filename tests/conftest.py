@@ -3,12 +3,24 @@
 - ``head_a`` heads department A (which has sub-unit A1); ``head_b`` heads department B.
 - ``staff_a`` works in A with the staff role; ``planner`` is the planning office (global);
   ``admin_user`` is the administrator role; anonymous is the test client logged out.
+- ``private_root``: every test gets its own empty private storage (evidence,
+  certificates, staged uploads), outside ``MEDIA_ROOT``.
 """
 
 import pytest
 
 from governance.models import OrgUnit
 from tests.factories import make_unit, make_user
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path_factory):
+    root = tmp_path_factory.mktemp("private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": root}},
+    }
+    return root
 
 
 @pytest.fixture

@@ -146,8 +146,16 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "assets"] if (BASE_DIR / "assets").is_dir() else []
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Private files (progress-report evidence, staff certificates, staged uploads) live
+# outside MEDIA_ROOT and build no URL: only views that check the access policy serve
+# them. In production this may be an S3 bucket with a private ACL (see README).
+PRIVATE_ROOT = Path(envstr("SHUXIANG_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "reporting.storages.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Uploads: refuse oversized request bodies early (documents have their own limit below).

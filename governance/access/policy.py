@@ -263,7 +263,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         return condition
 
     def _owner_pks(self, user, access: UserAccess, actions: Iterable[str]) -> list[str]:
-        if not self.owner_grants:
+        if not self.owner_grants or not user.is_authenticated:
             return []
         codenames = {self._codename(a) for a in actions}
         return [

@@ -1,5 +1,7 @@
-"""Governance models: the org tree and scopes (org.py), the plan and its tracking (plan.py)."""
+"""Governance models: the org tree and scopes (org.py), the plan and its tracking (plan.py),
+the reports' evidence files in private storage (evidence.py)."""
 
+from .evidence import EVIDENCE_EXTENSIONS, Evidence
 from .org import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
 from .plan import (
     AnnualTarget,
@@ -13,8 +15,10 @@ from .plan import (
 )
 
 __all__ = [
+    "EVIDENCE_EXTENSIONS",
     "AnnualTarget",
     "Contribution",
+    "Evidence",
     "Indicator",
     "IndicatorYear",
     "OrgUnit",

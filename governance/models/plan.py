@@ -1,5 +1,6 @@
 """The five-year plan: its item tree, annual targets, periods, progress reports,
-partner contributions and indicators. Rules that span rows live in plan_services.py."""
+partner contributions and indicators. Rules that span rows live in services/plan.py;
+the reports' evidence files in evidence.py."""
 
 from __future__ import annotations
 
@@ -288,9 +289,6 @@ class ProgressReport(models.Model):
     health = models.CharField(_("health"), max_length=10, choices=Health.choices)
     narrative = models.TextField(_("what was done"))
     next_steps = models.TextField(_("next steps"), blank=True)
-    evidence = models.ManyToManyField(
-        "wagtaildocs.Document", blank=True, related_name="+", verbose_name=_("evidence")
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )

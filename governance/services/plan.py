@@ -5,8 +5,10 @@ Each runs in a transaction and writes one audit entry per record a user changed.
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +19,7 @@ from wagtail.log_actions import log
 from governance.indicators import get_provider
 from governance.models import (
     Contribution,
+    Evidence,
     Indicator,
     IndicatorYear,
     OrgUnit,
@@ -154,8 +157,8 @@ def submit_report(
     draft: bool = False,
 ) -> ProgressReport:
     """Create or update the item's report for ``period`` and submit it for review.
-    ``evidence_files`` (uploads) are stored last, once every rule has passed; if
-    anything fails after that, the files are removed again."""
+    ``evidence_files`` (uploads) are stored last, in private storage, once every rule
+    has passed; if anything fails after that, the files are removed again."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     _check_open(period)
     if period.plan_id != item.plan_id:
@@ -181,33 +184,51 @@ def submit_report(
     report.submitted_at = None if draft else timezone.now()
     report.full_clean()
     report.save()
-    log(instance=report, action="shuxiang.report.submit", user=user, data={"draft": draft})
-    stored = []
+    evidence = [_evidence_for(report, upload, user=user) for upload in evidence_files]
+    written: list[str] = []
     try:
-        for upload in evidence_files:
-            stored.append(_store_evidence(report, upload, user=user))
-        report.evidence.add(*stored)  # files already attached stay
+        for row in evidence:
+            upload, field = row.file.file, row.file.field
+            # A write that fails half-way leaves a partial file under the name it was
+            # given: note the name before writing.
+            written.append(field.generate_filename(row, upload.name))
+            written[-1] = field.storage.save(written[-1], upload, max_length=field.max_length)
+            row.file = written[-1]
+            row.save()
+        log(
+            instance=report,
+            action="shuxiang.report.submit",
+            user=user,
+            data={"draft": draft, "evidence": [row.name for row in evidence]},
+        )
     except BaseException:
-        for document in stored:
-            document.file.delete(save=False)
+        # The rows go with the transaction; the files in storage must go by hand.
+        for name in written:
+            Evidence._meta.get_field("file").storage.delete(name)
         raise
     return report
 
 
-def _store_evidence(report: ProgressReport, upload, *, user):
-    from wagtail.documents import get_document_model
-
-    from governance.services.collections import evidence_collection
-
-    document = get_document_model()(
-        title=f"{report.item} · {upload.name}"[:255],
+def _evidence_for(report: ProgressReport, upload, *, user) -> Evidence:
+    """An unsaved, checked evidence row for one upload (files already attached to the
+    report stay). Its type comes from the checked suffix, not from what the browser says."""
+    name = PurePath(upload.name).name[:255]
+    evidence = Evidence(
+        report=report,
         file=upload,
-        collection=evidence_collection(),
-        uploaded_by_user=user,
+        name=name,
+        size=upload.size,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        uploaded_by=user,
     )
-    document.full_clean()
-    document.save()
-    return document
+    try:
+        evidence.full_clean()
+    except ValidationError as error:
+        raise ValidationError(
+            _("The evidence file “%(name)s” cannot be attached: %(reason)s")
+            % {"name": name, "reason": " ".join(error.messages)}
+        ) from error
+    return evidence
 
 
 @transaction.atomic

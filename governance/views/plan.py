@@ -33,7 +33,15 @@ from governance.forms import (
 )
 from governance.importers.assignment import import_assignment
 from governance.importers.plan import PlanImportError, parse_plan_file
-from governance.models import Contribution, OrgUnit, Period, Plan, PlanItem, ProgressReport
+from governance.models import (
+    Contribution,
+    Evidence,
+    OrgUnit,
+    Period,
+    Plan,
+    PlanItem,
+    ProgressReport,
+)
 from governance.selectors.dashboard import plan_dashboard
 from governance.selectors.plan import overdue_items
 from governance.services.plan import (
@@ -145,7 +153,14 @@ def report_item(request, item_pk: int):
             narrative=existing.narrative,
             next_steps=existing.next_steps,
         )
-    form = ReportForm(request.POST or None, request.FILES or None, plan=item.plan, initial=initial)
+    may_attach = may_for_instance(request.user, Evidence(report=ProgressReport(item=item)), "add")
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        plan=item.plan,
+        initial=initial,
+        evidence=may_attach,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -179,7 +194,11 @@ def report_item(request, item_pk: int):
         .order_by("-period__year", "-period__quarter"),
         "history": visible(request.user, ProgressReport.objects.filter(item=item))
         .select_related("period")
+        .prefetch_related(Prefetch("evidence_files", queryset=visible(request.user, Evidence)))
         .order_by("-period__year", "-period__quarter"),
+        "existing_evidence": visible(request.user, Evidence.objects.filter(report=existing))
+        if existing
+        else [],
     }
     return TemplateResponse(request, "governance/plan/report_form.html", context)
 
@@ -232,7 +251,7 @@ def review_queue(request):
         visible(request.user, ProgressReport, ["review"])
         .filter(status=ProgressReport.Status.SUBMITTED)
         .select_related("item", "item__lead_unit", "item__plan", "period", "author")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence_files", queryset=visible(request.user, Evidence)))
         .order_by("submitted_at", "pk")
     )
     unit = request.GET.get("unit")

@@ -2,6 +2,7 @@
 periods. Workflows (import, report, review, close) are custom views in views/plan.py."""
 
 from django import forms
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from governance.indicators import provider_choices
 from governance.models import (
     AnnualTarget,
     Contribution,
+    Evidence,
     Indicator,
     IndicatorYear,
     Period,
@@ -148,6 +150,9 @@ class PlanItemInspectView(ScopedInspectView):
         context["reports"] = (
             self.related(self.object.reports.all())
             .select_related("period")
+            .prefetch_related(
+                Prefetch("evidence_files", queryset=self.related(Evidence.objects.all()))
+            )
             .order_by("-period__year", "-period__quarter")
         )
         context["targets"] = self.related(self.object.annual_targets.all()).order_by("year")
@@ -258,12 +263,24 @@ class AnnualTargetViewSet(ScopedModelViewSet):
     form_fields = ["item", "year", "description", "due_date", "target_value", "target_unit"]
 
 
+class ProgressReportInspectView(ScopedInspectView):
+    """The report's fields, then its evidence files (links to the checked download)."""
+
+    template_name = "governance/plan/report_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["evidence_files"] = self.related(self.object.evidence_files.all())
+        return context
+
+
 class ProgressReportViewSet(ScopedModelViewSet):
     """Read-only listing: reports are written and reviewed through the workflow views."""
 
     model = ProgressReport
     icon = "doc-full"
     menu_label = _("Progress reports")
+    inspect_view_class = ProgressReportInspectView
     list_select_related = ("item", "item__lead_unit", "period", "author")
     disabled_views = ("add", "edit", "delete", "copy")
     list_display = [
@@ -295,7 +312,6 @@ class ProgressReportViewSet(ScopedModelViewSet):
         "health",
         "narrative",
         "next_steps",
-        "evidence",
         "status",
         "author",
         "submitted_at",

@@ -139,3 +139,16 @@ def test_units_for_offers_only_the_units_a_role_may_act_in(org, head_a, staff_a,
     assert set(policy().units_for(fresh(staff_a), ["change"])) == set()
     assert set(policy().units_for(fresh(planner), ["view"])) == set(OrgUnit.objects.all())
     assert set(policy().units_for(fresh(planner), ["change"])) == set(OrgUnit.objects.all())
+
+
+def test_anonymous_sees_nothing_and_the_api_answers_404(org, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from governance.access import get_for_action_or_404
+    from governance.access import visible as visible_rows
+
+    anonymous = AnonymousUser()
+    assert not visible_rows(anonymous, OrgUnit).exists()
+    with pytest.raises(Http404):
+        get_for_action_or_404(anonymous, OrgUnit, "view", pk=org["a"].pk)

@@ -387,20 +387,22 @@ def test_review_does_not_redirect_off_site(client, plan, head_a, planner):
 
 def test_evidence_is_private_to_the_plan_roles(client, plan, head_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from wagtail.documents import get_document_model
+
+    from governance.models import Evidence
 
     client.force_login(head_a)
     data = report_data(plan)
     data["evidence"] = SimpleUploadedFile("照片.pdf", b"%PDF-1.4 evidence", "application/pdf")
     client.post(reverse("plan_report_item", args=[item(plan, "借阅部任务").pk]), data)
-    document = get_document_model().objects.get()
-    assert ProgressReport.objects.get().evidence.get() == document
-    assert client.get(document.url).status_code == 200
+    evidence = Evidence.objects.get()
+    assert ProgressReport.objects.get().evidence_files.get() == evidence
+    url = reverse("plan_evidence_file", args=[evidence.pk])
+    assert client.get(url).status_code == 200
     client.logout()
-    assert client.get(document.url).status_code in (302, 403)
+    assert client.get(url).status_code == 404
     editor = make_user("ed", role="editor")
     client.force_login(editor)
-    assert client.get(document.url).status_code in (302, 403)
+    assert client.get(url).status_code == 404
 
 
 def test_bad_period_parameter_is_not_found(client, plan, head_a):

@@ -85,8 +85,7 @@ def upload(client, name, data, **extra):
     return client.post(reverse("plan_import"), {"file": SimpleUploadedFile(name, data), **extra})
 
 
-def test_upload_shows_preview_then_confirm_saves(client, planner, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_upload_shows_preview_then_confirm_saves(client, planner, private_root):
     client.force_login(planner)
     paragraphs = ["某馆“十五五”规划", "一、主要任务", "（一）阅读推广", "（1）开展全民阅读活动。"]
     response = upload(client, "plan.docx", build_docx(paragraphs))
@@ -94,29 +93,28 @@ def test_upload_shows_preview_then_confirm_saves(client, planner, settings, tmp_
     assert response.status_code == 200
     assert "核对规划结构" in html and "（1）开展全民阅读活动" in html
     assert not Plan.objects.exists()
-    # Staged in the default storage (not a local path), so any app server can confirm.
-    assert len(list((tmp_path / "staged-uploads").iterdir())) == 1
+    # Staged in the private storage (not a local path, so any app server can confirm;
+    # not under MEDIA_ROOT, so no URL leads to it).
+    assert len(list((private_root / "staged-uploads").iterdir())) == 1
     response = client.post(reverse("plan_import"), {"action": "confirm"})
     assert response.status_code == 302
     plan = Plan.objects.get()
     assert (plan.title, plan.start_year, plan.end_year) == ("某馆“十五五”规划", 2026, 2030)
     assert plan.items.count() == 3
-    assert not list((tmp_path / "staged-uploads").iterdir())
+    assert not list((private_root / "staged-uploads").iterdir())
 
 
-def test_upload_cancel_saves_nothing(client, planner, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_upload_cancel_saves_nothing(client, planner, private_root):
     client.force_login(planner)
     upload(client, "plan.txt", CUSTOMER_PLAN.read_bytes())
     client.post(reverse("plan_import"), {"action": "cancel"})
     assert not Plan.objects.exists()
-    assert not list((tmp_path / "staged-uploads").iterdir())
+    assert not list((private_root / "staged-uploads").iterdir())
 
 
-def test_spreadsheet_renamed_docx_is_refused_on_upload(client, planner, settings, tmp_path):
+def test_spreadsheet_renamed_docx_is_refused_on_upload(client, planner):
     from reporting.spreadsheets import write_xlsx
 
-    settings.MEDIA_ROOT = tmp_path
     client.force_login(planner)
     response = upload(client, "plan.docx", write_xlsx([("表", ["a"], [[1]])]))
     assert response.status_code == 200

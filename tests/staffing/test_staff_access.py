@@ -206,22 +206,27 @@ def test_structure_refuses_absurd_dates(client, people, hr):
     assert response.status_code == 200
 
 
-def test_certificates_are_filed_where_only_hr_may_open_them(client, people, hr, head_a):
+def test_certificates_are_filed_where_only_hr_may_open_them(
+    client, people, hr, head_a, private_root
+):
     from django.core.files.base import ContentFile
-    from wagtail.documents import get_document_model
-    from wagtail.models import Collection
 
-    from governance.services.collections import CERTIFICATE_COLLECTION
+    from staffing.models import ExternalTraining
 
-    collection = Collection.objects.get(name=CERTIFICATE_COLLECTION)
-    document = get_document_model().objects.create(
-        title="继续教育证书",
-        file=ContentFile(b"%PDF-1.4 cert", name="cert.pdf"),
-        collection=collection,
+    training = ExternalTraining(
+        staff=people["a"],
+        name="继续教育",
+        date=dt.date(2024, 5, 1),
+        hours=8,
+        subject_type="professional",
+        certificate_name="继续教育证书.pdf",
     )
+    training.certificate.save("cert.pdf", ContentFile(b"%PDF-1.4 cert"))
+    assert (private_root / training.certificate.name).exists()  # not under MEDIA_ROOT
+    url = reverse("staffing_certificate_file", args=[training.pk])
     client.force_login(hr)
-    assert client.get(document.url).status_code == 200
-    client.force_login(head_a)
-    assert client.get(document.url).status_code in (302, 403)
+    assert client.get(url).status_code == 200
+    client.force_login(head_a)  # sees the training record, not the scan
+    assert client.get(url).status_code == 404
     client.logout()
-    assert client.get(document.url).status_code in (302, 403)
+    assert client.get(url).status_code == 404

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staffing', '0001_initial'),
+        ('staffing', '0004_certificate_file_replaces_document'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0002_plan'),
+        ('governance', '0005_remove_progressreport_evidence_documents'),
     ]
 
     operations = [
