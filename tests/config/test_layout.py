@@ -44,7 +44,9 @@ EXTRA = {
         "responses",
         "spreadsheets",
         "staging",
+        "storages",
         "uploads",
+        "widgets",
     },
 }
 # Which apps each app may import (DESIGN.md: governance <- staffing <- performance; ...).
