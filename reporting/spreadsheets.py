@@ -1,4 +1,5 @@
-"""Excel (.xlsx) export and import: ``write_xlsx`` for downloads, ``read_xlsx`` for uploads.
+"""Excel (.xlsx) export and import: ``write_xlsx`` for downloads, ``read_xlsx`` for uploads,
+``read_csv`` for the same rows saved as CSV, ``read_table`` for either by file name.
 
 ``write_xlsx`` takes plain rows and produces a workbook people can sort and filter at once:
 bold frozen header, auto-filter, widths that fit Chinese text, real numbers and dates.
@@ -8,7 +9,9 @@ including a file too big to read safely (see ``read_limits``: a few hundred KB o
 can unpack to gigabytes of XML or billions of cells).
 """
 
+import csv
 import datetime
+import io
 import re
 import unicodedata
 import zipfile
@@ -16,9 +19,11 @@ import zlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from io import BytesIO
+from pathlib import PurePath
 from typing import IO, Any, NamedTuple
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -390,8 +395,21 @@ def read_xlsx(
         rows = _sheet_rows(worksheet, limits)
     finally:
         workbook.close()
+    return _records(rows, columns=columns, optional=optional, title=worksheet.title)
+
+
+def _records(
+    rows: list[tuple[int, Sequence[Any]]],
+    *,
+    columns: dict[str, str],
+    optional: Iterable[str],
+    title: str,
+) -> list[dict[str, Any]]:
+    """Find the header row among the first non-blank ``rows`` and map the rows below it
+    (see ``read_xlsx``); ``title`` names the sheet or file in messages."""
+    rows = [(number, values) for number, values in rows if not _is_blank(values)]
     if not rows:
-        raise SpreadsheetError(_("The sheet “%(sheet)s” is empty.") % {"sheet": worksheet.title})
+        raise SpreadsheetError(_("The sheet “%(sheet)s” is empty.") % {"sheet": title})
 
     wanted = {_normalise_header(header): key for header, key in columns.items()}
     optional_headers = {_normalise_header(header) for header in optional}
@@ -422,7 +440,7 @@ def read_xlsx(
                 "Required columns are missing: %(columns)s. "
                 "Check the header row of sheet “%(sheet)s”."
             )
-            % {"columns": "、".join(f"“{h}”" for h in missing), "sheet": worksheet.title}
+            % {"columns": "、".join(f"“{h}”" for h in missing), "sheet": title}
         )
 
     absent = frozenset(key for header, key in wanted.items() if found.get(header) is None)
@@ -442,7 +460,86 @@ def read_xlsx(
         records.append(record)
     if not records:
         raise SpreadsheetError(
-            _("The sheet “%(sheet)s” has a header row but no data rows.")
-            % {"sheet": worksheet.title}
+            _("The sheet “%(sheet)s” has a header row but no data rows.") % {"sheet": title}
         )
     return records
+
+
+def _decode_csv(data: bytes) -> str:
+    not_csv = _(
+        "The file is not a CSV text file. Save the sheet from Excel or WPS as "
+        "“CSV (comma delimited)” or as an Excel workbook (.xlsx) and upload that."
+    )
+    if not data:
+        raise SpreadsheetError(_("The file is empty."))
+    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
+        raise SpreadsheetError(not_csv)
+    # Excel on Chinese Windows saves CSV in GBK (GB18030 reads it); others in UTF-8.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SpreadsheetError(not_csv)
+
+
+def read_csv(
+    data: bytes,
+    *,
+    columns: dict[str, str],
+    optional: Iterable[str] = (),
+    name: str = "CSV",
+) -> list[dict[str, Any]]:
+    """The data rows of an uploaded CSV file, exactly as ``read_xlsx`` gives them (every
+    cell a stripped string or ``None``; ``_row`` counts lines as a spreadsheet shows them).
+
+    UTF-8 (with or without BOM) and GBK/GB18030 are read; the delimiter may be a comma, a
+    semicolon or a tab. ``name`` (the file's name) stands for the sheet in messages. The
+    limits of ``read_limits()`` apply (the file's size for the unpacked size).
+    """
+    limits = read_limits()
+    if len(data) > limits.unpacked_bytes:
+        raise SpreadsheetError(
+            _("The file is %(size)s, more than the %(limit)s that can be imported.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(limits.unpacked_bytes)}
+        )
+    text = _decode_csv(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows, cells = [], 0
+    try:
+        for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
+            if number > limits.rows:
+                raise _too_many_rows(limits.rows)
+            if len(values) > limits.columns:
+                raise _too_many_columns(limits.columns)
+            cells += len(values)
+            if cells > limits.cells:
+                raise _too_many_cells(limits.cells)
+            rows.append((number, values))
+    except csv.Error as error:
+        raise SpreadsheetError(
+            _("The CSV file cannot be read: %(error)s.") % {"error": error}
+        ) from None
+    return _records(rows, columns=columns, optional=optional, title=name)
+
+
+def read_table(
+    filename: str,
+    data: bytes,
+    *,
+    columns: dict[str, str],
+    optional: Iterable[str] = (),
+) -> list[dict[str, Any]]:
+    """``read_xlsx`` or ``read_csv`` by the file's extension (.xlsx or .csv)."""
+    extension = PurePath(filename or "").suffix.lower()
+    if extension == ".xlsx":
+        return read_xlsx(data, columns=columns, optional=optional)
+    if extension == ".csv":
+        return read_csv(data, columns=columns, optional=optional, name=PurePath(filename).name)
+    raise SpreadsheetError(
+        _("Files of type “%(extension)s” cannot be read: upload an .xlsx workbook or a .csv file.")
+        % {"extension": extension or filename}
+    )

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from reporting.spreadsheets import SpreadsheetError, read_xlsx, write_xlsx
+from reporting.spreadsheets import SpreadsheetError, read_csv, read_table, read_xlsx, write_xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -203,3 +203,58 @@ def test_messages_are_in_chinese_for_chinese_users():
         pytest.raises(SpreadsheetError, match="不是 Excel 工作簿"),
     ):
         read_xlsx(b"not a workbook at all", columns={"名称": "name"})
+
+
+CSV_TEXT = (
+    "任务名称,牵头部门,预算金额（元）,完成日期\n"
+    "绘本馆改造,少儿部,800,\n"
+    "\n"
+    "古籍普查, 地方文献部 ,1200.5,2025-06-30\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_csv_from_excel_reads_like_a_workbook_in_utf8_or_gbk(encoding):
+    rows = read_csv(CSV_TEXT.encode(encoding), columns=COLUMNS)
+
+    assert [(r["_row"], r["name"], r["unit"], r["amount"], r["done_on"]) for r in rows] == [
+        (2, "绘本馆改造", "少儿部", "800", None),
+        (4, "古籍普查", "地方文献部", "1200.5", "2025-06-30"),
+    ]
+
+
+def test_csv_with_semicolons_or_quoted_line_breaks_is_read():
+    text = '任务名称;牵头部门;预算金额（元）;完成日期\n"绘本馆\n改造";少儿部;800;\n'
+
+    (row,) = read_csv(text.encode(), columns=COLUMNS)
+
+    assert (row["name"], row["unit"]) == ("绘本馆\n改造", "少儿部")
+
+
+def test_csv_names_missing_headers_with_the_file_name():
+    with pytest.raises(SpreadsheetError, match="“完成日期”.*“任务.csv”"):
+        read_csv("任务名称,牵头部门,预算金额（元）\n".encode(), columns=COLUMNS, name="任务.csv")
+
+
+def test_a_workbook_renamed_to_csv_is_refused():
+    with pytest.raises(SpreadsheetError, match="not a CSV"):
+        read_csv(workbook_bytes([list(COLUMNS)]), columns=COLUMNS)
+
+
+def test_read_table_goes_by_the_extension():
+    data = write_xlsx([("任务", list(COLUMNS), [["古籍普查", "地方文献部", 1, None]])])
+
+    assert read_table("任务.XLSX", data, columns=COLUMNS)[0]["amount"] == 1
+    assert read_table("任务.csv", CSV_TEXT.encode(), columns=COLUMNS)[0]["amount"] == "800"
+    with pytest.raises(SpreadsheetError, match="“.xls” cannot be read"):
+        read_table("任务.xls", data, columns=COLUMNS)
+
+
+def test_csv_is_held_to_the_same_limits(settings):
+    settings.SHUXIANG_XLSX_MAX_ROWS = 2
+
+    with pytest.raises(SpreadsheetError, match="more than 2 rows"):
+        read_csv(CSV_TEXT.encode(), columns=COLUMNS)
+    settings.SHUXIANG_XLSX_MAX_UNPACKED_BYTES = 10
+    with pytest.raises(SpreadsheetError, match="more than the 10"):
+        read_csv(CSV_TEXT.encode(), columns=COLUMNS)
