@@ -55,7 +55,9 @@ register_permission_policy(
 for _model in (TrainingProgram, StructureTarget):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=None))
 
+from .importers.records import HISTORY_ACTION  # noqa: E402
 from .importers.staff import IMPORT_ACTION  # noqa: E402
+from .importers.training import IMPORT_ACTION as TRAINING_ACTION  # noqa: E402
 from .selectors.structure import may_see_structure, title_share_provider  # noqa: E402
 from .views.compliance import compliance_index, my_training, training_record_pdf  # noqa: E402
 from .views.staff_sheet import can_import, staff_export, staff_import  # noqa: E402
@@ -171,3 +173,21 @@ def register_import_log_action(actions):
             if log_entry.data.get("created"):
                 return _("Added from the staff sheet")
             return _("Updated from the staff sheet")
+
+    @actions.register_action(HISTORY_ACTION)
+    class RecordsImported(LogFormatter):
+        label = gettext_lazy("Import of staff records")
+
+        def format_message(self, log_entry):
+            messages = {
+                "posts": _("Post history imported from a sheet"),
+                "titles": _("Title history imported from a sheet"),
+                "certificates": _("Post qualifications imported from a sheet"),
+            }
+            return messages.get(log_entry.data.get("history"), self.label)
+
+    actions.register_action(
+        TRAINING_ACTION,
+        gettext_lazy("Import of training records"),
+        gettext_lazy("Imported from a training register"),
+    )

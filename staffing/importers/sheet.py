@@ -40,6 +40,7 @@ COLUMNS = {
     "学科类别": "discipline",
     "入职日期": "hire_date",
     "状态": "status",
+    "状态日期": "status_date",
     "电话": "phone",
     "电子邮箱": "email",
 }
@@ -291,6 +292,7 @@ def staff_row(staff: Staff, *, personal: bool, title_obtained: dt.date | None) -
         "discipline": DISCIPLINE.label(staff.discipline),
         "hire_date": staff.hire_date,
         "status": STATUS.label(staff.status),
+        "status_date": staff.status_date,
         "phone": staff.phone,
         "email": staff.email,
     }

@@ -51,6 +51,7 @@ IMPORTED_FIELDS = (
     "discipline",
     "hire_date",
     "status",
+    "status_date",
     "phone",
     "email",
 )
@@ -230,6 +231,10 @@ class _Importer:
                 if new or unit_text.split()[0].upper() != staff.unit.code.upper():
                     cells.fail("unit", str(error))
 
+        # The date of leaving or retiring; without it a change of status dates from today.
+        status_date = cells.read("status_date", sheet.parse_date, today=self.today)
+        if status_date:
+            staff.status_date = status_date
         choices = (
             ("employment_type", sheet.EMPLOYMENT_TYPE),
             ("status", sheet.STATUS),
@@ -240,7 +245,7 @@ class _Importer:
             value = cells.read(key, terms.parse)
             if value is not None:
                 if key == "status" and value != staff.status and not staff.status_date:
-                    staff.status_date = self.today  # the sheet has no column for it
+                    staff.status_date = self.today  # 状态日期 left empty
                 setattr(staff, key, value)
         if not staff.employment_type and "employment_type" not in cells.failed:
             cells.fail("employment_type", _("needed for a new staff member."))

@@ -93,6 +93,12 @@ def stored() -> list[dict]:
     ]
 
 
+def sheet_values(data: bytes) -> dict:
+    """The first data row of an exported sheet, by header."""
+    header, row = load_workbook(BytesIO(data)).active.iter_rows(max_row=2, values_only=True)
+    return dict(zip(header, row, strict=True))
+
+
 def header_of(data: bytes) -> list:
     return list(next(load_workbook(BytesIO(data)).active.iter_rows(values_only=True)))
 
@@ -172,6 +178,19 @@ def test_promotion_in_reimport_adds_post_and_title_history(org):
     ]
     titles = list(a.titles.order_by("obtained").values_list("title", "level", "obtained"))
     assert titles == [("馆员", 3, dt.date(2015, 6, 1)), ("副研究馆员", 4, dt.date(2024, 12, 1))]
+
+
+def test_leaving_is_dated_by_the_status_date_column_or_else_today(org):
+    import_staff(xlsx(zhang(), li()))
+
+    import_staff(xlsx(zhang(状态="退休", 状态日期="2025-03-31"), li(状态="离职")))
+
+    a, b = Staff.objects.order_by("staff_number")
+    assert (a.status, a.status_date) == ("retired", dt.date(2025, 3, 31))
+    assert (b.status, b.status_date) == ("left", timezone.localdate())
+    assert sheet_values(export_staff(Staff.objects.filter(pk=a.pk), personal=False))[
+        "状态日期"
+    ] == dt.datetime(2025, 3, 31)
 
 
 def test_a_new_title_needs_the_date_it_was_obtained(org):
