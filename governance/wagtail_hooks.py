@@ -121,6 +121,9 @@ def register_log_actions(actions):
     actions.register_action(
         "shuxiang.plan.assign", _("Assign items"), _("Items assigned from a spreadsheet")
     )
+    actions.register_action(
+        "shuxiang.indicator.import", _("Import indicators"), _("Indicators imported from a table")
+    )
 
     @actions.register_action("shuxiang.indicator.actual")
     class RecordActual(LogFormatter):
