@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "staffing",
     "cms",
     "reporting",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from governance.demo import load_demo
+from demo.loaders import load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from governance.demo import load_demo
+from demo.loaders import load_demo
 
 pytestmark = [
     pytest.mark.e2e,

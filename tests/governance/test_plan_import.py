@@ -16,7 +16,7 @@ from tests.governance.docx import build_docx
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER_PLAN = Path(__file__).resolve().parents[2] / "governance/fixtures/plan-2021-2025.txt"
+CUSTOMER_PLAN = Path(__file__).resolve().parents[2] / "demo/data/plan-2021-2025.txt"
 
 
 def customer_plan():

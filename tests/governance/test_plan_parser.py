@@ -20,7 +20,7 @@ from governance.importers.plan import (
 from tests.governance.docx import build_docx
 from tests.tools import SHARED, require_file
 
-CUSTOMER_PLAN = Path(__file__).resolve().parents[2] / "governance/fixtures/plan-2021-2025.txt"
+CUSTOMER_PLAN = Path(__file__).resolve().parents[2] / "demo/data/plan-2021-2025.txt"
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from governance.demo import load_org_tree, load_users
-from governance.demo_plan import load_demo_plan
+from demo.loaders.org import load_org_tree, load_users
+from demo.loaders.plan import load_plan
 from governance.models import (
     Indicator,
     IndicatorYear,
@@ -29,7 +29,7 @@ def plan():
     setup_roles()
     load_org_tree()
     load_users()
-    counts = load_demo_plan()
+    counts = load_plan()
     assert counts["plans"] == 1
     return Plan.objects.get()
 
@@ -110,7 +110,7 @@ def test_loading_twice_creates_nothing(plan):
         IndicatorYear.objects.count(),
         PlanItem.partner_units.through.objects.count(),
     )
-    assert load_demo_plan() == {"plans": 0, "items": 0, "reports": 0, "indicators": 0}
+    assert load_plan() == {"plans": 0, "items": 0, "reports": 0, "indicators": 0}
     assert Plan.objects.count() == 1
     assert (
         PlanItem.objects.count(),
@@ -209,4 +209,4 @@ def test_the_loader_writes_in_bulk_not_row_by_row(django_assert_max_num_queries)
     load_users()
     # ~1,900 reports and ~150 items: a save() per row would be thousands of queries.
     with django_assert_max_num_queries(80):
-        load_demo_plan()
+        load_plan()

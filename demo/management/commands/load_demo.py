@@ -3,12 +3,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from governance.demo import USERS, load_demo
+from demo.loaders import load_demo
+from demo.loaders.org import demo_users
 from governance.roles import ROLE_LABELS
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (org tree, users, home page, the 2021–2025 plan). Safe to re-run."
+    help = (
+        "Load the demo data from demo/data/ (org tree, users, home page, the 2021–2025 plan, "
+        "staff and training). Safe to re-run."
+    )
 
     def handle(self, *args, **options):
         counts = load_demo()
@@ -23,6 +27,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo logins (password '{settings.SHUXIANG_DEMO_PASSWORD}') at /admin/:"
             )
-            for username, role_key, unit_code, _name in USERS:
-                unit = f" @ {unit_code}" if unit_code else ""
-                self.stdout.write(f"  {username:8} {ROLE_LABELS[role_key]}{unit}")
+            for user in demo_users():
+                unit = f" @ {user.unit}" if user.unit else ""
+                self.stdout.write(f"  {user.username:8} {ROLE_LABELS[user.role]}{unit}")

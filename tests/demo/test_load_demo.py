@@ -9,7 +9,9 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from cms.models import HomePage
-from governance.demo import COUNTIES, USERS, load_demo
+from demo.loaders import load_demo
+from demo.loaders.org import counties as county_codes
+from demo.loaders.org import demo_users
 from governance.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,7 @@ def test_demo_builds_the_city_library_system():
         "财务室",
     } <= departments
     counties = OrgUnit.objects.filter(kind=OrgUnit.Kind.LIBRARY).exclude(pk=city.pk)
-    assert counties.count() == 11 == len(COUNTIES)
+    assert counties.count() == 11 == len(county_codes())
     assert {"临川区图书馆", "广昌县图书馆", "资溪县图书馆"} <= set(
         counties.values_list("name", flat=True)
     )
@@ -64,7 +66,7 @@ def test_heads_have_different_departments_and_staff1_works_under_head1():
     assert set(granted_units(staff1)) == {unit1}
 
 
-@pytest.mark.parametrize("username", [u[0] for u in USERS])
+@pytest.mark.parametrize("username", [u.username for u in demo_users()])
 def test_every_demo_user_logs_in_and_reaches_the_dashboard(client, username):
     load_demo()
     response = client.post(
