@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import registry as log_registry
 
 from governance.importers.units import UnitLookup
-from reporting.imports import CellError, FileError, ImportFailed
+from reporting.imports import CellError, FileError, ImportFailed, RowCells
 from reporting.spreadsheets import SpreadsheetError, read_xlsx
 
 from ..models import PostAppointment, Staff
@@ -71,28 +71,11 @@ class ImportResult:
         }
 
 
-class _Cells:
-    """One row's cells, read with a parser each; a cell's first error is its only one."""
+class _Cells(RowCells):
+    """One row of the staff sheet, read with a parser per cell (errors by row and column)."""
 
     def __init__(self, row: dict):
-        self.row = row
-        self.number = row["_row"]
-        self.errors: list[CellError] = []
-        self.failed: set[str] = set()
-
-    def fail(self, key: str, message: str) -> None:
-        if key not in self.failed:
-            self.failed.add(key)
-            self.errors.append(CellError(self.number, sheet.HEADER[key], message))
-
-    def read(self, key: str, parse, **kwargs):
-        try:
-            return parse(self.row[key], **kwargs)
-        except ValidationError as error:
-            self.fail(key, " ".join(error.messages))
-        except ValueError as error:
-            self.fail(key, str(error))
-        return None
+        super().__init__(row, sheet.HEADER)
 
     def text(self, key: str) -> str:
         max_length = Staff._meta.get_field(key).max_length
