@@ -4,7 +4,7 @@ Pure functions, no database: the import service turns a ``ParsedPlan`` into rows
 
 The algorithm, in the order it runs:
 
-1. **Read.** ``.txt`` is decoded as UTF-8 (with or without BOM), then GB18030 (a
+1. **Read** (`plan_files`). ``.txt`` is decoded as UTF-8 (with or without BOM), then GB18030 (a
    superset of GBK, which is what Notepad and WPS on Chinese Windows write), or UTF-16
    when it starts with a BOM. ``.docx`` is read from ``word/document.xml`` with
    defusedxml: one line per ``w:p`` (tables and text boxes included), ``w:t`` text,
@@ -49,22 +49,25 @@ The algorithm, in the order it runs:
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import NamedTuple
 
-from defusedxml import ElementTree as SafeElementTree
-from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from reporting.uploads import ArchiveTooLarge, check_zip
+from .plan_files import (
+    DEFAULT_MAX_BYTES,
+    PlanImportError,
+    binary_message,
+    decode_text,
+    has_control_characters,
+    read_docx,
+    snippet,
+)
 
 # A printed 公文 line holds 28 characters (GB/T 9704); a paragraph broken by a page end
 # fills at least one line less its 2-character indent and a number such as "（2）".
@@ -72,13 +75,8 @@ from reporting.uploads import ArchiveTooLarge, check_zip
 # bare heading followed by body text is 4 ("指导思想"), so 20 leaves room either way.
 JOIN_MIN_CHARS = 20
 TITLE_MAX_CHARS = 60
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 STYLES = ("cn", "paren_cn", "paren_num", "circled", "arabic")
-
-
-class PlanImportError(ValueError):
-    """The file cannot be read as a plan; the message is meant for the user."""
 
 
 @dataclass
@@ -193,17 +191,12 @@ _CLEAN_TABLE = _BLANKS | _INVISIBLE | _FULL_WIDTH_ALNUM
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\f\v\u2028\u2029]")
 _SPACES = re.compile(r" {2,}")
 # C0 and C1 controls other than tab, line feed, vertical tab, form feed, carriage return.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 _FILLER_RE = re.compile(
     r"[（(]?\s*[此本]\s*页\s*无\s*正\s*文\s*[）)]?"
     r"|[-—–－]\s*\d{1,4}\s*[-—–－]"
     r"|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
 )
-
-
-def _has_control_characters(text: str) -> bool:
-    return _CONTROL_RE.search(text) is not None
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -511,8 +504,8 @@ def _front_matter(lines: list[str], numbered: list[int], warnings: list[str]) ->
 
 def parse_plan_text(text: str) -> ParsedPlan:
     """Rebuild the outline of a plan from its text (one paragraph per line)."""
-    if _has_control_characters(text):
-        raise PlanImportError(_binary_message())
+    if has_control_characters(text):
+        raise PlanImportError(binary_message())
     lines = _clean_lines(text)
     if not lines:
         raise PlanImportError(_("The file is empty: it contains no text."))
@@ -599,208 +592,22 @@ def parse_plan_file(filename: str, data: bytes) -> ParsedPlan:
         )
 
     if extension == ".txt":
-        return parse_plan_text(_decode_text(data))
+        return parse_plan_text(decode_text(data))
 
-    paragraphs, auto_numbered = _read_docx(data, limit)
+    paragraphs, word_numbered = read_docx(data, limit)
+    # Paragraphs numbered by Word itself whose text carries no number of its own.
+    auto_numbered = [
+        text
+        for text in word_numbered
+        if (lines := _clean_lines(text)) and _heading(lines[0]) is None
+    ]
     plan = parse_plan_text("\n".join(paragraphs))
     plan.warnings[:0] = [
         _(
             "The paragraph “%(text)s” is numbered by Word's automatic numbering, which is "
             "not read: type its number into the text or check where it was placed."
         )
-        % {"text": _snippet(text)}
+        % {"text": snippet(text)}
         for text in auto_numbered
     ]
     return plan
-
-
-def docx_paragraphs(data: bytes) -> list[str]:
-    """The text of each paragraph (``w:p``) of a .docx, in document order."""
-    limit = getattr(settings, "SHUXIANG_PLAN_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-    return _read_docx(data, limit)[0]
-
-
-# --- file formats ----------------------------------------------------------------------
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, and encrypted .docx
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
-def _binary_message() -> str:
-    return _(
-        "The file is not plain text: it contains binary data or control characters. "
-        "Upload the plan as .docx, or save it from Word or WPS as plain text (.txt)."
-    )
-
-
-def _snippet(text: str, length: int = 20) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[:length] + "…"
-
-
-def _decode_text(data: bytes) -> str:
-    if data.startswith(_ZIP_MAGIC):
-        raise PlanImportError(
-            _(
-                "This .txt file is really a compressed file (such as a .docx). "
-                "Give it its proper extension, or save it as plain text."
-            )
-        )
-    if data.startswith(_UTF16_BOMS):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise PlanImportError(_binary_message()) from None
-    elif b"\x00" in data:
-        raise PlanImportError(_binary_message())
-    else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise PlanImportError(
-                _(
-                    "The text file could not be read as UTF-8 or GBK/GB18030 text. "
-                    "Save it again as UTF-8 text and upload it."
-                )
-            )
-    if _has_control_characters(text):
-        raise PlanImportError(_binary_message())
-    return text
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_W_P, _W_T, _W_TAB, _W_BR, _W_CR = (f"{_W}{tag}" for tag in ("p", "t", "tab", "br", "cr"))
-_W_PPR, _W_NO_BREAK_HYPHEN = f"{_W}pPr", f"{_W}noBreakHyphen"
-_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-
-
-def _read_docx(data: bytes, limit: int) -> tuple[list[str], list[str]]:
-    """Paragraph texts, and those that show a number only through Word's numbering."""
-    if not data.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(io.BytesIO(data)):
-        if data.startswith(_OLE_MAGIC):
-            raise PlanImportError(
-                _(
-                    "This is an old Word .doc file or a password-protected document. "
-                    "Open it in Word or WPS and save it as .docx without a password."
-                )
-            )
-        raise PlanImportError(
-            _(
-                "The file is not a valid .docx document (it is not a Word zip package). "
-                "Open it in Word or WPS and save it as .docx."
-            )
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = set(package.namelist())
-            if "word/document.xml" not in names:
-                raise PlanImportError(_not_word_message(names))
-            info = package.getinfo("word/document.xml")
-            # The XML of a text-only plan is a few MB at most; refuse zip bombs unread.
-            if info.file_size > 5 * limit:
-                raise PlanImportError(
-                    _("The Word document's text is too large to be a plan (%(size)s).")
-                    % {"size": filesizeformat(info.file_size)}
-                )
-            check_zip(data, max_unpacked=10 * limit, max_member=5 * limit)
-            xml = package.read(info)
-    except PlanImportError:
-        raise
-    except ArchiveTooLarge as error:
-        raise PlanImportError(str(error)) from None
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        OSError,
-        RuntimeError,
-        ValueError,
-        NotImplementedError,
-    ):
-        raise PlanImportError(_damaged_docx_message()) from None
-
-    try:
-        root = SafeElementTree.fromstring(xml)
-    except (SafeElementTree.ParseError, DefusedXmlException, ValueError):
-        raise PlanImportError(_damaged_docx_message()) from None
-
-    paragraphs: list[str] = []
-    auto_numbered: list[str] = []
-
-    def read_paragraph(paragraph) -> None:
-        parts: list[str] = []
-        nested: list = []
-
-        def collect(element) -> None:
-            for child in element:
-                tag = child.tag
-                if tag == _W_T:
-                    parts.append(child.text or "")
-                elif tag == _W_TAB:
-                    parts.append("\t")
-                elif tag in (_W_BR, _W_CR):
-                    parts.append("\n")
-                elif tag == _W_NO_BREAK_HYPHEN:
-                    parts.append("-")
-                elif tag == _W_P:
-                    nested.append(child)  # a text box inside the paragraph
-                elif tag not in (_W_PPR, _MC_FALLBACK):
-                    collect(child)
-
-        collect(paragraph)
-        text = "".join(parts)
-        paragraphs.append(text)
-        num_id = paragraph.find(f"{_W_PPR}/{_W}numPr/{_W}numId")
-        if num_id is not None and num_id.get(f"{_W}val") != "0":
-            lines = _clean_lines(text)
-            if lines and _heading(lines[0]) is None:
-                auto_numbered.append(text)
-        for child in nested:
-            read_paragraph(child)
-
-    def walk(element) -> None:
-        for child in element:
-            if child.tag == _W_P:
-                read_paragraph(child)
-            elif child.tag != _MC_FALLBACK:
-                walk(child)
-
-    try:
-        walk(root)
-    except RecursionError:  # only a crafted file nests elements thousands deep
-        raise PlanImportError(_damaged_docx_message()) from None
-    return paragraphs, auto_numbered
-
-
-def _not_word_message(names: set[str]) -> str:
-    if "xl/workbook.xml" in names:
-        return _(
-            "This looks like a spreadsheet (Excel .xlsx) renamed to .docx, not a Word "
-            "document. Upload the plan's Word file."
-        )
-    if "ppt/presentation.xml" in names:
-        return _(
-            "This looks like a presentation (PowerPoint .pptx) renamed to .docx, not a "
-            "Word document. Upload the plan's Word file."
-        )
-    if "content.xml" in names:
-        return _(
-            "This looks like an OpenDocument file renamed to .docx. Open it and save it "
-            "as .docx (Word format)."
-        )
-    return _(
-        "The file is a zip archive but not a Word document (it has no word/document.xml). "
-        "Upload the plan's .docx file."
-    )
-
-
-def _damaged_docx_message() -> str:
-    return _(
-        "The Word document is damaged and its text cannot be read. Open it in Word or "
-        "WPS, save it again as .docx, and upload it."
-    )

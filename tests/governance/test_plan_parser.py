@@ -13,10 +13,10 @@ from governance.importers.plan import (
     ParsedItem,
     ParsedPlan,
     PlanImportError,
-    docx_paragraphs,
     parse_plan_file,
     parse_plan_text,
 )
+from governance.importers.plan_files import docx_paragraphs
 from tests.governance.docx import build_docx
 from tests.tools import SHARED, require_file
 
