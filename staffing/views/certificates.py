@@ -24,7 +24,7 @@ def may_download_certificates(user) -> bool:
 
 @require_GET
 def certificate_file(request, training_pk: int):
-    if not (request.user.is_authenticated and may_download_certificates(request.user)):
+    if not may_download_certificates(request.user):
         raise Http404
     training = get_for_action_or_404(
         request.user,
