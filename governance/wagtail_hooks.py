@@ -246,9 +246,27 @@ def hide_site_history_from_scoped_roles(request, menu_items):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
 
 
+# -- home page and search --------------------------------------------------------------
+
+
 @hooks.register("construct_homepage_panels")
-def add_my_access_panel(request, panels_list):
-    panels_list.insert(0, panels.MyAccessPanel(request.user))
+def add_plan_panels(request, panels_list):
+    """Our panels for the user's roles; Wagtail's page panels only for those who edit pages."""
+    if not panels.edits_pages(request.user):
+        panels_list[:] = [p for p in panels_list if not isinstance(p, panels.PAGE_PANELS)]
+    panels_list.extend(panels.panels_for(request.user))
+
+
+@hooks.register("register_admin_search_area")
+def register_plan_item_search_area():
+    return panels.PolicySearchArea(
+        _("Plan items"),
+        reverse("governance_planitem:index"),
+        name="plan-items",
+        icon_name="tasks",
+        order=10,
+        model=PlanItem,
+    )
 
 
 # -- sign-in lockouts (django-axes) ---------------------------------------------------------

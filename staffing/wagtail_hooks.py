@@ -59,6 +59,7 @@ from .importers.records import HISTORY_ACTION  # noqa: E402
 from .importers.staff import IMPORT_ACTION  # noqa: E402
 from .importers.training import IMPORT_ACTION as TRAINING_ACTION  # noqa: E402
 from .selectors.structure import may_see_structure, title_share_provider  # noqa: E402
+from .views import panels  # noqa: E402
 from .views.compliance import compliance_index, my_training, training_record_pdf  # noqa: E402
 from .views.staff_sheet import can_import, staff_export, staff_import  # noqa: E402
 from .views.structure import roster_pdf_view, structure_view  # noqa: E402
@@ -190,4 +191,28 @@ def register_import_log_action(actions):
         TRAINING_ACTION,
         gettext_lazy("Import of training records"),
         gettext_lazy("Imported from a training register"),
+    )
+
+
+# -- home page and search --------------------------------------------------------------
+
+
+@hooks.register("construct_homepage_panels")
+def add_staffing_panels(request, panels_list):
+    panels_list.extend(panels.panels_for(request.user))
+
+
+@hooks.register("register_admin_search_area")
+def register_staff_search_area():
+    from governance.views.panels import PolicySearchArea
+
+    # Whole units' staff (HR, a head): the person's own record needs no search.
+    return PolicySearchArea(
+        gettext_lazy("Staff"),
+        reverse("staffing_staff:index"),
+        name="staff",
+        icon_name="user",
+        order=20,
+        model=Staff,
+        action="units",
     )

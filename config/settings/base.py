@@ -197,6 +197,9 @@ SHUXIANG_CE_MIN_PROFESSIONAL_SHARE = envstr("SHUXIANG_CE_MIN_PROFESSIONAL_SHARE"
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)
 
+# HR's home page lists post qualifications that expire within this many days.
+SHUXIANG_CERTIFICATE_EXPIRY_DAYS = envint("SHUXIANG_CERTIFICATE_EXPIRY_DAYS", 90)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

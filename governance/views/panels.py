@@ -1,12 +1,35 @@
-"""Home-page panels of governance (registered in wagtail_hooks.py)."""
+"""Home-page panels of governance (registered in wagtail_hooks.py): who the user is, a
+department head's reports due and returned, the planning office's queue, leadership's
+overview, a member of staff's tasks, and a notice for roles whose module is still to come.
+Each panel reads through a selector in `governance.selectors.home`."""
 
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.search import SearchArea
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.home import (
+    LockedPagesPanel,
+    RecentEditsPanel,
+    UserObjectsInWorkflowModerationPanel,
+    WorkflowObjectsToModeratePanel,
+)
+from wagtail.models import Page
+from wagtail.permissions import policy_registry
 
-from governance.access import get_user_access, granted_units
-from governance.models import Role
+from governance.access import (
+    get_user_access,
+    granted_units,
+    may,
+    may_everywhere,
+    may_for_units,
+)
+from governance.models import PlanItem, ProgressReport, Role
 from governance.roles import ROLE_LABELS
+from governance.selectors import home
 
 
 class MyAccessPanel(Component):
@@ -32,3 +55,196 @@ class MyAccessPanel(Component):
             "is_superuser": access.is_superuser,
             "title": _("My role and units"),
         }
+
+
+class HomePanel(Component):
+    """A panel computed from one selector call for the user."""
+
+    order = 100
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        return {"title": self.title, "panel_id": self.name, **self.get_data()}
+
+    def get_data(self) -> dict:
+        raise NotImplementedError
+
+
+class HeadPanel(HomePanel):
+    """A department head's day: items due this period, returned reports with the comment."""
+
+    name = "head_todo"
+    order = 20
+    title = _("To do this period")
+    template_name = "governance/panels/head_todo.html"
+
+    def get_data(self):
+        data = home.head_home(self.user)
+        return {
+            "home": data,
+            "items_url": reverse("governance_planitem:index")
+            + (f"?plan={data.plan.pk}" if data.plan else ""),
+            "dashboard_url": reverse("plan_dashboard"),
+        }
+
+
+class PlanningPanel(HomePanel):
+    """The planning office's day: the review queue, overdue and at-risk items."""
+
+    name = "planning_todo"
+    order = 20
+    title = _("Plan: waiting for you")
+    template_name = "governance/panels/planning.html"
+
+    def get_data(self):
+        return {
+            "home": home.planning_home(self.user),
+            "review_url": reverse("plan_review_queue"),
+            "dashboard_url": reverse("plan_dashboard"),
+        }
+
+
+class OverviewPanel(HomePanel):
+    """Leadership's view of the plan in a few figures."""
+
+    name = "plan_overview"
+    order = 30
+    title = _("The plan at a glance")
+    template_name = "governance/panels/overview.html"
+
+    def get_data(self):
+        return {
+            "overview": home.leadership_overview(self.user),
+            "dashboard_url": reverse("plan_dashboard"),
+        }
+
+
+class MyTasksPanel(HomePanel):
+    """A member of staff's tasks: items they are responsible for, items their unit leads."""
+
+    name = "my_tasks"
+    order = 40
+    title = _("My tasks")
+    template_name = "governance/panels/my_tasks.html"
+
+    def get_data(self):
+        return {"tasks": home.my_tasks(self.user)}
+
+
+# Roles whose module is still to be built: what their home page will hold.
+COMING = {
+    "finance": (
+        _("The budget module is still being built"),
+        _(
+            "When it is ready, budget projects, performance targets, spending against the "
+            "time schedule and monitoring reminders will be listed here."
+        ),
+    ),
+    "asset_officer": (
+        _("The asset module is still being built"),
+        _(
+            "When it is ready, asset cards, custody, depreciation runs, stock-takes and "
+            "disposals waiting for you will be listed here."
+        ),
+    ),
+    "trustee": (
+        _("The board module is still being built"),
+        _(
+            "When it is ready, board papers, plan adjustments and the annual report "
+            "waiting for the board's decision will be listed here."
+        ),
+    ),
+    "editor": (
+        _("Disclosures and the annual report are still being built"),
+        _(
+            "When they are ready, disclosures and annual-report figures waiting to be "
+            "published will be listed here. The website's pages can already be edited "
+            "under Pages."
+        ),
+    ),
+}
+
+
+class NoticePanel(Component):
+    """A plain notice: what a role will find here once its module is built."""
+
+    order = 15
+    template_name = "governance/panels/notice.html"
+
+    def __init__(self, key, title, text, link=None):
+        self.name = f"notice_{key}"
+        self.title, self.text, self.link = title, text, link
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "panel_id": self.name,
+            "title": self.title,
+            "text": self.text,
+            "link": self.link,
+        }
+
+
+def administrator_notice() -> NoticePanel:
+    return NoticePanel(
+        "administrator",
+        _("Users, roles and units"),
+        _("Give each person their roles and the units they act for."),
+        link=(reverse("governance_access:index"), _("Access: roles and units")),
+    )
+
+
+def panels_for(user) -> list[Component]:
+    """The plan panels and notices for the user's roles (decided by what they may do)."""
+    keys = home.role_keys(user)
+    found: list[Component] = [MyAccessPanel(user)]
+    reviews = may_everywhere(user, ProgressReport, "review")
+    if reviews:
+        found.append(PlanningPanel(user))
+    elif may_everywhere(user, PlanItem, "view"):
+        found.append(OverviewPanel(user))
+    # A head reports for their units; the planning office and superusers are not asked.
+    if not may_everywhere(user, ProgressReport, "add") and may_for_units(
+        user, ProgressReport, "add"
+    ):
+        found.append(HeadPanel(user))
+    if "staff" in keys:
+        found.append(MyTasksPanel(user))
+    for key, (title, text) in COMING.items():
+        if key in keys:
+            found.append(NoticePanel(key, title, text))
+    if "administrator" in keys and may_everywhere(user, get_user_model(), "change"):
+        found.append(administrator_notice())
+    return found
+
+
+# Wagtail's own panels are about pages: shown to those who edit the website only.
+PAGE_PANELS = (
+    WorkflowObjectsToModeratePanel,
+    UserObjectsInWorkflowModerationPanel,
+    RecentEditsPanel,
+    LockedPagesPanel,
+)
+
+
+def edits_pages(user) -> bool:
+    """Whether the user has any permission on the website's pages (Wagtail's page
+    permissions, which our access policies do not cover)."""
+    return policy_registry.get_by_type(Page).user_has_any_permission(
+        user, ["add", "change", "publish"]
+    )
+
+
+class PolicySearchArea(SearchArea):
+    """A search area (the sidebar's search box and the home page's) shown to users who may
+    view some rows of ``model`` through its access policy."""
+
+    def __init__(self, *args, model, action="view", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.model, self.action = model, action
+
+    def is_shown(self, request):
+        if self.action == "units":
+            return may_for_units(request.user, self.model, "view")
+        return may(request.user, self.model, self.action)
