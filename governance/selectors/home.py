@@ -298,8 +298,9 @@ def _task_rows(items, openable: set[int], user) -> list[TaskRow]:
 
 
 def my_tasks(user) -> MyTasks:
-    """A member of staff's tasks: items they are responsible for and items their unit
-    leads (the units granted to them), in the current plan. Up to eight queries."""
+    """A member of staff's open tasks (neither completed nor suspended): items they are
+    responsible for and items their unit leads (the units granted to them), in the
+    current plan. Up to eight queries."""
     plan = current_plan()
     units = list(granted_units(user).order_by("path"))
     result = MyTasks(units=[str(u) for u in units])
@@ -308,7 +309,7 @@ def my_tasks(user) -> MyTasks:
     items = (
         PlanItem.objects.filter(plan=plan)
         .reportable()
-        .exclude(status=PlanItem.Status.SUSPENDED)
+        .exclude(status__in=[PlanItem.Status.COMPLETED, PlanItem.Status.SUSPENDED])
         .select_related("lead_unit")
         .defer("text")
         .order_by("path")

@@ -36,7 +36,7 @@ class MyAccessPanel(Component):
     """Who the user is here: their roles and the units they act for."""
 
     name = "my_access"
-    order = 10
+    order = 90  # below what there is to do today
     template_name = "governance/panels/my_access.html"
 
     def __init__(self, user):
