@@ -99,6 +99,18 @@ def test_head_sees_items_due_this_period_of_own_units_only(client, plan, head_a)
     assert "尚未填写" in page
 
 
+def test_head_is_told_when_everything_is_reported(client, plan, head_b):
+    write(plan, "少儿丙任务", "submitted")
+    page = home_page(client, head_b)
+    assert f"{owed_period(plan)}：本部门的任务均已报送。" in page
+
+
+def test_returned_report_of_a_closed_period_is_not_listed(client, plan, head_a, reviewer):
+    write(plan, "借阅甲任务", "returned", comment="请补充借阅数据的来源", reviewer=reviewer)
+    Period.objects.filter(plan=plan, year=YEAR, quarter=1).update(closed_at=timezone.now())
+    assert head_home(fresh(head_a)).returned == []
+
+
 def test_head_does_not_see_planning_hr_or_notice_panels(client, plan, head_a):
     page = home_page(client, head_a)
     assert 'data-testid="planning_todo"' not in page
