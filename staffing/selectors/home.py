@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 from wagtail.log_actions import registry as log_registry
 
 from governance.access import visible
@@ -82,7 +83,8 @@ def last_staff_import() -> LastImport | None:
         created=Count("pk", filter=Q(data__created=True)), total=Count("pk")
     )
     return LastImport(
-        by=person_name(entry.user),
+        # No user: run from the command line (manage.py import_staff).
+        by=person_name(entry.user) if entry.user else _("the command line"),
         at=entry.timestamp,
         created=counts["created"],
         updated=counts["total"] - counts["created"],

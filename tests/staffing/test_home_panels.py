@@ -87,6 +87,11 @@ def test_hr_sees_the_last_staff_import(client, org, hr):
     assert "hr_user" not in page
 
 
+def test_an_import_from_the_command_line_says_so(client, org, hr):
+    import_staff(xlsx(zhang()), user=None)
+    assert "命令行 导入：新增 1 人" in home_page(client, hr)
+
+
 def test_staff_sees_own_hours_and_not_others(client, org, staff_a):
     professional(org["a"], "本人", "40", user=staff_a)
     professional(org["a"], "同事学时不足", "10")
