@@ -248,3 +248,17 @@ def test_home_page_costs_the_same_with_many_rows(client, plan, org, head_a):
     with CaptureQueriesContext(connection) as many:
         client.get("/admin/")
     assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+@pytest.mark.parametrize("role", ["planning", "leadership", "staff"])
+def test_each_roles_home_page_costs_the_same_with_many_rows(client, plan, org, role):
+    client.force_login(
+        make_user(f"{role}9", role=role, units=[org["a"]] if role == "staff" else [])
+    )
+    grow(plan, org, 3)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/admin/")
+    grow(plan, org, 30)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/admin/")
+    assert len(many.captured_queries) <= len(few.captured_queries)

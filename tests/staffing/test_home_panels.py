@@ -134,3 +134,17 @@ def test_hr_home_costs_the_same_with_many_staff(org, hr, django_assert_max_num_q
         home = hr_home(fresh(hr), today=TODAY)
     assert home.short_count == 34  # and 张三 of the import
     assert home.expiring_count == 33
+
+
+def test_hr_home_page_costs_the_same_with_many_staff(client, org, hr):
+    client.force_login(hr)
+    for n in range(3):
+        professional(org["a"], f"甲{n}", "10")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/admin/")
+    for n in range(30):
+        professional(org["b"], f"乙{n}", "10")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/admin/").content.decode()
+    assert "未达标 33 人" in page
+    assert len(many.captured_queries) <= len(few.captured_queries)
