@@ -191,6 +191,8 @@ def _at_risk(user, plan: Plan) -> tuple[list[ItemRow], int]:
         .select_related("lead_unit")
         .order_by("path")
     )
+    # Off track before at risk, each in outline order (the sort is stable).
+    items.sort(key=lambda i: health[i.pk] != ProgressReport.Health.OFF_TRACK)
     rows = [
         ItemRow(
             item_id=i.pk,
@@ -200,8 +202,6 @@ def _at_risk(user, plan: Plan) -> tuple[list[ItemRow], int]:
         )
         for i in items
     ]
-    # Off track before at risk, each in outline order.
-    rows.sort(key=lambda r: r.note != str(ProgressReport.Health.OFF_TRACK.label))
     return rows[:LIST_LIMIT], len(rows)
 
 
