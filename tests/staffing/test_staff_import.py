@@ -180,17 +180,54 @@ def test_promotion_in_reimport_adds_post_and_title_history(org):
     assert titles == [("馆员", 3, dt.date(2015, 6, 1)), ("副研究馆员", 4, dt.date(2024, 12, 1))]
 
 
-def test_leaving_is_dated_by_the_status_date_column_or_else_today(org):
+def test_leaving_is_dated_by_the_status_date_column(org):
     import_staff(xlsx(zhang(), li()))
 
-    import_staff(xlsx(zhang(状态="退休", 状态日期="2025-03-31"), li(状态="离职")))
+    import_staff(xlsx(zhang(状态="退休", 状态日期="2025-03-31"), li(状态="离职", 状态日期="2025.6.30")))
 
     a, b = Staff.objects.order_by("staff_number")
     assert (a.status, a.status_date) == ("retired", dt.date(2025, 3, 31))
-    assert (b.status, b.status_date) == ("left", timezone.localdate())
+    assert (b.status, b.status_date) == ("left", dt.date(2025, 6, 30))
     assert sheet_values(export_staff(Staff.objects.filter(pk=a.pk), personal=False))[
         "状态日期"
     ] == dt.datetime(2025, 3, 31)
+
+
+def test_leaving_and_retiring_columns_date_the_change(org):
+    import_staff(xlsx(zhang(), li()))
+
+    import_staff(
+        xlsx(
+            zhang(状态="退休", 离职日期=None, 退休日期="2025-03-31"),
+            li(状态="离职", 离职日期="2025/6/30", 退休日期=None),
+        )
+    )
+
+    a, b = Staff.objects.order_by("staff_number")
+    assert (a.status, a.status_date) == ("retired", dt.date(2025, 3, 31))
+    assert (b.status, b.status_date) == ("left", dt.date(2025, 6, 30))
+
+
+def test_a_change_of_status_without_its_date_is_refused(org):
+    import_staff(xlsx(zhang(), li()))
+    before = stored()
+
+    with translation.override("zh-hans"), pytest.raises(ImportFailed) as caught:
+        import_staff(xlsx(zhang(状态="退休"), li(状态="离职", 离职日期=None)))
+
+    assert cells_of(caught.value) == {(2, "状态日期"), (3, "离职日期")}
+    messages = [str(e) for e in caught.value.errors]
+    assert messages[0] == "第 2 行“状态日期”列：状态变为“退休”：请在“状态日期”列填写变动日期。"
+    assert messages[1] == "第 3 行“离职日期”列：状态变为“离职”：请在“离职日期”列填写变动日期。"
+    assert stored() == before  # never dated today behind HR's back
+
+
+def test_a_new_leaver_needs_the_date_too(org):
+    with pytest.raises(ImportFailed) as caught:
+        import_staff(xlsx(zhang(状态="离职")))
+
+    assert cells_of(caught.value) == {(2, "状态日期")}
+    assert not Staff.objects.exists()
 
 
 def test_a_new_title_needs_the_date_it_was_obtained(org):
@@ -272,7 +309,14 @@ def test_missing_required_column_is_reported(org):
 
 def test_export_imports_back_unchanged(org):
     import_staff(xlsx(zhang(), li(职称="助理馆员", 职称取得日期="2021-9-1")))
-    make_staff(org["a1"], name="王五", birth_date=dt.date(1985, 3, 12), status="retired")
+    make_staff(
+        org["a1"],
+        name="王五",
+        id_number=valid_id_number("19850312", "246"),  # a woman's, as make_staff's gender
+        birth_date=dt.date(1985, 3, 12),
+        status="retired",
+        status_date=dt.date(2024, 6, 30),
+    )
     before = stored()
 
     data = export_staff(Staff.objects.all(), personal=True)
@@ -416,6 +460,7 @@ def many(count: int, *, offset: int = 0, grade: int = 10) -> bytes:
             zhang(
                 工号=f"N{offset + i:04d}",
                 姓名=f"职工{i}",
+                性别=None,  # from the ID number
                 身份证号=valid_id_number(f"19{60 + i % 40}0101", f"{i % 1000:03d}"),
                 出生日期=None,
                 岗位等级=grade,
