@@ -226,14 +226,17 @@ TITLE_LEVEL = Terms(
         TitleLevel.SENIOR: ("正高级", "正高", "正高级职称", "正高职称"),
     }
 )
-# Title names say their level (used when 职称级别 is left empty): the library series and
-# the series other staff of a library hold (accounts, engineering, archives, teaching).
+# The library series: its title names say their level (used when 职称级别 is left empty).
 SERIES_LEVELS = {
     "管理员": TitleLevel.JUNIOR,
     "助理馆员": TitleLevel.ASSISTANT,
     "馆员": TitleLevel.INTERMEDIATE,
     "副研究馆员": TitleLevel.ASSOCIATE_SENIOR,
     "研究馆员": TitleLevel.SENIOR,
+}
+# The series other staff of a library hold (accounts, engineering, research, teaching):
+# the staff sheet's 职称 column reads their level as well.
+OTHER_SERIES_LEVELS = {
     "技术员": TitleLevel.JUNIOR,
     "会计员": TitleLevel.JUNIOR,
     "经济员": TitleLevel.JUNIOR,
@@ -449,9 +452,10 @@ def parse_grade(raw) -> int | None:
 def title_level_of(title: str) -> int | None:
     """The level a title's name says (馆员, 图书资料副研究馆员, 中级…), or None."""
     key = _PARENTHESES.sub("", _key(title))
-    for name in sorted(SERIES_LEVELS, key=len, reverse=True):
+    levels = SERIES_LEVELS | OTHER_SERIES_LEVELS
+    for name in sorted(levels, key=len, reverse=True):
         if key.endswith(name):
-            return SERIES_LEVELS[name]
+            return levels[name]
     try:
         return TITLE_LEVEL.parse(key)
     except ValueError:
