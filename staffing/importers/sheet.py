@@ -1,5 +1,6 @@
-"""The staff sheet as a file format: its Chinese column headers, the words HR writes in
-its cells (男/女, 在编, 专业技术岗位, 中级, 硕士…) and how each cell is read and written.
+"""The staff sheet as a file format: its Chinese column headers (and the other ways HR
+heads them), the words HR writes in its cells (男/女, 在编, 专技12级, 初级, 硕士…) and
+how each cell is read and written (months for dates, 15-digit ID numbers, padded names).
 
 Nothing here touches the database; ``importers.staff`` imports and ``documents`` exports.
 The vocabularies are part of the format, like the headers, so they are Chinese data here

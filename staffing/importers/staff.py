@@ -1,9 +1,12 @@
 """The staff sheet's import (the sheet's columns and cell formats are in `sheet`).
 
 The import is all-or-nothing: every row is checked before anything is written, and every
-bad cell is reported by row and column (``ImportFailed.errors``). Staff are matched by
-staff number (工号), so importing the same sheet again updates rather than duplicates. An
-empty cell leaves the stored value as it is.
+bad cell is reported by row and column (``ImportFailed.errors``, the column named as the
+sheet heads it). Staff are matched by staff number (工号, whatever the case of its
+letters), so importing the same sheet again updates rather than duplicates. An empty cell
+leaves the stored value as it is. The ID number decides the birth date and the gender; a
+change of status needs its date from the sheet. Columns the import does not read are
+named in the result.
 """
 
 from __future__ import annotations
@@ -79,9 +82,6 @@ class ImportResult:
 class _Cells(RowCells):
     """One row of the staff sheet, read with a parser per cell (errors by row and column,
     the column named by its header in the file)."""
-
-    def __init__(self, row: dict, headers: dict[str, str]):
-        super().__init__(row, headers)
 
     def text(self, key: str, parse=sheet.parse_text) -> str:
         max_length = Staff._meta.get_field(key).max_length
