@@ -358,12 +358,13 @@ def _sheet_rows(worksheet, limits: ReadLimits) -> list[tuple[int, tuple]]:
 class Table(NamedTuple):
     """An uploaded sheet read by ``read_xlsx_table``: its ``rows`` as ``read_xlsx`` gives
     them, ``headers`` (each key found, with its column's header as written in the file, for
-    messages) and ``ignored`` (the headers of the columns that were not read, in sheet
-    order)."""
+    messages), ``ignored`` (the headers of the columns that were not read, in sheet order)
+    and the sheet's ``title``."""
 
     rows: list[dict[str, Any]]
     headers: dict[str, str]
     ignored: tuple[str, ...]
+    title: str  # the sheet's (or the CSV file's) name
 
 
 def read_xlsx(
@@ -511,7 +512,7 @@ def _records(
         raise SpreadsheetError(
             _("The sheet “%(sheet)s” has a header row but no data rows.") % {"sheet": title}
         )
-    return Table(records, headers, ignored)
+    return Table(records, headers, ignored, title)
 
 
 def _first_header(columns: dict[str, str], key: str) -> str:

@@ -62,7 +62,19 @@ ALIASES = {
         "身份证",
     ),
     "birth_date": ("出生年月", "出生年月日", "出生时间"),
-    "unit": ("所在部门", "部门", "工作部门", "所在科室", "科室", "部门名称", "单位"),
+    # A sheet of several libraries gives the library and the department in two columns:
+    # the department is looked up within the library (every library has its 借阅部).
+    "department": ("所在部门", "部门", "工作部门", "所在科室", "科室", "部门名称", "处室"),
+    "library": (
+        "工作单位",
+        "单位",
+        "所属单位",
+        "单位名称",
+        "所在馆",
+        "所在图书馆",
+        "所属图书馆",
+        "馆别",
+    ),
     "employment_type": ("用工形式", "用工类型", "人员性质", "编制性质", "编制类型", "编制情况"),
     "post_category": ("岗位类型", "现聘岗位类别"),
     "post_grade": ("岗位级别", "现聘岗位等级", "聘用岗位等级", "现聘岗位", "聘用岗位"),
@@ -115,11 +127,15 @@ READ_COLUMNS = {
     **{alias: key for key, aliases in ALIASES.items() for alias in aliases},
 }
 HEADER = {key: header for header, key in COLUMNS.items()} | {
+    "department": "所在部门",
+    "library": "工作单位",
     "left_date": "离职日期",
     "retired_date": "退休日期",
 }
 REQUIRED = ("工号", "姓名", "所在单位")
-OPTIONAL = tuple(h for h, key in READ_COLUMNS.items() if key not in {COLUMNS[r] for r in REQUIRED})
+# The unit may be given by 所在单位, a department column, a library column or two of them.
+UNIT_KEYS = ("department", "unit", "library")  # the most precise first
+OPTIONAL = tuple(h for h, key in READ_COLUMNS.items() if key not in {"staff_number", "name"})
 # Headers not worth naming among the ignored columns: a row counter.
 UNNAMED = ("序号", "编号序号", "No.", "No")
 # Only HR sees these (the permission staffing.view_staff_personal).

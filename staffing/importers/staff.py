@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import registry as log_registry
 
 from governance.importers.units import UnitLookup
+from governance.models import OrgUnit
 from reporting.imports import CellError, FileError, ImportFailed, RowCells
 from reporting.spreadsheets import SpreadsheetError, read_xlsx_table
 
@@ -126,6 +127,9 @@ class _Importer:
             ).values_list("staff_id", flat=True)
         )
         self.units = UnitLookup()
+        self.unit_paths = dict(OrgUnit.objects.values_list("pk", "path"))
+        # Where a missing unit is reported: the sheet's own unit column, else 所在单位.
+        self.unit_key = next((k for k in sheet.UNIT_KEYS if k in columns), "unit")
         self.number_rows: dict[str, tuple[int, str]] = {}
         self.id_rows: dict[str, int] = {}
 
@@ -257,16 +261,7 @@ class _Importer:
         ) % {"gender": sheet.GENDER.label(from_id)}
 
     def _employment(self, cells: _Cells, staff: Staff, *, new: bool) -> None:
-        unit_text = sheet.cell_text(cells.row["unit"])
-        if not unit_text:
-            cells.fail("unit", _("this cell must be filled in."))
-        else:
-            try:
-                staff.unit = self.units.find(unit_text)
-            except ValueError as error:
-                # A unit since made inactive still reads for the people it holds.
-                if new or unit_text.split()[0].upper() != staff.unit.code.upper():
-                    cells.fail("unit", str(error))
+        self._unit(cells, staff, new=new)
 
         self._status(cells, staff, new=new)
         choices = (
@@ -287,6 +282,58 @@ class _Importer:
         hire_date = cells.read("hire_date", sheet.parse_date, today=self.today, months=True)
         if hire_date:
             staff.hire_date = hire_date
+
+    def _unit(self, cells: _Cells, staff: Staff, *, new: bool) -> None:
+        """The unit: the most precise of the department, 所在单位 and library cells, looked
+        up within the next one when the sheet gives two (工作单位 临川区图书馆, 部门 借阅部)."""
+        texts = {key: sheet.cell_text(cells.row.get(key)) for key in sheet.UNIT_KEYS}
+        given = [key for key in sheet.UNIT_KEYS if texts[key]]
+        if not given:
+            cells.fail(self.unit_key, _("this cell must be filled in."))
+            return
+        target, *outer = given
+        within = None
+        if outer:
+            try:
+                within = self.units.find(texts[outer[0]])
+            except ValueError as error:
+                cells.fail(outer[0], str(error))
+                return
+        text = texts[target]
+        try:
+            staff.unit = self._find_unit(text, within)
+        except ValueError as error:
+            # A unit since made inactive still reads for the people it holds.
+            if new or text.split()[0].upper() != staff.unit.code.upper():
+                cells.fail(target, str(error))
+
+    def _find_unit(self, text: str, within: OrgUnit | None) -> OrgUnit:
+        try:
+            unit = self.units.find(text)
+        except ValueError:
+            if within is None:
+                raise
+            unit = None
+        if within is None:
+            return unit
+        inside = self.unit_paths[within.pk]
+        if unit is None:  # a name several libraries use: the one in this library
+            named = [
+                u
+                for u in self.units.by_name.get(text, [])
+                if self.unit_paths[u.pk].startswith(inside)
+            ]
+            if len(named) > 1:
+                raise ValueError(
+                    _("“%(name)s” names %(count)s units: write the unit's code.")
+                    % {"name": text, "count": len(named)}
+                )
+            unit = named[0] if named else None
+        if unit is None or not self.unit_paths[unit.pk].startswith(inside):
+            raise ValueError(
+                _("%(within)s has no unit “%(name)s”.") % {"within": within.name, "name": text}
+            )
+        return unit
 
     def _status(self, cells: _Cells, staff: Staff, *, new: bool) -> None:
         """The status and the date it changed: from 状态日期, or for leaving and retiring
@@ -406,6 +453,11 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
         table = read_xlsx_table(data, columns=sheet.READ_COLUMNS, optional=sheet.OPTIONAL)
     except SpreadsheetError as error:
         raise ImportFailed([FileError(str(error))]) from None
+    if not set(sheet.UNIT_KEYS) & set(table.headers):
+        message = _(
+            "Required columns are missing: %(columns)s. Check the header row of sheet “%(sheet)s”."
+        ) % {"columns": "“所在单位”", "sheet": table.title}
+        raise ImportFailed([FileError(message)])
     rows, headers = table.rows, sheet.HEADER | table.headers
     importer = _Importer(rows, today=timezone.localdate(), columns=set(table.headers))
     errors: list[CellError] = []

@@ -14,12 +14,13 @@ from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
 
+from governance.models import OrgUnit
 from reporting.imports import ImportFailed
 from reporting.spreadsheets import write_xlsx
 from staffing.documents import export_staff
 from staffing.importers.staff import import_staff
 from staffing.models import PostAppointment, Staff, TitleRecord
-from tests.factories import make_staff, make_user, valid_id_number
+from tests.factories import make_staff, make_unit, make_user, valid_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -820,3 +821,41 @@ def test_hr_is_told_which_columns_were_ignored(client, hr):
 
     assert "已忽略的列：政治面貌" in response.content.decode()
     assert Staff.objects.count() == 1
+
+
+def test_a_department_is_found_within_the_library_the_sheet_names(org):
+    county = make_unit(org["system"], name="临川区图书馆", kind=OrgUnit.Kind.LIBRARY, code="LC")
+    county_lending = make_unit(county, name="借阅部", code="LC-A")
+    header = ["工号", "姓名", "身份证号码", "工作单位", "部门", "用工性质"]
+    rows = [
+        ["A001", "张三", ZHANG_ID, "临川区图书馆", "借阅部", "在编"],
+        ["A002", "李四", LI_ID, "测试市图书馆", "借阅部", "在编"],
+        ["A003", "王五", valid_id_number("19700101", "246"), "临川区图书馆", None, "在编"],
+    ]
+
+    import_staff(handmade(header, *rows))
+
+    units = dict(Staff.objects.values_list("staff_number", "unit"))
+    assert units == {"A001": county_lending.pk, "A002": org["a"].pk, "A003": county.pk}
+
+
+def test_a_department_missing_from_the_library_is_refused(org):
+    make_unit(org["system"], name="临川区图书馆", kind=OrgUnit.Kind.LIBRARY, code="LC")
+    header = ["工号", "姓名", "身份证号", "单位", "所在部门", "用工性质"]
+    rows = [
+        ["A001", "张三", ZHANG_ID, "临川区图书馆", "借阅部", "在编"],  # none there
+        ["A002", "李四", LI_ID, "南城县图书馆", "借阅部", "在编"],  # no such library
+    ]
+
+    with translation.override("zh-hans"), pytest.raises(ImportFailed) as caught:
+        import_staff(handmade(header, *rows))
+
+    assert cells_of(caught.value) == {(2, "所在部门"), (3, "单位")}
+    assert caught.value.errors[0].message == "临川区图书馆下没有名为“借阅部”的单位。"
+
+
+def test_a_sheet_without_any_unit_column_is_refused(org):
+    with translation.override("en"), pytest.raises(ImportFailed) as caught:
+        import_staff(handmade(["工号", "姓名"], ["A001", "张三"]))
+
+    assert "Required columns are missing: “所在单位”" in str(caught.value)
