@@ -408,7 +408,9 @@ def month_only(raw) -> bool:
     if isinstance(raw, dt.date):
         return False
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return not float(raw).is_integer() or bool(_COMPACT_MONTH.match(str(int(raw))))
+        if float(raw).is_integer():
+            return bool(_COMPACT_MONTH.match(str(int(raw))))
+        return 1900 <= raw < 2200  # 2019.7, not an Excel serial with a time
     text = _TIME.sub("", cell_text(raw))
     return bool(_MONTH.match(text) or _COMPACT_MONTH.match(text))
 
@@ -500,7 +502,8 @@ def parse_id_number(raw) -> str:
         # 15 digits survive Excel: a first-generation number is whole.
         if not (float(raw).is_integer() and len(str(int(raw))) == 15):
             raise ValueError(id_as_number_message())
-    number = "".join(cell_text(raw).split()).upper()
+    # A leading ' is how Excel is told to keep digits as text; WPS may keep it in the value.
+    number = "".join(cell_text(raw).split()).upper().lstrip("'")
     if _SCIENTIFIC.match(number):
         raise ValueError(id_as_number_message())
     number = id_number_from_15(number)

@@ -73,6 +73,7 @@ def test_full_dates_and_excel_serials_still_read_with_months():
     assert sheet.parse_date(20190715, today=TODAY, months=True) == dt.date(2019, 7, 15)
     assert sheet.parse_date(43661, today=TODAY, months=True) == dt.date(2019, 7, 15)
     assert not sheet.month_only("2019.7.15") and not sheet.month_only(dt.date(2019, 7, 15))
+    assert sheet.month_only(2019.7) and not sheet.month_only(43661.5)
 
 
 def test_a_month_in_the_future_is_refused():
@@ -102,6 +103,7 @@ def test_fifteen_digit_id_number_gets_its_century_and_check_digit():
     validate_id_number(eighteen)  # the check digit is right
     assert sheet.parse_id_number("361002850312124") == eighteen
     assert sheet.parse_id_number(361002850312124) == eighteen  # 15 digits survive Excel
+    assert sheet.parse_id_number("'361002850312124") == eighteen  # text marked by a quote
 
 
 def test_a_fifteen_digit_number_with_an_impossible_birth_date_is_refused():
@@ -141,3 +143,12 @@ def test_every_exported_header_is_read_back():
         assert sheet.READ_COLUMNS[header] == key
     # 工号 and 姓名 must be there; the unit may come from any of its columns.
     assert not {sheet.READ_COLUMNS[h] for h in sheet.OPTIONAL} & {"staff_number", "name"}
+
+
+def test_no_header_is_read_as_two_columns():
+    keys: dict[str, set[str]] = {}
+    pairs = [*sheet.COLUMNS.items()]
+    pairs += [(alias, key) for key, aliases in sheet.ALIASES.items() for alias in aliases]
+    for header, key in pairs:
+        keys.setdefault("".join(header.split()), set()).add(key)
+    assert {h: k for h, k in keys.items() if len(k) > 1} == {}
