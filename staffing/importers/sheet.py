@@ -207,7 +207,7 @@ GENDER = Terms({Gender.MALE: ("男", "男性", "male"), Gender.FEMALE: ("女", "
 EMPLOYMENT_TYPE = Terms(
     {
         EmploymentType.ESTABLISHMENT: ("在编", "编内", "事业编制", "正式在编"),
-        EmploymentType.CONTRACT: ("编外", "编外合同", "合同", "合同制", "编外聘用", "聘用"),
+        EmploymentType.CONTRACT: ("编外", "编外合同", "合同", "合同制", "编外聘用"),
         EmploymentType.AGENCY: ("劳务派遣", "派遣"),
         EmploymentType.PURCHASED: ("购买服务", "政府购买服务"),
     }
