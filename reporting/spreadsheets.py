@@ -355,6 +355,18 @@ def _sheet_rows(worksheet, limits: ReadLimits) -> list[tuple[int, tuple]]:
     return rows
 
 
+class Table(NamedTuple):
+    """An uploaded sheet read by ``read_xlsx_table``: its ``rows`` as ``read_xlsx`` gives
+    them, ``headers`` (each key found, with its column's header as written in the file, for
+    messages), ``ignored`` (the headers of the columns that were not read, in sheet order)
+    and the sheet's ``title``."""
+
+    rows: list[dict[str, Any]]
+    headers: dict[str, str]
+    ignored: tuple[str, ...]
+    title: str  # the sheet's (or the CSV file's) name
+
+
 def read_xlsx(
     data: bytes,
     *,
@@ -365,8 +377,11 @@ def read_xlsx(
     """The data rows of an uploaded .xlsx as dicts keyed by ``columns[header]``.
 
     ``columns`` maps the header text (e.g. ``"任务名称"``) to a key (``"name"``); headers
-    match ignoring whitespace and full-width/half-width differences, and the header row may
-    sit below a few title rows. Every header is required except those in ``optional`` (whose
+    match ignoring whitespace and full-width/half-width differences, then ignoring a note in
+    brackets or a required-field asterisk (``工号*``, ``身份证号（18位）``), and the header row
+    may sit below a few title rows. Several headers may map to one key (the ways people head
+    the same column): the first of them in ``columns`` that the sheet has is read, the others
+    are ignored. Every key is required except those with a header in ``optional`` (whose
     keys are ``None`` when the column is absent); other columns are ignored. ``sheet`` names
     the worksheet, by default the first one.
 
@@ -380,6 +395,17 @@ def read_xlsx(
     limits (``read_limits()``: unpacked size, rows, columns, cells), the sheet is missing or
     empty, required headers are missing, or there are no data rows.
     """
+    return read_xlsx_table(data, columns=columns, sheet=sheet, optional=optional).rows
+
+
+def read_xlsx_table(
+    data: bytes,
+    *,
+    columns: dict[str, str],
+    sheet: str | None = None,
+    optional: Iterable[str] = (),
+) -> Table:
+    """``read_xlsx``, with the headers read and the columns ignored (see ``Table``)."""
     limits = read_limits()
     workbook = _open_workbook(data, limits)
     try:
@@ -398,13 +424,17 @@ def read_xlsx(
     return _records(rows, columns=columns, optional=optional, title=worksheet.title)
 
 
+# A note in brackets or an asterisk marking a required field, around a known header.
+_HEADER_NOTE = re.compile(r"\([^)]*\)|\*")
+
+
 def _records(
     rows: list[tuple[int, Sequence[Any]]],
     *,
     columns: dict[str, str],
     optional: Iterable[str],
     title: str,
-) -> list[dict[str, Any]]:
+) -> Table:
     """Find the header row among the first non-blank ``rows`` and map the rows below it
     (see ``read_xlsx``); ``title`` names the sheet or file in messages."""
     rows = [(number, values) for number, values in rows if not _is_blank(values)]
@@ -412,13 +442,20 @@ def _records(
         raise SpreadsheetError(_("The sheet “%(sheet)s” is empty.") % {"sheet": title})
 
     wanted = {_normalise_header(header): key for header, key in columns.items()}
-    optional_headers = {_normalise_header(header) for header in optional}
+    optional_keys = {wanted.get(_normalise_header(header)) for header in optional}
+
+    def known(value: Any) -> str | None:
+        header = _normalise_header(value)
+        if header in wanted:
+            return header
+        header = _HEADER_NOTE.sub("", header)
+        return header if header in wanted else None
 
     def positions(values: Sequence[Any]) -> dict[str, int]:
         found: dict[str, int] = {}
         for index, value in enumerate(values):
-            header = _normalise_header(value)
-            if header in wanted and header not in found:
+            header = known(value)
+            if header is not None and header not in found:
                 found[header] = index
         return found
 
@@ -428,11 +465,15 @@ def _records(
         ((i, positions(values)) for i, (_number, values) in enumerate(candidates)),
         key=lambda item: (len(item[1]), -item[0]),
     )
+    # Each key's column: the first of its headers (in the order of ``columns``) found.
+    chosen: dict[str, int] = {}
+    for header, key in wanted.items():
+        if header in found and key not in chosen:
+            chosen[key] = found[header]
     missing = [
         header
-        for header in columns
-        if _normalise_header(header) not in found
-        and _normalise_header(header) not in optional_headers
+        for header, key in columns.items()
+        if key not in chosen and key not in optional_keys and header == _first_header(columns, key)
     ]
     if missing:
         raise SpreadsheetError(
@@ -443,26 +484,44 @@ def _records(
             % {"columns": "、".join(f"“{h}”" for h in missing), "sheet": title}
         )
 
-    absent = frozenset(key for header, key in wanted.items() if found.get(header) is None)
+    header_values = rows[header_at][1]
+    headers = {key: _header_text(header_values[index]) for key, index in chosen.items()}
+    used = set(chosen.values())
+    ignored = tuple(
+        _header_text(value)
+        for index, value in enumerate(header_values)
+        if index not in used and _header_text(value)
+    )
+    keys = list(dict.fromkeys(wanted.values()))
+    absent = frozenset(key for key in keys if key not in chosen)
     records: list[dict[str, Any]] = []
     for number, values in rows[header_at + 1 :]:
         record: dict[str, Any] = {"_row": number}
         if absent:
             # Lets a caller tell "column left out" (keep the value) from "cell left empty".
             record["_absent"] = absent
-        for header, key in wanted.items():
-            index = found.get(header)
+        for key in keys:
+            index = chosen.get(key)
             record[key] = (
                 _clean(values[index]) if index is not None and index < len(values) else None
             )
-        if all(record[key] is None for key in wanted.values()):
+        if all(record[key] is None for key in keys):
             continue
         records.append(record)
     if not records:
         raise SpreadsheetError(
             _("The sheet “%(sheet)s” has a header row but no data rows.") % {"sheet": title}
         )
-    return records
+    return Table(records, headers, ignored, title)
+
+
+def _first_header(columns: dict[str, str], key: str) -> str:
+    return next(header for header, k in columns.items() if k == key)
+
+
+def _header_text(value: Any) -> str:
+    """A header as the user wrote it, on one line (for messages)."""
+    return " ".join(str(value).split()) if value is not None else ""
 
 
 def _decode_csv(data: bytes) -> str:
@@ -523,7 +582,7 @@ def read_csv(
         raise SpreadsheetError(
             _("The CSV file cannot be read: %(error)s.") % {"error": error}
         ) from None
-    return _records(rows, columns=columns, optional=optional, title=name)
+    return _records(rows, columns=columns, optional=optional, title=name).rows
 
 
 def read_table(

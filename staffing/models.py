@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -147,7 +148,13 @@ class Staff(models.Model):
                 condition=~Q(id_number=""),
                 name="staff_id_number_unique",
                 violation_error_message=_("Another staff member has this ID number."),
-            )
+            ),
+            # A001 and a001 are one staff number (the staff sheet matches them so).
+            models.UniqueConstraint(
+                Lower("staff_number"),
+                name="staff_number_unique_ignoring_case",
+                violation_error_message=_("Another staff member has this staff number."),
+            ),
         ]
         permissions = [("view_staff_personal", _("Can see ID numbers and birth dates"))]
 

@@ -21,6 +21,16 @@ def id_birth_date(number: str) -> dt.date | None:
         return None
 
 
+def id_number_from_15(number: str) -> str:
+    """A first-generation (15-digit, before 1999) ID number in today's 18-character form:
+    the century 19 goes before the two-digit birth year and the check character is added.
+    ``number`` is returned unchanged when it is not 15 digits."""
+    if len(number) != 15 or not number.isdigit():
+        return number
+    first17 = number[:6] + "19" + number[6:]
+    return first17 + id_check_char(first17)
+
+
 def validate_id_number(value: str) -> None:
     """18 characters, 17 digits and a check character that matches, a real birth date."""
     number = value.strip().upper()

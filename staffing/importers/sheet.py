@@ -1,5 +1,6 @@
-"""The staff sheet as a file format: its Chinese column headers, the words HR writes in
-its cells (男/女, 在编, 专业技术岗位, 中级, 硕士…) and how each cell is read and written.
+"""The staff sheet as a file format: its Chinese column headers (and the other ways HR
+heads them), the words HR writes in its cells (男/女, 在编, 专技12级, 初级, 硕士…) and
+how each cell is read and written (months for dates, 15-digit ID numbers, padded names).
 
 Nothing here touches the database; ``importers.staff`` imports and ``documents`` exports.
 The vocabularies are part of the format, like the headers, so they are Chinese data here
@@ -13,12 +14,13 @@ import re
 import unicodedata
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from ..models import Discipline, Education, EmploymentType, Gender, PostCategory, Staff, TitleLevel
-from ..validators import validate_id_number
+from ..validators import id_number_from_15, validate_id_number
 
 # Header → key, in the order of the paper form (and of the exported sheet).
 COLUMNS = {
@@ -44,21 +46,125 @@ COLUMNS = {
     "电话": "phone",
     "电子邮箱": "email",
 }
-HEADER = {key: header for header, key in COLUMNS.items()}
+# The other ways HR heads the same columns, the preferred first: when a sheet has two
+# headers of one key, the first in this order is read and the other is listed as ignored.
+# 参加工作时间 (the start of someone's working life) comes last for the hire date: it is
+# read only from a sheet that does not say when the person came to the library.
+ALIASES = {
+    "staff_number": ("职工编号", "职工号", "员工编号", "员工号", "人员编号", "人事编号"),
+    "name": ("职工姓名", "人员姓名", "员工姓名"),
+    "id_number": (
+        "身份证号码",
+        "公民身份号码",
+        "公民身份证号码",
+        "身份证件号码",
+        "证件号码",
+        "身份证",
+    ),
+    "birth_date": ("出生年月", "出生年月日", "出生时间"),
+    # A sheet of several libraries gives the library and the department in two columns:
+    # the department is looked up within the library (every library has its 借阅部).
+    "department": ("所在部门", "部门", "工作部门", "所在科室", "科室", "部门名称", "处室"),
+    "library": (
+        "工作单位",
+        "单位",
+        "所属单位",
+        "单位名称",
+        "所在馆",
+        "所在图书馆",
+        "所属图书馆",
+        "馆别",
+    ),
+    "employment_type": ("用工形式", "用工类型", "人员性质", "编制性质", "编制类型", "编制情况"),
+    "post_category": ("岗位类型", "现聘岗位类别"),
+    "post_grade": ("岗位级别", "现聘岗位等级", "聘用岗位等级", "现聘岗位", "聘用岗位"),
+    "title": (
+        "专业技术职务",
+        "专业技术职称",
+        "现任专业技术职务",
+        "专业技术资格",
+        "职称名称",
+    ),
+    "title_level": ("职称等级", "职称层级", "专业技术职务等级", "专业技术职务级别"),
+    "title_obtained": (
+        "职称取得时间",
+        "职称取得年月",
+        "取得职称时间",
+        "取得职称日期",
+        "职称评定时间",
+        "任职资格取得时间",
+        "资格取得时间",
+    ),
+    "education": ("学历", "文化程度", "最高学历层次"),
+    "degree": ("最高学位",),
+    "major": ("所学专业", "毕业专业"),
+    "discipline": ("学科门类", "专业类别"),
+    "hire_date": (
+        "入职时间",
+        "入职年月",
+        "入馆时间",
+        "入馆日期",
+        "来馆时间",
+        "来馆日期",
+        "进馆时间",
+        "进馆日期",
+        "到馆时间",
+        "进入本单位时间",
+        "参加工作时间",
+        "参加工作日期",
+        "参加工作年月",
+    ),
+    "status": ("人员状态", "在职状态", "在岗状态"),
+    "status_date": ("离职/退休日期", "离退休日期", "状态变动日期", "变动日期"),
+    "left_date": ("离职日期", "离职时间", "调离日期", "调离时间"),
+    "retired_date": ("退休日期", "退休时间"),
+    "phone": ("联系电话", "手机", "手机号码", "手机号", "联系方式"),
+    "email": ("邮箱", "电子邮件", "Email", "E-mail"),
+}
+# Every header the import reads (the exported ones first, so they win).
+READ_COLUMNS = {
+    **COLUMNS,
+    **{alias: key for key, aliases in ALIASES.items() for alias in aliases},
+}
+HEADER = {key: header for header, key in COLUMNS.items()} | {
+    "department": "所在部门",
+    "library": "工作单位",
+    "left_date": "离职日期",
+    "retired_date": "退休日期",
+}
 REQUIRED = ("工号", "姓名", "所在单位")
-OPTIONAL = tuple(h for h in COLUMNS if h not in REQUIRED)
+# The unit may be given by 所在单位, a department column, a library column or two of them.
+UNIT_KEYS = ("department", "unit", "library")  # the most precise first
+OPTIONAL = tuple(h for h, key in READ_COLUMNS.items() if key not in {"staff_number", "name"})
+# Headers not worth naming among the ignored columns: a row counter.
+UNNAMED = ("序号", "编号序号", "No.", "No")
 # Only HR sees these (the permission staffing.view_staff_personal).
 PERSONAL_HEADERS = ("身份证号", "出生日期", "电话", "电子邮箱")
 
+GRADES = {  # the post grades of each category (事业单位岗位设置)
+    PostCategory.MANAGEMENT: range(1, 11),
+    PostCategory.PROFESSIONAL: range(1, 14),
+    PostCategory.WORKER: range(1, 6),
+}
 MIN_GRADE, MAX_GRADE = 1, 13
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?$")
+_COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")
 _TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")  # "2019-07-01 00:00:00" from a text export
-_GRADE = re.compile(r"^(\d{1,2})级?$")
+# A post grade as written: 12, 12级, 十二级, 专技12级, 管理八级, 工勤技能三级, 八级职员…
+_GRADE = re.compile(
+    r"^(?P<category>[^\d一二三四五六七八九十]*?)(岗位|岗)?"
+    r"(?P<grade>\d{1,2}|[一二三四五六七八九十]{1,3})级?(?P<suffix>职员|岗位|岗)?$"
+)
+_NUMERALS = "一二三四五六七八九"
 # Excel serial numbers for 1920-01-01 … 2199-12-31: a date in a cell formatted as a number.
 # Eight-digit numbers (20190701) are read as yyyymmdd first; a bare year (2019) is refused.
 _EXCEL_SERIALS = range(7306, 109939)
+# An ID number Excel has shown in scientific notation, then saved as text.
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+_HAN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]+$")
 
 
 def _key(text: str) -> str:
@@ -97,10 +203,10 @@ class Terms:
         )
 
 
-GENDER = Terms({Gender.MALE: ("男", "male"), Gender.FEMALE: ("女", "female")})
+GENDER = Terms({Gender.MALE: ("男", "男性", "male"), Gender.FEMALE: ("女", "女性", "female")})
 EMPLOYMENT_TYPE = Terms(
     {
-        EmploymentType.ESTABLISHMENT: ("在编", "编内", "事业编制"),
+        EmploymentType.ESTABLISHMENT: ("在编", "编内", "事业编制", "正式在编"),
         EmploymentType.CONTRACT: ("编外", "编外合同", "合同", "合同制", "编外聘用"),
         EmploymentType.AGENCY: ("劳务派遣", "派遣"),
         EmploymentType.PURCHASED: ("购买服务", "政府购买服务"),
@@ -117,16 +223,24 @@ POST_CATEGORY = Terms(
             "专技岗",
             "专技",
         ),
-        PostCategory.WORKER: ("工勤技能岗位", "工勤技能岗", "工勤技能", "工勤岗", "工勤"),
+        PostCategory.WORKER: (
+            "工勤技能岗位",
+            "工勤技能岗",
+            "工勤技能",
+            "工勤岗",
+            "工勤",
+            "技术工",
+        ),
     }
 )
 TITLE_LEVEL = Terms(
     {
         TitleLevel.JUNIOR: ("员级", "员级职称"),
-        TitleLevel.ASSISTANT: ("助理级", "助理级职称"),
+        # 初级 covers 员级 and 助理级; written alone it means the 助理馆员 level.
+        TitleLevel.ASSISTANT: ("助理级", "助理级职称", "初级", "初级职称"),
         TitleLevel.INTERMEDIATE: ("中级", "中级职称"),
-        TitleLevel.ASSOCIATE_SENIOR: ("副高级", "副高", "副高级职称"),
-        TitleLevel.SENIOR: ("正高级", "正高", "正高级职称"),
+        TitleLevel.ASSOCIATE_SENIOR: ("副高级", "副高", "副高级职称", "副高职称"),
+        TitleLevel.SENIOR: ("正高级", "正高", "正高级职称", "正高职称"),
     }
 )
 # The library series: its title names say their level (used when 职称级别 is left empty).
@@ -137,13 +251,45 @@ SERIES_LEVELS = {
     "副研究馆员": TitleLevel.ASSOCIATE_SENIOR,
     "研究馆员": TitleLevel.SENIOR,
 }
+# The series other staff of a library hold (accounts, engineering, research, teaching):
+# the staff sheet's 职称 column reads their level as well.
+OTHER_SERIES_LEVELS = {
+    "技术员": TitleLevel.JUNIOR,
+    "会计员": TitleLevel.JUNIOR,
+    "经济员": TitleLevel.JUNIOR,
+    "统计员": TitleLevel.JUNIOR,
+    "助理工程师": TitleLevel.ASSISTANT,
+    "助理会计师": TitleLevel.ASSISTANT,
+    "助理经济师": TitleLevel.ASSISTANT,
+    "助理统计师": TitleLevel.ASSISTANT,
+    "助理研究员": TitleLevel.ASSISTANT,
+    "助教": TitleLevel.ASSISTANT,
+    "工程师": TitleLevel.INTERMEDIATE,
+    "会计师": TitleLevel.INTERMEDIATE,
+    "经济师": TitleLevel.INTERMEDIATE,
+    "统计师": TitleLevel.INTERMEDIATE,
+    "讲师": TitleLevel.INTERMEDIATE,
+    "高级工程师": TitleLevel.ASSOCIATE_SENIOR,
+    "高级会计师": TitleLevel.ASSOCIATE_SENIOR,
+    "高级经济师": TitleLevel.ASSOCIATE_SENIOR,
+    "高级统计师": TitleLevel.ASSOCIATE_SENIOR,
+    "副研究员": TitleLevel.ASSOCIATE_SENIOR,
+    "副教授": TitleLevel.ASSOCIATE_SENIOR,
+    "正高级工程师": TitleLevel.SENIOR,
+    "正高级会计师": TitleLevel.SENIOR,
+    "正高级经济师": TitleLevel.SENIOR,
+    "研究员": TitleLevel.SENIOR,
+    "教授": TitleLevel.SENIOR,
+}
+# A title cell that says there is none: left empty.
+NO_TITLE = {"无", "无职称", "暂无", "未评", "-", "—", "/", "\\"}
 EDUCATION = Terms(
     {
         Education.BELOW_SECONDARY: ("初中及以下", "初中", "小学"),
         Education.SECONDARY: ("高中/中专", "高中", "中专", "高中及中专", "职高", "技校"),
         Education.COLLEGE: ("大专", "专科", "大学专科"),
-        Education.BACHELOR: ("本科", "大学本科"),
-        Education.MASTER: ("硕士研究生", "硕士"),
+        Education.BACHELOR: ("本科", "大学本科", "大学"),
+        Education.MASTER: ("硕士研究生", "硕士", "研究生"),
         Education.DOCTORATE: ("博士研究生", "博士"),
     }
 )
@@ -162,8 +308,8 @@ STATUS = Terms(
     {
         Staff.Status.IN_POST: ("在岗", "在职"),
         Staff.Status.SECONDED: ("借调",),
-        Staff.Status.LEFT: ("离职", "调离", "辞职"),
-        Staff.Status.RETIRED: ("退休",),
+        Staff.Status.LEFT: ("离职", "调离", "辞职", "调出", "解聘", "已离职"),
+        Staff.Status.RETIRED: ("退休", "已退休", "离休"),
     }
 )
 
@@ -187,9 +333,20 @@ def parse_text(raw, *, max_length: int) -> str:
     return text
 
 
-def parse_date(raw, *, today: dt.date | None = None) -> dt.date | None:
+def parse_name(raw, *, max_length: int) -> str:
+    """A name without the spaces HR types to line names up: a Chinese name loses every
+    space (“王　芳” is 王芳: full-width spaces are folded first), other names keep one space
+    between their parts."""
+    text = " ".join(cell_text(raw).split())
+    if _HAN.match(text.replace(" ", "")):
+        text = text.replace(" ", "")
+    return parse_text(text, max_length=max_length)
+
+
+def parse_date(raw, *, today: dt.date | None = None, months: bool = False) -> dt.date | None:
     """An Excel date, or text like 2019-07-01, 2019/7/1, 2019.7.1, 2019年7月1日, 20190701.
 
+    With ``months``, a month alone (2019.7, 2019-07, 2019年7月, 201907) is its first day.
     Dates in the future are refused: every date of the sheet is one that has happened.
     """
     if raw is None or raw == "":
@@ -200,22 +357,62 @@ def parse_date(raw, *, today: dt.date | None = None) -> dt.date | None:
     elif isinstance(raw, dt.date):
         date = raw
     elif isinstance(raw, int | float) and not isinstance(raw, bool):
-        if float(raw).is_integer() and _COMPACT_DATE.match(str(int(raw))):
-            date = _ymd(*_COMPACT_DATE.match(str(int(raw))).groups())
-        elif int(raw) in _EXCEL_SERIALS:
-            date = from_excel(raw).date()
+        date = _number_date(raw, months=months)
     else:
         text = _TIME.sub("", cell_text(raw))
         match = _DATE.match(text) or _COMPACT_DATE.match(text)
         if match:
             date = _ymd(*match.groups())
+        elif months and (match := _MONTH.match(text) or _COMPACT_MONTH.match(text)):
+            date = _ymd(*match.groups(), "1")
     if date is None:
-        raise ValueError(
-            _("“%(value)s” is not a date: write it like 2019-07-01.") % {"value": cell_text(raw)}
+        example = (
+            _("“%(value)s” is not a date: write it like 2019-07-01, or 2019-07 for a month.")
+            if months
+            else _("“%(value)s” is not a date: write it like 2019-07-01.")
         )
+        raise ValueError(example % {"value": cell_text(raw)})
     if date > (today or timezone.localdate()):
         raise ValueError(_("%(date)s is in the future.") % {"date": date.isoformat()})
     return date
+
+
+def _number_date(raw: float, *, months: bool) -> dt.date | None:
+    """A date typed into a cell Excel took for a number: 20190701, 201907, 2019.7, or a
+    date cell formatted as a number (its serial)."""
+    if float(raw).is_integer():
+        digits = str(int(raw))
+        if match := _COMPACT_DATE.match(digits):
+            return _ymd(*match.groups())
+        if months and (match := _COMPACT_MONTH.match(digits)):
+            return _ymd(*match.groups(), "1")
+    elif months and 1900 <= raw < 2200:
+        year, _dot, month = f"{raw}".partition(".")
+        if month == "1":
+            # Excel keeps 2019.10 as the number 2019.1: the month cannot be known.
+            raise ValueError(
+                _(
+                    "“%(value)s” is stored as a number, and Excel turns 2019.10 into 2019.1: "
+                    "write the month as text, like 2019-10 or 2019年10月."
+                )
+                % {"value": f"{raw}"}
+            )
+        return _ymd(year, month, "1")
+    if int(raw) in _EXCEL_SERIALS:
+        return from_excel(raw).date()
+    return None
+
+
+def month_only(raw) -> bool:
+    """Whether a date cell gives only a month (so only its month can be compared)."""
+    if isinstance(raw, dt.date):
+        return False
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if float(raw).is_integer():
+            return bool(_COMPACT_MONTH.match(str(int(raw))))
+        return 1900 <= raw < 2200  # 2019.7, not an Excel serial with a time
+    text = _TIME.sub("", cell_text(raw))
+    return bool(_MONTH.match(text) or _COMPACT_MONTH.match(text))
 
 
 def _ymd(year: str, month: str, day: str) -> dt.date | None:
@@ -225,17 +422,69 @@ def _ymd(year: str, month: str, day: str) -> dt.date | None:
         return None
 
 
-def parse_grade(raw) -> int | None:
-    text = cell_text(raw)
+def _numeral(text: str) -> int:
+    """12 or 十二 (up to 九十九) as a number."""
+    if text.isdigit():
+        return int(text)
+    tens, ten, units = text.rpartition("十")
+    if not ten:
+        return _NUMERALS.index(text) + 1 if text in _NUMERALS else 0
+    if len(tens) > 1 or len(units) > 1 or (tens and tens not in _NUMERALS):
+        return 0
+    high = _NUMERALS.index(tens) + 1 if tens else 1
+    return 10 * high + (_NUMERALS.index(units) + 1 if units else 0)
+
+
+def parse_post(raw) -> tuple[str | None, int] | None:
+    """A post grade as written, with the category it names if any: 12, 12级, 十二级,
+    专技12级, 专业技术十级, 管理八级, 八级职员 (a management grade), 工勤技能三级."""
+    text = _PARENTHESES.sub("", _key(cell_text(raw)))
     if not text:
         return None
     match = _GRADE.match(text)
-    if not match or not MIN_GRADE <= int(match.group(1)) <= MAX_GRADE:
+    grade = _numeral(match.group("grade")) if match else 0
+    category = None
+    if match and match.group("category"):
+        try:
+            category = POST_CATEGORY.parse(match.group("category"))
+        except ValueError:
+            grade = 0
+    elif match and match.group("suffix") == "职员":
+        category = PostCategory.MANAGEMENT
+    if not MIN_GRADE <= grade <= MAX_GRADE:
         raise ValueError(
-            _("the post grade is a whole number from %(min)s to %(max)s.")
-            % {"min": MIN_GRADE, "max": MAX_GRADE}
+            _(
+                "“%(value)s” is not a post grade: write a grade from %(min)s to %(max)s, "
+                "like 12, 十二级 or 专技12级."
+            )
+            % {"value": cell_text(raw), "min": MIN_GRADE, "max": MAX_GRADE}
         )
-    return int(match.group(1))
+    return category, grade
+
+
+def parse_grade(raw) -> int | None:
+    """A post grade as written (see ``parse_post``), without its category."""
+    post = parse_post(raw)
+    return post[1] if post else None
+
+
+def title_level_of(title: str) -> int | None:
+    """The level a title's name says (馆员, 图书资料副研究馆员, 中级…), or None."""
+    key = _PARENTHESES.sub("", _key(title))
+    levels = SERIES_LEVELS | OTHER_SERIES_LEVELS
+    for name in sorted(levels, key=len, reverse=True):
+        if key.endswith(name):
+            return levels[name]
+    try:
+        return TITLE_LEVEL.parse(key)
+    except ValueError:
+        return None
+
+
+def parse_title(raw, *, max_length: int) -> str:
+    """The title's name; a cell saying there is none (无, —) is empty."""
+    text = parse_text(raw, max_length=max_length)
+    return "" if text in NO_TITLE else text
 
 
 def parse_title_level(raw) -> int | None:
@@ -246,11 +495,42 @@ def parse_title_level(raw) -> int | None:
 
 
 def parse_id_number(raw) -> str:
-    """The ID number upper-cased (a final x becomes X), checked (GB 11643)."""
-    number = cell_text(raw).upper()
+    """The ID number upper-cased (a final x becomes X), a first-generation 15-digit number
+    made 18, checked (GB 11643). A number Excel stored as a number has lost its last digits
+    (Excel keeps 15): refused with how to type it again."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        # 15 digits survive Excel: a first-generation number is whole.
+        if not (float(raw).is_integer() and len(str(int(raw))) == 15):
+            raise ValueError(id_as_number_message())
+    # A leading ' is how Excel is told to keep digits as text; WPS may keep it in the value.
+    number = "".join(cell_text(raw).split()).upper().lstrip("'")
+    if _SCIENTIFIC.match(number):
+        raise ValueError(id_as_number_message())
+    number = id_number_from_15(number)
     if number:
-        validate_id_number(number)  # ValidationError with a translated message
+        try:
+            validate_id_number(number)  # ValidationError with a translated message
+        except ValidationError:
+            if number.endswith("000") and number.isdigit():
+                # What is left of a number Excel rounded, typed back as text.
+                raise ValueError(id_as_number_message()) from None
+            raise
     return number
+
+
+def id_as_number_message() -> str:
+    return _(
+        "Excel has stored the ID number as a number and lost its last digits: format the "
+        "column as text and type the ID numbers again."
+    )
+
+
+def id_number_key(raw) -> str:
+    """The ID number a cell holds as ``parse_id_number`` reads it, or "" (no errors)."""
+    try:
+        return parse_id_number(raw)
+    except (ValueError, ValidationError):
+        return ""
 
 
 def gender_from_id(number: str) -> str:
