@@ -20,7 +20,16 @@ ROOMS = {
     "roles",
     "wagtail_hooks",
 }
-PLUMBING = {"__init__", "apps", "migrations", "management", "templates", "static", "locale"}
+PLUMBING = {
+    "__init__",
+    "apps",
+    "migrations",
+    "management",
+    "templates",
+    "templatetags",
+    "static",
+    "locale",
+}
 # Modules outside the rooms, each with its reason.
 EXTRA = {
     "governance": {
