@@ -35,7 +35,7 @@ from governance.forms import (
     ReviewForm,
     started_open_periods,
 )
-from governance.importers.assignment import import_assignment
+from governance.importers.assignment import apply_assignment, read_assignment
 from governance.importers.plan import PlanImportError, parse_plan_file
 from governance.models import (
     Contribution,
@@ -545,21 +545,60 @@ def assignment_xlsx(request, plan_pk: int):
     return xlsx_response(export_assignment(plan), _("%(plan)s assignment") % {"plan": plan.title})
 
 
+ASSIGNMENT_SESSION_KEY = "shuxiang_assignment_import"
+
+
 def assignment_import(request, plan_pk: int):
-    """Upload the filled-in assignment sheet; every bad cell is listed and nothing saved."""
+    """Upload the filled-in assignment sheet, see what would change (item → old and new
+    lead unit, partners, responsible person…), then confirm or cancel. Every bad cell is
+    listed and nothing is saved until the preview is confirmed."""
     require(request.user, PlanItem, "change", everywhere=True)
     plan = get_for_action_or_404(request.user, Plan, "view", pk=plan_pk)
+    action = request.POST.get("action")
+    if request.method == "POST" and action in ("confirm", "cancel"):
+        info = request.session.pop(ASSIGNMENT_SESSION_KEY, None) or {}
+        data = staging.take(info.get("token", "")) if info.get("plan") == plan.pk else None
+        if data is None:
+            messages.error(request, _("The upload has expired: choose the file again."))
+            return redirect("plan_assignment_import", plan_pk=plan.pk)
+        if action == "cancel":
+            messages.success(request, _("Import cancelled: nothing was saved."))
+            return redirect("plan_assignment_import", plan_pk=plan.pk)
+        try:
+            count = apply_assignment(plan, read_assignment(plan, data), user=request.user)
+        except ImportFailed as error:
+            messages.error(request, _("Nothing was saved: correct the cells listed below."))
+            return _assignment_page(request, plan, SpreadsheetUploadForm(), error.errors)
+        messages.success(request, _("%(count)s items assigned.") % {"count": count})
+        return redirect(reverse("governance_planitem:index") + f"?plan={plan.pk}")
     form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            count = import_assignment(plan, form.cleaned_data["file"].read(), user=request.user)
+            changes = read_assignment(plan, data)
         except ImportFailed as error:
             errors = error.errors
             messages.error(request, _("Nothing was saved: correct the cells listed below."))
         else:
-            messages.success(request, _("%(count)s items assigned.") % {"count": count})
-            return redirect(reverse("governance_planitem:index") + f"?plan={plan.pk}")
+            staged = staging.stage(data, upload.name)
+            request.session[ASSIGNMENT_SESSION_KEY] = {"token": staged.token, "plan": plan.pk}
+            changed = [c for c in changes if c.changed]
+            return TemplateResponse(
+                request,
+                "governance/plan/assignment_preview.html",
+                {
+                    "plan": plan,
+                    "name": upload.name,
+                    "changed": changed,
+                    "unchanged_count": len(changes) - len(changed),
+                },
+            )
+    return _assignment_page(request, plan, form, errors)
+
+
+def _assignment_page(request, plan, form, errors):
     return TemplateResponse(
         request,
         "governance/plan/assignment_import.html",
