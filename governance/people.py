@@ -35,19 +35,19 @@ def register_people_source(source: Source) -> None:
         _sources.append(source)
 
 
-def people() -> list[Person]:
-    """Every active user, named from the registered sources where they know the user
-    (one query per source), sorted by name."""
+def people(users: Iterable | None = None) -> list[Person]:
+    """Every active user (or ``users``, already loaded), named from the registered
+    sources where they know the user (one query per source), sorted by name."""
     known: dict[int, tuple[str, str, int | None]] = {}
     for source in _sources:
         for user_id, name, number, unit_id in source():
             known[user_id] = (name, number or "", unit_id)
+    if users is None:
+        users = get_user_model().objects.filter(is_active=True)
     result = []
-    for pk, username, first, last in (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .values_list("pk", "username", "first_name", "last_name")
-    ):
-        name, number, unit_id = known.get(pk, (f"{last}{first}".strip() or username, "", None))
-        result.append(Person(pk, username, name, number, unit_id))
+    for user in users:
+        username = user.get_username()
+        fallback = (f"{user.last_name}{user.first_name}".strip() or username, "", None)
+        name, number, unit_id = known.get(user.pk, fallback)
+        result.append(Person(user.pk, username, name, number, unit_id))
     return sorted(result, key=lambda p: (p.name, p.username))

@@ -50,7 +50,7 @@ class PeopleLookup:
         self.users = {u.pk: u for u in User.objects.filter(is_active=True)}
         self.by_key: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = {}
-        for person in people():
+        for person in people(self.users.values()):
             self.by_key[person.username.lower()] = person.user_id
             if person.staff_number:
                 self.by_key.setdefault(person.staff_number.lower(), person.user_id)
@@ -237,7 +237,6 @@ def read_assignment(plan: Plan, data: bytes) -> list[Change]:
 def apply_assignment(plan: Plan, changes: list[Change], *, user=None) -> int:
     """Save the checked changes (one audit entry for the plan); returns the rows applied.
     Responsible persons get (and former ones lose) the right to report on their items."""
-    PlanItem.objects.filter(pk__in=[c.item.pk for c in changes]).select_for_update().exists()
     PlanItem.objects.bulk_update(
         [c.item for c in changes],
         ["lead_unit", "responsible", "start_year", "end_year", "weight"],
