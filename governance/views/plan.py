@@ -457,8 +457,12 @@ class RemindPeriodView(OperationView):
 
     def get_context_data(self, **kwargs):
         targets = reminder_targets(self.object)
+        reached = {item.pk for items in targets.values() for item in items}
+        missing = list(overdue_items(self.object.plan, self.object))
         return {
             "period": self.object,
+            "missing_count": len(missing),
+            "unreachable": [item for item in missing if item.pk not in reached],
             "targets": sorted(
                 ((user, items) for user, items in targets.items()),
                 key=lambda pair: pair[0].get_full_name() or pair[0].get_username(),
@@ -471,6 +475,11 @@ class RemindPeriodView(OperationView):
         self.count = remind_period(self.object, user=self.request.user)
 
     def get_success_message(self):
+        if not self.count and overdue_items(self.object.plan, self.object).exists():
+            return _(
+                "Nobody was reminded for %(period)s: no department head or responsible "
+                "person with an e-mail address owes a report."
+            ) % {"period": self.object}
         if not self.count:
             return _("Nobody to remind for %(period)s: every report is in.") % {
                 "period": self.object

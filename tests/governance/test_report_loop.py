@@ -398,6 +398,14 @@ def test_reminder_emails_the_heads_of_units_still_owing_and_logs_it(
     assert entry.user == planner and entry.data["count"] == 1
 
 
+def test_remind_page_names_the_items_nobody_can_be_reminded_of(client, plan, org, planner):
+    PlanItem.objects.filter(title="少儿部任务").update(lead_unit=org["library"])
+    client.force_login(planner)
+    page = client.get(reverse("plan_remind_period", args=[period(plan).pk])).content.decode()
+    assert "无法催报" in page and "少儿部任务" in page
+    assert "已全部报送" not in page
+
+
 def test_head_cannot_send_reminders(client, plan, head_a):
     client.force_login(head_a)
     url = reverse("plan_remind_period", args=[period(plan).pk])
