@@ -475,3 +475,34 @@ def test_returned_report_is_emailed_to_its_staff_author(plan, staff_a, head_a, p
     review_report(sent, reviewer=planner, accept=False, comment="补充照片")
     assert sorted(m.to[0] for m in mail.outbox) == ["head_a@lib.example", "staff_a@lib.example"]
     assert [r.pk for r in returned_reports_for(fresh(staff_a))] == [sent.pk]
+
+
+@pytest.mark.parametrize("name", ["plan_close_period", "plan_remind_period"])
+def test_close_and_remind_pages_cost_the_same_for_2_and_20_items(
+    client, org, head_a, planner, name, django_assert_max_num_queries
+):
+    def fill(count, title):
+        outline = [Node("一、", "任务", [Node(f"{n}.", f"任务{n}") for n in range(1, count + 1)])]
+        plan = make_plan(outline, title=title)
+        PlanItem.objects.filter(plan=plan, depth=2).update(lead_unit=org["a"], responsible=head_a)
+        for n, leaf in enumerate(PlanItem.objects.filter(plan=plan, depth=2)):
+            if n % 2:
+                sent = submit_report(
+                    leaf,
+                    period(plan),
+                    user=head_a,
+                    percent=Decimal(5),
+                    health="on_track",
+                    narrative="一",
+                )
+                if n % 4 == 1:
+                    review_report(sent, reviewer=planner, accept=False, comment="补充")
+        return plan
+
+    client.force_login(planner)
+    small = fill(2, "小规划")
+    with django_assert_max_num_queries(40) as captured:
+        assert client.get(reverse(name, args=[period(small).pk])).status_code == 200
+    large = fill(20, "大规划")
+    with django_assert_max_num_queries(len(captured.captured_queries)):
+        assert client.get(reverse(name, args=[period(large).pk])).status_code == 200
