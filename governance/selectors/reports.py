@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from governance.access import SCOPE_PERMISSION, visible
 from governance.models import (
@@ -182,3 +183,15 @@ def reminder_targets(period: Period) -> dict:
     ):
         result[item.responsible].append(item)
     return {user: list(dict.fromkeys(items)) for user, items in result.items()}
+
+
+def chaseable_periods() -> QuerySet[Period]:
+    """Every plan's open periods that have begun: those whose missing reports can be
+    chased (催报)."""
+    today = timezone.localdate()
+    return (
+        Period.objects.filter(closed_at__isnull=True)
+        .filter(Q(year__lt=today.year) | Q(year=today.year, quarter__lte=(today.month + 2) // 3))
+        .select_related("plan")
+        .order_by("plan", "year", "quarter")
+    )

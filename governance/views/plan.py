@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -50,6 +49,7 @@ from governance.models import (
 from governance.selectors.dashboard import plan_dashboard
 from governance.selectors.plan import overdue_items
 from governance.selectors.reports import (
+    chaseable_periods,
     close_blockers,
     partner_notes,
     previous_report,
@@ -315,13 +315,7 @@ def review_queue(request):
     units = OrgUnit.objects.filter(
         pk__in=PlanItem.objects.filter(reports__status="submitted").values("lead_unit")
     ).order_by("path")
-    open_periods = (
-        Period.objects.filter(closed_at__isnull=True, pk__in=started_open_periods_all())
-        .select_related("plan")
-        .order_by("plan", "year", "quarter")
-        if may(request.user, Period, "change")
-        else []
-    )
+    open_periods = chaseable_periods() if may(request.user, Period, "change") else []
     return TemplateResponse(
         request,
         "governance/plan/review_queue.html",
@@ -333,16 +327,6 @@ def review_queue(request):
             "form": ReviewForm(),
             "open_periods": open_periods,
         },
-    )
-
-
-def started_open_periods_all():
-    """Every plan's open periods that have begun (what can be chased for reports)."""
-    today = timezone.localdate()
-    return (
-        Period.objects.filter(closed_at__isnull=True)
-        .filter(Q(year__lt=today.year) | Q(year=today.year, quarter__lte=(today.month + 2) // 3))
-        .values("pk")
     )
 
 
