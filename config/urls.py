@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from governance.views.access import site_history
-from governance.views.evidence import evidence_file
+from governance.views.evidence import contribution_evidence_file, evidence_file
 from staffing.views.certificates import certificate_file
 
 urlpatterns = [
@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     # Private files, ahead of the admin's login redirect: out of scope or anonymous is 404.
     path("admin/plan/evidence/<int:evidence_pk>/", evidence_file, name="plan_evidence_file"),
+    path(
+        "admin/plan/partner-evidence/<int:evidence_pk>/",
+        contribution_evidence_file,
+        name="plan_contribution_evidence_file",
+    ),
     path(
         "admin/staffing/external/<int:training_pk>/certificate/",
         certificate_file,

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from io import BytesIO
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from governance.importers.assignment import COLUMNS as ASSIGNMENT_COLUMNS
 from governance.models import OrgUnit, Plan, PlanItem, ProgressReport
+from governance.people import people
 from governance.selectors.dashboard import Dashboard, latest_reports
 from governance.selectors.plan import last_closed_period, overdue_items, rollup_progress
 from reporting.charts import bar_chart
 from reporting.organisation import organisation_name
 from reporting.pdf import build_pdf, para, table
 from reporting.spreadsheets import write_xlsx
+
+EXTRA_ROWS = 200  # drop-downs also below the listed items (rows people add)
 
 
 def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
@@ -75,15 +82,47 @@ def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
     return write_xlsx([(title, header, rows)])
 
 
-def _unit_label(unit: OrgUnit | None) -> str:
-    return f"{unit.code} {unit.name}" if unit else ""
+def _libraries(units: list[OrgUnit]) -> dict[int, OrgUnit | None]:
+    """Each unit's library (the nearest library at or above it), from one list."""
+    by_path = {u.path: u for u in units}
+    steplen = OrgUnit.steplen
+    result = {}
+    for unit in units:
+        result[unit.pk] = next(
+            (
+                by_path[unit.path[: i * steplen]]
+                for i in range(len(unit.path) // steplen, 0, -1)
+                if unit.path[: i * steplen] in by_path
+                and by_path[unit.path[: i * steplen]].kind == OrgUnit.Kind.LIBRARY
+            ),
+            None,
+        )
+    return result
+
+
+def _unit_label(unit: OrgUnit | None, library: OrgUnit | None = None) -> str:
+    """ "T-A 临川区图书馆 · 借阅部": the code first (what the importer reads), then the
+    library and the unit, so the county libraries' departments are told apart."""
+    if unit is None:
+        return ""
+    if library is None or library.pk == unit.pk:
+        return f"{unit.code} {unit.name}"
+    return f"{unit.code} {library.name} · {unit.name}"
 
 
 def export_assignment(plan: Plan) -> bytes:
-    """The plan's items with their current assignment, ready to be filled in."""
+    """The plan's items with their current assignment, ready to be filled in: drop-downs
+    of units and people on the first sheet, and reference sheets listing the unit codes
+    (library · unit) and the people (name, 工号, unit). Four queries."""
+    units = list(OrgUnit.objects.filter(active=True).order_by("path"))
+    every_unit = {u.pk: u for u in OrgUnit.objects.order_by("path")}
+    libraries = _libraries(list(every_unit.values()))
+    labels = {pk: _unit_label(u, libraries[pk]) for pk, u in every_unit.items()}
+    persons = people()
+    person_label = {p.user_id: p.label for p in persons}
     items = (
         PlanItem.objects.filter(plan=plan)
-        .select_related("lead_unit", "responsible")
+        .select_related("responsible")
         .prefetch_related("partner_units")
     )
     rows = [
@@ -91,16 +130,91 @@ def export_assignment(plan: Plan) -> bytes:
             item.pk,
             item.number,
             "\u3000" * (item.depth - 1) + item.title,
-            _unit_label(item.lead_unit),
-            "、".join(_unit_label(u) for u in item.partner_units.all()),
-            item.responsible.get_username() if item.responsible else "",
+            labels.get(item.lead_unit_id, ""),
+            "、".join(labels[u.pk] for u in item.partner_units.all()),
+            person_label.get(item.responsible_id, item.responsible.get_username())
+            if item.responsible
+            else "",
             item.start_year,
             item.end_year,
             item.weight,
         ]
         for item in items
     ]
-    return write_xlsx([(_("Assignment"), list(ASSIGNMENT_COLUMNS), rows)])
+    unit_rows = [
+        [
+            labels[u.pk],
+            u.code,
+            libraries[u.pk].name if libraries[u.pk] else "—",
+            u.name,
+            u.get_kind_display(),
+        ]
+        for u in units
+    ]
+    people_rows = [
+        [
+            p.label,
+            p.name,
+            p.staff_number or "—",
+            p.username,
+            labels.get(p.unit_id, "—") if p.unit_id else "—",
+        ]
+        for p in persons
+    ]
+    data = write_xlsx(
+        [
+            (_("Assignment"), list(ASSIGNMENT_COLUMNS), rows),
+            (
+                _("Units"),
+                [_("Choice in the sheet"), _("Code"), _("Library"), _("Unit"), _("Kind")],
+                unit_rows,
+            ),
+            (
+                _("People"),
+                [
+                    _("Choice in the sheet"),
+                    _("Name"),
+                    _("Staff number"),
+                    _("Login name"),
+                    _("Unit"),
+                ],
+                people_rows,
+            ),
+        ]
+    )
+    return _with_dropdowns(data, len(rows), len(unit_rows), len(people_rows))
+
+
+def _with_dropdowns(data: bytes, items: int, units: int, persons: int) -> bytes:
+    """Add the lists to the assignment sheet: lead unit and responsible person from the
+    reference sheets (a pick or a typed code/name both pass); partner units offer the
+    list too but accept several separated by 、."""
+    workbook = load_workbook(BytesIO(data))
+    sheet, unit_sheet, people_sheet = workbook.worksheets[:3]
+    last = max(items + 1, 2) + EXTRA_ROWS
+    columns = {key: get_column_letter(i) for i, key in enumerate(ASSIGNMENT_COLUMNS.values(), 1)}
+
+    def listing(source, count: int, column: str, *, strict: bool) -> DataValidation:
+        rows = max(count + 1, 2)
+        check = DataValidation(
+            type="list",
+            formula1=f"'{source.title}'!$A$2:$A${rows}",
+            allow_blank=True,
+            showErrorMessage=strict,
+            errorStyle="warning",
+            error=_("Choose from the list (or type a unit's code / a person's 工号)."),
+            errorTitle=_("Not in the list"),
+        )
+        check.add(f"{column}2:{column}{last}")
+        sheet.add_data_validation(check)
+        return check
+
+    listing(unit_sheet, units, columns["lead_unit"], strict=True)
+    listing(unit_sheet, units, columns["partner_units"], strict=False)
+    listing(people_sheet, persons, columns["responsible"], strict=True)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def progress_report_pdf(board: Dashboard) -> bytes:

@@ -74,6 +74,50 @@ class PlanImportForm(UploadForm):
         return _("Choose a .docx or .txt file; save a .doc or .pdf as .docx first.")
 
 
+EVIDENCE_MAX_FILES = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several evidence files at once (each checked: type and size), or none."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Evidence files"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Optional: photos, PDFs or documents (%(types)s), up to 20 MB each; "
+                "choose several at once if needed."
+            )
+            % {"types": ", ".join(EVIDENCE_EXTENSIONS)},
+        )
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(uploads) > EVIDENCE_MAX_FILES:
+            raise forms.ValidationError(
+                _("Attach at most %(count)s files at a time.") % {"count": EVIDENCE_MAX_FILES}
+            )
+        files = [super(EvidenceFilesField, self).clean(u, initial) for u in uploads]
+        for upload in files:
+            if Path(upload.name).suffix.lower().lstrip(".") not in EVIDENCE_EXTENSIONS:
+                raise forms.ValidationError(
+                    _("“%(name)s”: this type of file is not accepted; use one of: %(types)s.")
+                    % {"name": upload.name, "types": ", ".join(EVIDENCE_EXTENSIONS)}
+                )
+            if upload.size > EVIDENCE_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("“%(name)s” is larger than 20 MB.") % {"name": upload.name}
+                )
+        return files
+
+
 class ReportForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.none())
     percent = forms.DecimalField(
@@ -84,12 +128,7 @@ class ReportForm(forms.Form):
     next_steps = forms.CharField(
         label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    evidence = forms.FileField(
-        label=_("Evidence file"),
-        required=False,
-        help_text=_("Optional: a photo, PDF or document (%(types)s), up to 20 MB.")
-        % {"types": ", ".join(EVIDENCE_EXTENSIONS)},
-    )
+    evidence = EvidenceFilesField()
 
     def __init__(self, *args, plan: Plan, evidence: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,23 +136,11 @@ class ReportForm(forms.Form):
         if not evidence:
             del self.fields["evidence"]  # the user may not attach files
 
-    def clean_evidence(self):
-        upload = self.cleaned_data.get("evidence")
-        if not upload:
-            return upload
-        if Path(upload.name).suffix.lower().lstrip(".") not in EVIDENCE_EXTENSIONS:
-            raise forms.ValidationError(
-                _("This type of file is not accepted; use one of: %(types)s.")
-                % {"types": ", ".join(EVIDENCE_EXTENSIONS)}
-            )
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
-
 
 class ContributionForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.none())
     text = forms.CharField(label=_("Our contribution"), widget=forms.Textarea(attrs={"rows": 5}))
+    evidence = EvidenceFilesField()
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)

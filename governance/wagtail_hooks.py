@@ -15,6 +15,7 @@ from .indicators import register_provider
 from .models import (
     AnnualTarget,
     Contribution,
+    ContributionEvidence,
     Evidence,
     Indicator,
     IndicatorYear,
@@ -37,16 +38,24 @@ register_permission_policy(
 # The plan: items belong to their lead unit (partners may view them); reports and targets
 # to their item's lead unit; contributions to the partner unit; the rest is global.
 # Accepted reports and everything of a closed period are locked.
+# A task's responsible person sees it, its reports and their evidence (self_field) and
+# reports on it through the owner grant ``report_planitem`` (services.plan.grant_reporting).
 CLOSED = Q(period__closed_at__isnull=False)
 register_permission_policy(
     PlanItem,
-    ScopedPermissionPolicy(PlanItem, unit_field="lead_unit", view_unit_fields=("partner_units",)),
+    ScopedPermissionPolicy(
+        PlanItem,
+        unit_field="lead_unit",
+        view_unit_fields=("partner_units",),
+        self_field="responsible",
+    ),
 )
 register_permission_policy(
     ProgressReport,
     ScopedPermissionPolicy(
         ProgressReport,
         unit_field="item__lead_unit",
+        self_field="item__responsible",
         locked_when=Q(status=ProgressReport.Status.ACCEPTED) | CLOSED,
     ),
 )
@@ -56,12 +65,33 @@ register_permission_policy(
     ScopedPermissionPolicy(
         Evidence,
         unit_field="report__item__lead_unit",
+        self_field="report__item__responsible",
         locked_when=Q(report__status=ProgressReport.Status.ACCEPTED)
         | Q(report__period__closed_at__isnull=False),
     ),
 )
+# A partner's evidence goes with its contribution (same permissions); the lead unit sees it.
 register_permission_policy(
-    Contribution, ScopedPermissionPolicy(Contribution, unit_field="unit", locked_when=CLOSED)
+    ContributionEvidence,
+    ScopedPermissionPolicy(
+        ContributionEvidence,
+        unit_field="contribution__unit",
+        view_unit_fields=("contribution__item__lead_unit",),
+        self_field="contribution__item__responsible",
+        codenames={a: f"{a}_contribution" for a in ("add", "change", "delete", "view")},
+        locked_when=Q(contribution__period__closed_at__isnull=False),
+    ),
+)
+# A partner's contribution is read by the item's lead unit and responsible person.
+register_permission_policy(
+    Contribution,
+    ScopedPermissionPolicy(
+        Contribution,
+        unit_field="unit",
+        view_unit_fields=("item__lead_unit",),
+        self_field="item__responsible",
+        locked_when=CLOSED,
+    ),
 )
 register_permission_policy(
     Period,
@@ -118,6 +148,16 @@ def register_log_actions(actions):
     actions.register_action("shuxiang.report.accept", _("Accept report"), _("Report accepted"))
     actions.register_action("shuxiang.report.return", _("Return report"), _("Report returned"))
     actions.register_action("shuxiang.period.close", _("Close period"), _("Period closed"))
+
+    @actions.register_action("shuxiang.period.remind")
+    class RemindPeriod(LogFormatter):
+        label = _("Send reminders")
+
+        def format_message(self, log_entry):
+            return _("Reminded %(count)s people to report") % {
+                "count": log_entry.data.get("count", 0)
+            }
+
     actions.register_action(
         "shuxiang.plan.assign", _("Assign items"), _("Items assigned from a spreadsheet")
     )
@@ -155,6 +195,12 @@ def register_plan_urls():
         path("plan/dashboard/", plan_views.dashboard, name="plan_dashboard"),
         path("plan/import/", plan_views.plan_import, name="plan_import"),
         path("plan/review/", plan_views.review_queue, name="plan_review_queue"),
+        path("plan/review/accept/", plan_views.accept_selected, name="plan_accept_selected"),
+        path(
+            "plan/periods/<int:period_pk>/remind/",
+            plan_views.RemindPeriodView.as_view(),
+            name="plan_remind_period",
+        ),
         path(
             "plan/review/<int:report_pk>/",
             plan_views.ReviewReportView.as_view(),

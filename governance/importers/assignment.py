@@ -1,9 +1,13 @@
 """Assigning plan items in bulk through a spreadsheet (exported by `documents`): the
-import is all-or-nothing and reports every bad cell by row and column."""
+sheet is read and checked first (`read_assignment`, every bad cell by row and column,
+nothing written), the changes previewed, then applied all-or-nothing
+(`apply_assignment`). Units are matched by code or by unique name, people by
+"name（工号）" as the sheet's drop-down offers, by 工号, login name or unique name."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -14,7 +18,8 @@ from wagtail.log_actions import log
 
 from governance.importers.units import UnitLookup
 from governance.models import OrgUnit, Plan, PlanItem
-from governance.services.plan import refresh_progress
+from governance.people import people
+from governance.services.plan import grant_reporting, refresh_progress
 from reporting.imports import CellError, ImportFailed
 from reporting.spreadsheets import SpreadsheetError, read_xlsx
 
@@ -34,6 +39,82 @@ COLUMNS = {
 OPTIONAL = ("编号", "标题", "配合部门", "责任人", "开始年度", "结束年度", "权重")
 WEIGHT_FIELD = PlanItem._meta.get_field("weight")
 SEPARATORS = re.compile(r"[、,，;；\n]+")
+LABEL = re.compile(r"^(?P<name>.*?)[（(](?P<key>[^（()）]+)[)）]$")
+
+
+class PeopleLookup:
+    """Finds the user a 责任人 cell names."""
+
+    def __init__(self):
+        User = get_user_model()  # noqa: N806
+        self.users = {u.pk: u for u in User.objects.filter(is_active=True)}
+        self.by_key: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = {}
+        for person in people(self.users.values()):
+            self.by_key[person.username.lower()] = person.user_id
+            if person.staff_number:
+                self.by_key.setdefault(person.staff_number.lower(), person.user_id)
+            self.by_name.setdefault(person.name, []).append(person.user_id)
+
+    def find(self, text: str):
+        text = text.strip()
+        match = LABEL.match(text)
+        key = (match.group("key") if match else text).strip().lower()
+        if key in self.by_key:
+            return self.users[self.by_key[key]]
+        name = match.group("name").strip() if match else text
+        found = self.by_name.get(name, [])
+        if len(found) == 1:
+            return self.users[found[0]]
+        if found:
+            raise ValueError(
+                _("“%(name)s” names %(count)s people: choose from the list or write the 工号.")
+                % {"name": text, "count": len(found)}
+            )
+        raise ValueError(_("no active user is called “%(name)s”.") % {"name": text})
+
+
+@dataclass
+class Change:
+    """One item's assignment as it is and as the sheet would make it."""
+
+    item: PlanItem
+    old: dict
+    new: dict
+    partners: list[OrgUnit] | None  # None: the column is not in the sheet (kept)
+    changed: list[str] = field(default_factory=list)  # keys whose value changes
+
+    @property
+    def rows(self) -> list[tuple[str, str, str, bool]]:
+        """(column, old, new, changed) for the preview, as the sheet names the columns."""
+        return [
+            (HEADERS[key], _shown(self.old[key]), _shown(self.new[key]), key in self.changed)
+            for key in self.old
+        ]
+
+
+HEADERS = {key: header for header, key in COLUMNS.items()}
+
+
+def _shown(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if hasattr(value, "get_username"):
+        return value.get_full_name() or value.get_username()
+    return str(value)
+
+
+def _snapshot(item: PlanItem, partners: list[OrgUnit]) -> dict:
+    return {
+        "lead_unit": item.lead_unit,
+        "partner_units": partners,
+        "responsible": item.responsible,
+        "start_year": item.start_year,
+        "end_year": item.end_year,
+        "weight": item.weight,
+    }
 
 
 def _year(value, plan: Plan) -> int | None:
@@ -51,21 +132,23 @@ def _year(value, plan: Plan) -> int | None:
     return year
 
 
-@transaction.atomic
-def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
-    """Apply a filled-in assignment sheet; returns the number of items changed.
-
-    Every row is checked before anything is written; one bad cell and nothing is saved.
-    """
+def read_assignment(plan: Plan, data: bytes) -> list[Change]:
+    """Read and check a filled-in assignment sheet; returns every row's change (nothing
+    is written). Raises `ImportFailed` listing every bad cell."""
     try:
         rows = read_xlsx(data, columns=COLUMNS, optional=OPTIONAL)
     except SpreadsheetError as error:
         raise ImportFailed([CellError(1, "—", str(error))]) from None
-    items = {i.pk: i for i in PlanItem.objects.filter(plan=plan).select_for_update()}
+    items = {
+        i.pk: i
+        for i in PlanItem.objects.filter(plan=plan)
+        .select_related("lead_unit", "responsible")
+        .prefetch_related("partner_units")
+    }
     units = UnitLookup()
-    users = {u.get_username(): u for u in get_user_model().objects.filter(is_active=True)}
+    persons = PeopleLookup()
     errors: list[CellError] = []
-    changes: list[tuple[PlanItem, list[OrgUnit] | None]] = []
+    changes: list[Change] = []
     seen: set[int] = set()
     for row in rows:
         number = row["_row"]
@@ -82,6 +165,7 @@ def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
             fail("ID", _("the item appears twice in the sheet."))
             continue
         seen.add(item.pk)
+        old = _snapshot(item, sorted(item.partner_units.all(), key=lambda u: u.path))
         lead = None
         if row["lead_unit"]:
             try:
@@ -98,12 +182,10 @@ def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
                         fail("配合部门", str(error))
         responsible = None
         if row.get("responsible"):
-            responsible = users.get(str(row["responsible"]).strip())
-            if responsible is None:
-                fail(
-                    "责任人",
-                    _("no active user is called “%(name)s”.") % {"name": row["responsible"]},
-                )
+            try:
+                responsible = persons.find(str(row["responsible"]))
+            except ValueError as error:
+                fail("责任人", str(error))
         years = {}
         for key, column in (("start_year", "开始年度"), ("end_year", "结束年度")):
             try:
@@ -131,25 +213,58 @@ def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
             if key not in absent:
                 setattr(item, key, years.get(key))
         item.weight = weight
-        changes.append((item, None if "partner_units" in absent else partners))
+        kept_partners = (
+            None if "partner_units" in absent else list({u.pk: u for u in partners}.values())
+        )
+        new = _snapshot(item, old["partner_units"] if kept_partners is None else kept_partners)
+        change = Change(item=item, old=old, new=new, partners=kept_partners)
+        change.changed = [
+            key
+            for key in old
+            if (
+                {u.pk for u in old[key]} != {u.pk for u in new[key]}
+                if key == "partner_units"
+                else old[key] != new[key]
+            )
+        ]
+        changes.append(change)
     if errors:
         raise ImportFailed(errors)
+    return changes
+
+
+@transaction.atomic
+def apply_assignment(plan: Plan, changes: list[Change], *, user=None) -> int:
+    """Save the checked changes (one audit entry for the plan); returns the rows applied.
+    Responsible persons get (and former ones lose) the right to report on their items."""
     PlanItem.objects.bulk_update(
-        [item for item, _p in changes],
+        [c.item for c in changes],
         ["lead_unit", "responsible", "start_year", "end_year", "weight"],
         batch_size=500,
     )
     through = PlanItem.partner_units.through
-    replaced = [item.pk for item, partners in changes if partners is not None]
+    replaced = [c.item.pk for c in changes if c.partners is not None]
     through.objects.filter(planitem_id__in=replaced).delete()
     through.objects.bulk_create(
         [
-            through(planitem_id=item.pk, orgunit_id=unit.pk)
-            for item, partners in changes
-            if partners
-            for unit in {u.pk: u for u in partners}.values()
+            through(planitem_id=c.item.pk, orgunit_id=unit.pk)
+            for c in changes
+            if c.partners
+            for unit in c.partners
         ]
     )
-    log(instance=plan, action="shuxiang.plan.assign", user=user, data={"rows": len(changes)})
+    grant_reporting([c.item for c in changes])
+    log(
+        instance=plan,
+        action="shuxiang.plan.assign",
+        user=user,
+        data={"rows": len(changes), "changed": sum(1 for c in changes if c.changed)},
+    )
     refresh_progress(plan)  # weights and lead units may have changed
     return len(changes)
+
+
+def import_assignment(plan: Plan, data: bytes, *, user=None) -> int:
+    """Read, check and apply a filled-in assignment sheet in one go; one bad cell and
+    nothing is saved. Returns the number of rows applied."""
+    return apply_assignment(plan, read_assignment(plan, data), user=user)

@@ -1,7 +1,7 @@
 """Governance models: the org tree and scopes (org.py), the plan and its tracking (plan.py),
 the reports' evidence files in private storage (evidence.py)."""
 
-from .evidence import EVIDENCE_EXTENSIONS, Evidence
+from .evidence import EVIDENCE_EXTENSIONS, ContributionEvidence, Evidence
 from .org import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
 from .plan import (
     AnnualTarget,
@@ -18,6 +18,7 @@ __all__ = [
     "EVIDENCE_EXTENSIONS",
     "AnnualTarget",
     "Contribution",
+    "ContributionEvidence",
     "Evidence",
     "Indicator",
     "IndicatorYear",

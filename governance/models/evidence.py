@@ -1,5 +1,6 @@
-"""Evidence files attached to progress reports, kept in private storage: only those who
-may see the item's reports may download them, through a view that checks the policy."""
+"""Evidence files attached to progress reports (the lead unit's) and to partner
+contributions (a partner unit's), kept in private storage: only those who may see the
+report or contribution may download them, through a view that checks the policy."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from reporting.storages import get_private_storage
 
 from .base import ScopedQuerySet
-from .plan import ProgressReport
+from .plan import Contribution, ProgressReport
 
 EVIDENCE_EXTENSIONS = ("pdf", "docx", "xlsx", "odt", "ods", "txt", "jpg", "jpeg", "png")
 
@@ -27,15 +28,9 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Evidence(models.Model):
-    """A file (photo, PDF, document) the lead unit attaches to its progress report."""
+class EvidenceFile(models.Model):
+    """What every evidence file keeps: the stored file, its name as uploaded, who sent it."""
 
-    report = models.ForeignKey(
-        ProgressReport,
-        on_delete=models.PROTECT,
-        related_name="evidence_files",
-        verbose_name=_("progress report"),
-    )
     file = models.FileField(
         _("file"),
         upload_to=evidence_path,
@@ -60,9 +55,39 @@ class Evidence(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Evidence(EvidenceFile):
+    """A file (photo, PDF, document) the lead unit attaches to its progress report."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
+        verbose_name=_("progress report"),
+    )
+
+    class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["report", "uploaded_at", "pk"]
 
-    def __str__(self) -> str:
-        return self.name
+
+class ContributionEvidence(EvidenceFile):
+    """A file a partner unit attaches to its contribution to an item."""
+
+    contribution = models.ForeignKey(
+        Contribution,
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
+        verbose_name=_("partner contribution"),
+    )
+
+    class Meta:
+        verbose_name = _("partner evidence file")
+        verbose_name_plural = _("partner evidence files")
+        ordering = ["contribution", "uploaded_at", "pk"]

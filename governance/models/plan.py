@@ -171,6 +171,8 @@ class PlanItem(MP_Node):
         verbose_name_plural = _("plan items")
         ordering = ["path"]
         indexes = [models.Index(fields=["plan", "lead_unit"])]
+        # Given on one item to its responsible person (an owner grant), by a service.
+        permissions = [("report_planitem", _("Can report progress on the plan item"))]
         constraints = [
             models.CheckConstraint(condition=Q(weight__gte=0), name="plan_item_weight_positive"),
             models.CheckConstraint(

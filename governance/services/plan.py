@@ -10,15 +10,22 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import PurePath
 
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from guardian.models import UserObjectPermission
 from wagtail.log_actions import log
 
 from governance.indicators import get_provider
 from governance.models import (
     Contribution,
+    ContributionEvidence,
     Evidence,
     Indicator,
     IndicatorYear,
@@ -29,6 +36,7 @@ from governance.models import (
     ProgressReport,
 )
 from governance.selectors.plan import last_closed_period, reminder_recipients, rollup_progress
+from governance.selectors.reports import close_blockers, people_to_tell, reminder_targets
 
 # -- building the tree -------------------------------------------------------------------
 
@@ -134,6 +142,8 @@ def import_plan(parsed, *, user=None, start_year: int | None = None) -> Plan:
 
 # -- reporting and review ----------------------------------------------------------------
 
+SHOWN_BLOCKERS = 5  # reports named in the refusal to close; the page lists them all
+
 
 def _check_open(period: Period) -> None:
     if period.is_closed:
@@ -184,45 +194,55 @@ def submit_report(
     report.submitted_at = None if draft else timezone.now()
     report.full_clean()
     report.save()
-    evidence = [_evidence_for(report, upload, user=user) for upload in evidence_files]
-    written: list[str] = []
+    evidence = [
+        _evidence_for(Evidence(report=report), upload, user=user) for upload in evidence_files
+    ]
+    _store_evidence(
+        evidence,
+        lambda: log(
+            instance=report,
+            action="shuxiang.report.submit",
+            user=user,
+            data={"draft": draft, "evidence": [row.name for row in evidence]},
+        ),
+    )
+    return report
+
+
+def _store_evidence(evidence: list, then) -> None:
+    """Write the checked evidence rows' files to private storage, save the rows, then
+    call ``then`` (the audit entry); if anything fails, the files stored are removed
+    again (the rows go with the transaction)."""
+    written: list[tuple] = []
     try:
         for row in evidence:
             upload, field = row.file.file, row.file.field
             # A write that fails half-way leaves a partial file under the name it was
             # given: note the name before writing.
-            written.append(field.generate_filename(row, upload.name))
-            written[-1] = field.storage.save(written[-1], upload, max_length=field.max_length)
-            row.file = written[-1]
+            written.append((field.storage, field.generate_filename(row, upload.name)))
+            name = field.storage.save(written[-1][1], upload, max_length=field.max_length)
+            written[-1] = (field.storage, name)
+            row.file = name
             row.save()
-        log(
-            instance=report,
-            action="shuxiang.report.submit",
-            user=user,
-            data={"draft": draft, "evidence": [row.name for row in evidence]},
-        )
+        then()
     except BaseException:
-        # The rows go with the transaction; the files in storage must go by hand.
-        for name in written:
-            Evidence._meta.get_field("file").storage.delete(name)
+        for storage, name in written:
+            storage.delete(name)
         raise
-    return report
 
 
-def _evidence_for(report: ProgressReport, upload, *, user) -> Evidence:
-    """An unsaved, checked evidence row for one upload (files already attached to the
-    report stay). Its type comes from the checked suffix, not from what the browser says."""
+def _evidence_for(evidence, upload, *, user):
+    """``evidence`` (an unsaved Evidence or ContributionEvidence) checked for one upload
+    (files already attached stay). Its type comes from the checked suffix, not from what
+    the browser says."""
     name = PurePath(upload.name).name[:255]
-    evidence = Evidence(
-        report=report,
-        file=upload,
-        name=name,
-        size=upload.size,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        uploaded_by=user,
-    )
+    evidence.file = upload
+    evidence.name = name
+    evidence.size = upload.size
+    evidence.content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    evidence.uploaded_by = user
     try:
-        evidence.full_clean()
+        evidence.full_clean(exclude=["report", "contribution"])
     except ValidationError as error:
         raise ValidationError(
             _("The evidence file “%(name)s” cannot be attached: %(reason)s")
@@ -231,13 +251,18 @@ def _evidence_for(report: ProgressReport, upload, *, user) -> Evidence:
     return evidence
 
 
-@transaction.atomic
-def review_report(report: ProgressReport, *, reviewer, accept: bool, comment: str = "") -> None:
-    """Accept (progress rolls up) or return a submitted report with a comment."""
-    report = ProgressReport.objects.select_for_update().select_related("period").get(pk=report.pk)
+def _review(report: ProgressReport, *, reviewer, accept: bool, comment: str) -> ProgressReport:
+    report = (
+        ProgressReport.objects.select_for_update()
+        .select_related("period", "item", "item__lead_unit")
+        .get(pk=report.pk)
+    )
     _check_open(report.period)
     if report.status != ProgressReport.Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted report can be reviewed."))
+        raise ValidationError(
+            _("Only a submitted report can be reviewed: the report on “%(item)s” is %(status)s.")
+            % {"item": report.item, "status": report.get_status_display()}
+        )
     if not accept and not comment.strip():
         raise ValidationError({"comment": _("Say why the report is returned.")})
     report.status = ProgressReport.Status.ACCEPTED if accept else ProgressReport.Status.RETURNED
@@ -247,15 +272,79 @@ def review_report(report: ProgressReport, *, reviewer, accept: bool, comment: st
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     action = "shuxiang.report.accept" if accept else "shuxiang.report.return"
     log(instance=report, action=action, user=reviewer, data={"comment": comment})
+    return report
+
+
+@transaction.atomic
+def review_report(report: ProgressReport, *, reviewer, accept: bool, comment: str = "") -> None:
+    """Accept (progress rolls up) or return a submitted report with a comment; a returned
+    report's heads, author and responsible person are told by e-mail (and find it on
+    their home page, `selectors.reports.returned_reports_for`)."""
+    report = _review(report, reviewer=reviewer, accept=accept, comment=comment)
     if accept:
         refresh_progress(report.period.plan)
+    else:
+        _tell_returned(report)
+
+
+@transaction.atomic
+def accept_reports(reports: Iterable[ProgressReport], *, reviewer) -> list[ProgressReport]:
+    """Accept several submitted reports at once (one audit entry each); all or none."""
+    reports = list(reports)
+    if not reports:
+        raise ValidationError(_("Choose the reports to accept."))
+    done = [_review(r, reviewer=reviewer, accept=True, comment="") for r in reports]
+    for plan in {r.period.plan for r in done}:
+        refresh_progress(plan)
+    return done
+
+
+def _mail(messages: list[tuple[str, str, list[str]]]) -> int:
+    """Send (subject, body, [address]) messages; a mail server down must not undo the
+    review or reminder, so failures are not raised (the audit entry stands)."""
+    if not messages:
+        return 0
+    return send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, to) for subject, body, to in messages],
+        fail_silently=True,
+    )
+
+
+def _admin_url(name: str, *args) -> str:
+    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse(name, args=args)}"
+
+
+def _tell_returned(report: ProgressReport) -> int:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Progress report returned: %(item)s (%(period)s)") % {
+            "item": report.item,
+            "period": report.period,
+        }
+        messages = []
+        for user in people_to_tell(report):
+            body = _(
+                "Dear %(name)s,\n\nThe planning office returned the progress report on "
+                "“%(item)s” for %(period)s with this comment:\n\n%(comment)s\n\n"
+                "Please correct it and submit it again at %(url)s.\n"
+            ) % {
+                "name": user.get_full_name() or user.get_username(),
+                "item": report.item,
+                "period": report.period,
+                "comment": report.review_comment,
+                "url": _admin_url("plan_report_item", report.item_id)
+                + f"?period={report.period_id}",
+            }
+            messages.append((subject, body, [user.email]))
+    return _mail(messages)
 
 
 @transaction.atomic
 def save_contribution(
-    item: PlanItem, period: Period, unit: OrgUnit, *, user, text: str
+    item: PlanItem, period: Period, unit: OrgUnit, *, user, text: str, evidence_files: Iterable = ()
 ) -> Contribution:
-    """A partner unit writes (or rewrites) its part in an item for a period."""
+    """A partner unit writes (or rewrites) its part in an item for a period, with its own
+    evidence files (stored in private storage once every rule has passed)."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
     _check_open(period)
     if not item.partner_units.filter(pk=unit.pk).exists():
         raise ValidationError(
@@ -264,23 +353,45 @@ def save_contribution(
     contribution, _created = Contribution.objects.update_or_create(
         item=item, period=period, unit=unit, defaults={"text": text, "author": user}
     )
-    log(instance=contribution, action="wagtail.edit", user=user)
+    evidence = [
+        _evidence_for(ContributionEvidence(contribution=contribution), upload, user=user)
+        for upload in evidence_files
+    ]
+    _store_evidence(
+        evidence,
+        lambda: log(
+            instance=contribution,
+            action="wagtail.edit",
+            user=user,
+            data={"evidence": [row.name for row in evidence]},
+        ),
+    )
     return contribution
 
 
 @transaction.atomic
 def close_period(period: Period, *, user) -> Period:
-    """Lock the period's reports; items still unreported for it become overdue."""
+    """Lock the period's reports; items still unreported for it become overdue. Refused
+    while a report waits for review or was returned and not sent again."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.is_closed:
         raise ValidationError(_("The period %(period)s is already closed.") % {"period": period})
     if period.end_date >= timezone.localdate():
         raise ValidationError(_("The period %(period)s has not ended yet.") % {"period": period})
-    waiting = period.reports.filter(status=ProgressReport.Status.SUBMITTED).count()
-    if waiting:
+    unsettled = list(close_blockers(period))
+    if unsettled:
+        names = "；".join(
+            f"{r.item}（{r.get_status_display()}）" for r in unsettled[:SHOWN_BLOCKERS]
+        )
+        if len(unsettled) > SHOWN_BLOCKERS:
+            names += _(" and %(count)s more") % {"count": len(unsettled) - SHOWN_BLOCKERS}
         raise ValidationError(
-            _("%(count)s reports for %(period)s still wait for review: review them first.")
-            % {"count": waiting, "period": period}
+            _(
+                "%(period)s cannot be closed: %(count)s reports wait for review or were "
+                "returned and not sent again: %(names)s. Review them (or have them sent "
+                "again) first."
+            )
+            % {"period": period, "count": len(unsettled), "names": names}
         )
     period.closed_at = timezone.now()
     period.closed_by = user
@@ -351,6 +462,83 @@ def send_reminders(plan: Plan, *, dry_run: bool = False) -> list[tuple[str, int]
     if not dry_run and messages:
         send_mass_mail(messages, fail_silently=False)
     return sent
+
+
+@transaction.atomic
+def remind_period(period: Period, *, user) -> int:
+    """催报: e-mail the heads of the units (and the responsible persons) of the items still
+    unreported for ``period``; one audit entry on the period. Returns how many people
+    were reminded."""
+    period = Period.objects.select_related("plan").get(pk=period.pk)
+    if period.is_closed:
+        raise ValidationError(
+            _("The period %(period)s is closed: nobody can report on it any more.")
+            % {"period": period}
+        )
+    messages, reminded = [], []
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Please report your progress for %(period)s") % {"period": period}
+        for person, items in reminder_targets(period).items():
+            if not person.email:
+                continue
+            lines = "\n".join(
+                f"- {item}（{item.lead_unit}）：{_admin_url('plan_report_item', item.pk)}"
+                for item in items
+            )
+            body = _(
+                "Dear %(name)s,\n\nThese items of “%(plan)s” have no progress report for "
+                "%(period)s yet:\n\n%(items)s\n\nPlease report them.\n"
+            ) % {
+                "name": person.get_full_name() or person.get_username(),
+                "plan": period.plan.title,
+                "period": period,
+                "items": lines,
+            }
+            messages.append((subject, body, [person.email]))
+            reminded.append(person.get_username())
+    log(
+        instance=period,
+        action="shuxiang.period.remind",
+        user=user,
+        data={"count": len(reminded), "people": reminded},
+    )
+    _mail(messages)
+    return len(reminded)
+
+
+@transaction.atomic
+def grant_reporting(items: Iterable[PlanItem]) -> None:
+    """Give each item's responsible person the right to report on it (an owner grant,
+    ``report_planitem`` on the item) and take it from anyone who no longer is."""
+    items = list(items)
+    if not items:
+        return
+    content_type = ContentType.objects.get_for_model(PlanItem)
+    permission = Permission.objects.get(content_type=content_type, codename="report_planitem")
+    grants = UserObjectPermission.objects.filter(content_type=content_type, permission=permission)
+    grants.filter(object_pk__in=[str(i.pk) for i in items]).delete()
+    UserObjectPermission.objects.bulk_create(
+        [
+            UserObjectPermission(
+                content_type=content_type,
+                permission=permission,
+                user_id=i.responsible_id,
+                object_pk=str(i.pk),
+            )
+            for i in items
+            if i.responsible_id
+        ]
+    )
+
+
+@transaction.atomic
+def set_responsible(item: PlanItem, person, *, user) -> PlanItem:
+    """Give ``item`` to ``person`` (or to nobody): they may then report on it."""
+    item.responsible = person
+    item.save(update_fields=["responsible"])
+    grant_reporting([item])
+    log(instance=item, action="wagtail.edit", user=user, data={"responsible": str(person or "")})
+    return item
 
 
 # -- stored progress ---------------------------------------------------------------------

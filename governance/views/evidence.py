@@ -9,11 +9,17 @@ from __future__ import annotations
 from django.views.decorators.http import require_GET
 
 from governance.access import get_for_action_or_404
-from governance.models import Evidence
+from governance.models import ContributionEvidence, Evidence
 from reporting.responses import private_file_response
 
 
 @require_GET
 def evidence_file(request, evidence_pk: int):
     evidence = get_for_action_or_404(request.user, Evidence, "view", pk=evidence_pk)
+    return private_file_response(evidence.file, evidence.name, evidence.content_type)
+
+
+@require_GET
+def contribution_evidence_file(request, evidence_pk: int):
+    evidence = get_for_action_or_404(request.user, ContributionEvidence, "view", pk=evidence_pk)
     return private_file_response(evidence.file, evidence.name, evidence.content_type)

@@ -11,12 +11,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from governance.access import (
     get_for_action_or_404,
     get_user_access,
+    may,
     may_for_instance,
     require,
     visible,
@@ -31,10 +34,11 @@ from governance.forms import (
     ReviewForm,
     started_open_periods,
 )
-from governance.importers.assignment import import_assignment
+from governance.importers.assignment import apply_assignment, read_assignment
 from governance.importers.plan import PlanImportError, parse_plan_file
 from governance.models import (
     Contribution,
+    ContributionEvidence,
     Evidence,
     OrgUnit,
     Period,
@@ -44,9 +48,20 @@ from governance.models import (
 )
 from governance.selectors.dashboard import plan_dashboard
 from governance.selectors.plan import overdue_items
+from governance.selectors.reports import (
+    chaseable_periods,
+    close_blockers,
+    partner_notes,
+    previous_report,
+    reminder_targets,
+    report_refusal,
+    with_previous_percent,
+)
 from governance.services.plan import (
+    accept_reports,
     close_period,
     import_plan,
+    remind_period,
     review_report,
     save_contribution,
     submit_report,
@@ -122,38 +137,77 @@ def plan_import(request):
 # -- reporting -----------------------------------------------------------------------------
 
 
-def _item_for(request, pk: int, row) -> PlanItem:
-    """The item, if the user may write ``row(item)`` (a report or contribution) for it;
-    404 otherwise, so an item out of scope looks like no item at all."""
+def _may_report(user, item: PlanItem) -> bool:
+    """A head acting for the lead unit, or the person the task is given to (the owner
+    grant ``report_planitem`` on the item)."""
+    return may_for_instance(user, ProgressReport(item=item), "add", "change") or may_for_instance(
+        user, item, "report"
+    )
+
+
+def _reportable_item(request, pk: int) -> PlanItem:
+    """The item, if the user may report on it; 404 otherwise, so an item out of scope
+    looks like no item at all."""
     item = get_for_action_or_404(
         request.user, PlanItem.objects.select_related("plan", "lead_unit"), "view", pk=pk
     )
-    if not may_for_instance(request.user, row(item), "add", "change"):
+    if not _may_report(request.user, item):
         raise Http404
     return item
 
 
-def _default_period(plan: Plan) -> Period | None:
-    """The earliest open period that has begun: what a head still owes first."""
-    return started_open_periods(plan).order_by("year", "quarter").first()
+def _default_period(plan: Plan, item: PlanItem | None = None) -> Period | None:
+    """What is still owed first: the earliest open period that has begun (for an item,
+    the earliest whose report is not accepted yet; the latest open one when all are)."""
+    periods = started_open_periods(plan).order_by("year", "quarter")
+    if item is None:
+        return periods.first()
+    accepted = ProgressReport.objects.filter(item=item, status=ProgressReport.Status.ACCEPTED)
+    return periods.exclude(pk__in=accepted.values("period")).first() or periods.last()
 
 
 def report_item(request, item_pk: int):
-    """The lead unit's head reports on one item for a period; partners' notes are shown."""
-    item = _item_for(request, item_pk, lambda i: ProgressReport(item=i))
-    period = _default_period(item.plan)
+    """The lead unit's head (or the task's responsible person) reports on one item for a
+    period, starting from last quarter's figures; partners' notes are shown. When the
+    period's report is accepted or the period closed, the page says so instead."""
+    item = _reportable_item(request, item_pk)
+    period = _default_period(item.plan, item)
     if request.GET.get("period", "").isdigit():
         period = get_object_or_404(Period, plan=item.plan, pk=_bounded_int(request.GET["period"]))
-    existing = ProgressReport.objects.filter(item=item, period=period).first()
-    initial = {"period": period}
-    if existing:
-        initial.update(
-            percent=existing.percent,
-            health=existing.health,
-            narrative=existing.narrative,
-            next_steps=existing.next_steps,
+    refusal, existing = report_refusal(item, period)
+    previous = previous_report(item, period) if period else None
+    context = {
+        "item": item,
+        "period": period,
+        "refusal": refusal,
+        "existing": existing,
+        "previous": previous,
+        "contributions": visible(request.user, Contribution.objects.filter(item=item))
+        .select_related("unit", "period", "author")
+        .prefetch_related(
+            Prefetch("evidence_files", queryset=visible(request.user, ContributionEvidence))
         )
-    may_attach = may_for_instance(request.user, Evidence(report=ProgressReport(item=item)), "add")
+        .order_by("-period__year", "-period__quarter", "unit__path"),
+        "history": visible(request.user, ProgressReport.objects.filter(item=item))
+        .select_related("period")
+        .prefetch_related(Prefetch("evidence_files", queryset=visible(request.user, Evidence)))
+        .order_by("-period__year", "-period__quarter"),
+        "existing_evidence": visible(request.user, Evidence.objects.filter(report=existing))
+        if existing
+        else [],
+    }
+    if refusal:
+        return TemplateResponse(request, "governance/plan/report_form.html", context)
+    source = existing or previous
+    initial = {"period": period}
+    if source:
+        initial.update(percent=source.percent, health=source.health)
+        if existing:
+            initial.update(narrative=existing.narrative, next_steps=existing.next_steps)
+    may_attach = _may_report(request.user, item) and (
+        may_for_instance(request.user, Evidence(report=ProgressReport(item=item)), "add")
+        or may_for_instance(request.user, item, "report")
+    )
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
@@ -172,7 +226,7 @@ def report_item(request, item_pk: int):
                 health=data["health"],
                 narrative=data["narrative"],
                 next_steps=data["next_steps"],
-                evidence_files=[data["evidence"]] if data.get("evidence") else [],
+                evidence_files=data.get("evidence") or [],
                 draft="save_draft" in request.POST,
             )
         except ValidationError as error:
@@ -185,26 +239,13 @@ def report_item(request, item_pk: int):
                 else _("Report on “%(item)s” submitted for review.") % {"item": item},
             )
             return redirect(reverse("governance_planitem:index") + f"?plan={item.plan_id}")
-    context = {
-        "item": item,
-        "form": form,
-        "existing": existing,
-        "contributions": visible(request.user, Contribution.objects.filter(item=item))
-        .select_related("unit", "period", "author")
-        .order_by("-period__year", "-period__quarter"),
-        "history": visible(request.user, ProgressReport.objects.filter(item=item))
-        .select_related("period")
-        .prefetch_related(Prefetch("evidence_files", queryset=visible(request.user, Evidence)))
-        .order_by("-period__year", "-period__quarter"),
-        "existing_evidence": visible(request.user, Evidence.objects.filter(report=existing))
-        if existing
-        else [],
-    }
+    context["form"] = form
     return TemplateResponse(request, "governance/plan/report_form.html", context)
 
 
 def contribute(request, item_pk: int):
-    """A partner unit's head writes their unit's contribution to an item."""
+    """A partner unit's head writes their unit's contribution to an item, with its own
+    evidence files."""
     item = get_for_action_or_404(
         request.user, PlanItem.objects.select_related("plan", "lead_unit"), "view", pk=item_pk
     )
@@ -217,8 +258,17 @@ def contribute(request, item_pk: int):
     if not units:
         raise Http404
     unit = next((u for u in units if u.pk in access.unit_ids), units[0])
+    period = _default_period(item.plan)
+    existing = (
+        visible(request.user, Contribution.objects.filter(item=item, unit=unit, period=period))
+        .prefetch_related("evidence_files")
+        .first()
+    )
     form = ContributionForm(
-        request.POST or None, plan=item.plan, initial={"period": _default_period(item.plan)}
+        request.POST or None,
+        request.FILES or None,
+        plan=item.plan,
+        initial={"period": period, "text": existing.text if existing else ""},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,6 +278,7 @@ def contribute(request, item_pk: int):
                 unit,
                 user=request.user,
                 text=form.cleaned_data["text"],
+                evidence_files=form.cleaned_data.get("evidence") or [],
             )
         except ValidationError as error:
             form.add_error(None, _error_text(error))
@@ -237,7 +288,7 @@ def contribute(request, item_pk: int):
     return TemplateResponse(
         request,
         "governance/plan/contribute.html",
-        {"item": item, "unit": unit, "form": form},
+        {"item": item, "unit": unit, "form": form, "existing": existing},
     )
 
 
@@ -245,9 +296,10 @@ def contribute(request, item_pk: int):
 
 
 def review_queue(request):
-    """Submitted reports waiting for the planning office, oldest first, 50 a page."""
+    """Submitted reports waiting for the planning office, oldest first, 50 a page, each
+    with last quarter's figure, the next steps and the partner units' notes."""
     require(request.user, ProgressReport, "review")
-    reports = (
+    reports = with_previous_percent(
         visible(request.user, ProgressReport, ["review"])
         .filter(status=ProgressReport.Status.SUBMITTED)
         .select_related("item", "item__lead_unit", "item__plan", "period", "author")
@@ -258,14 +310,49 @@ def review_queue(request):
     if unit:
         reports = reports.filter(item__lead_unit__path__startswith=unit)
     page = Paginator(reports, 50).get_page(request.GET.get("p"))
+    notes = partner_notes(request.user, page.object_list)
+    rows = [(report, notes.get((report.item_id, report.period_id), [])) for report in page]
     units = OrgUnit.objects.filter(
         pk__in=PlanItem.objects.filter(reports__status="submitted").values("lead_unit")
     ).order_by("path")
+    open_periods = chaseable_periods() if may(request.user, Period, "change") else []
     return TemplateResponse(
         request,
         "governance/plan/review_queue.html",
-        {"page": page, "units": units, "unit": unit, "form": ReviewForm()},
+        {
+            "page": page,
+            "rows": rows,
+            "units": units,
+            "unit": unit,
+            "form": ReviewForm(),
+            "open_periods": open_periods,
+        },
     )
+
+
+@require_POST
+def accept_selected(request):
+    """Accept the reports ticked in the review queue (one audit entry each)."""
+    require(request.user, ProgressReport, "review")
+    next_url = request.POST.get("next")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("plan_review_queue")
+    pks = [_bounded_int(pk) for pk in request.POST.getlist("report")]
+    reports = list(
+        visible(request.user, ProgressReport, ["review"]).filter(pk__in=pks).select_related("item")
+    )
+    if not pks or len(reports) != len(set(pks)):
+        messages.error(request, _("Choose the reports to accept (tick them in the list)."))
+        return redirect(next_url)
+    try:
+        accept_reports(reports, reviewer=request.user)
+    except ValidationError as error:
+        messages.error(
+            request, _("Nothing was accepted: %(error)s") % {"error": _error_text(error)}
+        )
+    else:
+        messages.success(request, _("%(count)s reports accepted.") % {"count": len(reports)})
+    return redirect(next_url)
 
 
 class ReviewReportView(OperationView):
@@ -305,7 +392,8 @@ class ReviewReportView(OperationView):
 
 
 class ClosePeriodView(OperationView):
-    """Confirm, then close a period; the confirmation lists what would become overdue."""
+    """Confirm, then close a period. The confirmation lists the reports that keep it
+    open (waiting for review, returned) and the items that would become overdue."""
 
     model = Period
     action = "change"
@@ -316,12 +404,20 @@ class ClosePeriodView(OperationView):
     def get_success_url(self):
         return reverse(self.success_url_name)
 
+    def get_failure_url(self):
+        # Back to the confirmation, which lists what keeps the period open.
+        return reverse("plan_close_period", args=[self.object.pk])
+
     def get_context_data(self, **kwargs):
         missing = overdue_items(self.object.plan, self.object)
+        blockers = list(close_blockers(self.object))
         return {
             "period": self.object,
             "missing": missing[:200],
             "missing_count": missing.count(),
+            "waiting": [r for r in blockers if r.status == ProgressReport.Status.SUBMITTED],
+            "returned": [r for r in blockers if r.status == ProgressReport.Status.RETURNED],
+            "blocked": bool(blockers),
             **kwargs,
         }
 
@@ -330,6 +426,52 @@ class ClosePeriodView(OperationView):
 
     def get_success_message(self):
         return _("Period %(period)s closed.") % {"period": self.object}
+
+
+class RemindPeriodView(OperationView):
+    """催报: confirm, then e-mail everyone who still owes a report for the period."""
+
+    model = Period
+    action = "change"
+    pk_url_kwarg = "period_pk"
+    template_name = "governance/plan/remind_period.html"
+
+    def get_success_url(self):
+        return self.next_url or reverse("plan_review_queue")
+
+    def get_context_data(self, **kwargs):
+        targets = reminder_targets(self.object)
+        reached = {item.pk for items in targets.values() for item in items}
+        missing = list(overdue_items(self.object.plan, self.object))
+        return {
+            "period": self.object,
+            "missing_count": len(missing),
+            "unreachable": [item for item in missing if item.pk not in reached],
+            "targets": sorted(
+                ((user, items) for user, items in targets.items()),
+                key=lambda pair: pair[0].get_full_name() or pair[0].get_username(),
+            ),
+            "without_email": [u for u in targets if not u.email],
+            **kwargs,
+        }
+
+    def perform_operation(self):
+        self.count = remind_period(self.object, user=self.request.user)
+
+    def get_success_message(self):
+        if not self.count and overdue_items(self.object.plan, self.object).exists():
+            return _(
+                "Nobody was reminded for %(period)s: no department head or responsible "
+                "person with an e-mail address owes a report."
+            ) % {"period": self.object}
+        if not self.count:
+            return _("Nobody to remind for %(period)s: every report is in.") % {
+                "period": self.object
+            }
+        return _("%(count)s people reminded to report for %(period)s.") % {
+            "count": self.count,
+            "period": self.object,
+        }
 
 
 # -- dashboard and documents ---------------------------------------------------------------
@@ -396,21 +538,60 @@ def assignment_xlsx(request, plan_pk: int):
     return xlsx_response(export_assignment(plan), _("%(plan)s assignment") % {"plan": plan.title})
 
 
+ASSIGNMENT_SESSION_KEY = "shuxiang_assignment_import"
+
+
 def assignment_import(request, plan_pk: int):
-    """Upload the filled-in assignment sheet; every bad cell is listed and nothing saved."""
+    """Upload the filled-in assignment sheet, see what would change (item → old and new
+    lead unit, partners, responsible person…), then confirm or cancel. Every bad cell is
+    listed and nothing is saved until the preview is confirmed."""
     require(request.user, PlanItem, "change", everywhere=True)
     plan = get_for_action_or_404(request.user, Plan, "view", pk=plan_pk)
+    action = request.POST.get("action")
+    if request.method == "POST" and action in ("confirm", "cancel"):
+        info = request.session.pop(ASSIGNMENT_SESSION_KEY, None) or {}
+        data = staging.take(info.get("token", "")) if info.get("plan") == plan.pk else None
+        if data is None:
+            messages.error(request, _("The upload has expired: choose the file again."))
+            return redirect("plan_assignment_import", plan_pk=plan.pk)
+        if action == "cancel":
+            messages.success(request, _("Import cancelled: nothing was saved."))
+            return redirect("plan_assignment_import", plan_pk=plan.pk)
+        try:
+            count = apply_assignment(plan, read_assignment(plan, data), user=request.user)
+        except ImportFailed as error:
+            messages.error(request, _("Nothing was saved: correct the cells listed below."))
+            return _assignment_page(request, plan, SpreadsheetUploadForm(), error.errors)
+        messages.success(request, _("%(count)s items assigned.") % {"count": count})
+        return redirect(reverse("governance_planitem:index") + f"?plan={plan.pk}")
     form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            count = import_assignment(plan, form.cleaned_data["file"].read(), user=request.user)
+            changes = read_assignment(plan, data)
         except ImportFailed as error:
             errors = error.errors
             messages.error(request, _("Nothing was saved: correct the cells listed below."))
         else:
-            messages.success(request, _("%(count)s items assigned.") % {"count": count})
-            return redirect(reverse("governance_planitem:index") + f"?plan={plan.pk}")
+            staged = staging.stage(data, upload.name)
+            request.session[ASSIGNMENT_SESSION_KEY] = {"token": staged.token, "plan": plan.pk}
+            changed = [c for c in changes if c.changed]
+            return TemplateResponse(
+                request,
+                "governance/plan/assignment_preview.html",
+                {
+                    "plan": plan,
+                    "name": upload.name,
+                    "changed": changed,
+                    "unchanged_count": len(changes) - len(changed),
+                },
+            )
+    return _assignment_page(request, plan, form, errors)
+
+
+def _assignment_page(request, plan, form, errors):
     return TemplateResponse(
         request,
         "governance/plan/assignment_import.html",

@@ -33,7 +33,7 @@ from governance.models import (
     ProgressReport,
 )
 from governance.selectors.plan import check_targets
-from governance.services.plan import ensure_periods, refresh_progress
+from governance.services.plan import ensure_periods, grant_reporting, refresh_progress
 
 PLAN_OFFICE_PERM = "governance.change_plan"
 
@@ -169,6 +169,7 @@ class PlanItemEditView(ScopedEditView):
         instance = super().save_instance()
         # A new weight or lead unit changes the roll-up of the items above.
         refresh_progress(instance.plan)
+        grant_reporting([instance])  # the responsible person may report on it
         return instance
 
 

@@ -208,5 +208,7 @@ def test_the_loader_writes_in_bulk_not_row_by_row(django_assert_max_num_queries)
     load_org_tree()
     load_users()
     # ~1,900 reports and ~150 items: a save() per row would be thousands of queries.
-    with django_assert_max_num_queries(80):
+    # (The assignment import also reads staff names, the partners it previews and writes
+    # the responsible persons' reporting grants: a few set-based queries.)
+    with django_assert_max_num_queries(92):
         load_plan()
