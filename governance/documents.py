@@ -166,14 +166,14 @@ def export_assignment(plan: Plan) -> bytes:
             (_("Assignment"), list(ASSIGNMENT_COLUMNS), rows),
             (
                 _("Units"),
-                [_("Choice in the sheet"), _("Code"), _("Library"), _("Unit"), _("Kind")],
+                [_("Choice in the sheet"), _("Unit code"), _("Library"), _("Unit"), _("Kind")],
                 unit_rows,
             ),
             (
                 _("People"),
                 [
                     _("Choice in the sheet"),
-                    _("Name"),
+                    _("Full name"),
                     _("Staff number"),
                     _("Login name"),
                     _("Unit"),

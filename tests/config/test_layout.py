@@ -36,6 +36,7 @@ EXTRA = {
         "access",  # the one access API (DESIGN.md: access lives in governance)
         "indicators",  # the registry later apps feed (register_provider)
         "params",  # numbers from URLs and query strings, checked
+        "people",  # the registry of people's names later apps feed (register_people_source)
     },
     "staffing": {"validators"},  # field validators the models use
     "demo": {"data", "loaders", "tools"},

@@ -131,7 +131,7 @@ def test_reference_sheets_list_unit_codes_with_their_library_and_people_with_sta
     make_staff(org["a"], name="王小明", user=head_a, staff_number="S0042")
     book = workbook(plan)
     units = list(book.worksheets[1].iter_rows(values_only=True))
-    assert units[0][:4] == ("表中选项", "编码", "图书馆", "单位")
+    assert units[0][:4] == ("表中选项", "单位编码", "图书馆", "单位")
     assert ("T-A 测试市图书馆 · 借阅部", "T-A", "测试市图书馆", "借阅部") in [r[:4] for r in units]
     people = list(book.worksheets[2].iter_rows(values_only=True))
     assert ("王小明（S0042）", "王小明", "S0042", "head_a", "T-A 测试市图书馆 · 借阅部") in people
