@@ -20,6 +20,7 @@ from governance.selectors.plan import (
     overdue_items,
     rollup_progress,
 )
+from governance.selectors.reports import returned_reports_for
 
 LIST_LIMIT = 10  # rows a panel lists; the counts cover all of them
 STILL_OWED = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
@@ -107,20 +108,6 @@ def _owed_items(user, plan: Plan, period: Period):
     )
 
 
-def returned_reports(user):
-    """Reports returned to the user's units (or written by them) that can still be fixed:
-    the period is open. Newest return first."""
-    returned = ProgressReport.objects.filter(
-        status=ProgressReport.Status.RETURNED, period__closed_at__isnull=True
-    )
-    mine = visible(user, returned, ["add", "change"]).values("pk")
-    return (
-        returned.filter(Q(pk__in=mine) | Q(author=user))
-        .select_related("item", "item__lead_unit", "period", "reviewed_by")
-        .order_by("-reviewed_at", "pk")
-    )
-
-
 def head_home(user) -> HeadHome:
     """A department head's day: items due this period and returned reports. Up to seven
     queries whatever the number of items."""
@@ -141,7 +128,7 @@ def head_home(user) -> HeadHome:
             )
             for i in rows
         ]
-    returned = returned_reports(user)
+    returned = returned_reports_for(user)
     home.returned_count = returned.count()
     home.returned = [
         ReturnedReport(
