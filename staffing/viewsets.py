@@ -4,11 +4,13 @@ in private storage), post qualifications."""
 
 from pathlib import PurePath
 
+import django_filters
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import TitleColumn
@@ -37,6 +39,10 @@ from .models import (
 )
 from .services import close_other_appointments, refresh_current
 from .views.certificates import may_download_certificates
+from .views.staff_page import staff_page, unit_with_library
+
+GONE = (Staff.Status.LEFT, Staff.Status.RETIRED)
+LEAVERS_INCLUDE, LEAVERS_ONLY = "include", "only"
 
 PERSONAL = ("id_number", "birth_date", "phone", "email")
 
@@ -46,19 +52,73 @@ def sees_personal(user) -> bool:
     return may_everywhere(user, Staff, "view_personal")
 
 
+class StaffFilterSet(WagtailFilterSet):
+    """The listing's filters; leavers (离职/退休) are hidden unless asked for (or a status
+    is chosen), see `StaffIndexView.filter_queryset`."""
+
+    leavers = django_filters.ChoiceFilter(
+        label=_("Left or retired"),
+        choices=[(LEAVERS_INCLUDE, _("Include them")), (LEAVERS_ONLY, _("Only them"))],
+        empty_label=_("Hidden (in post only)"),
+        method="keep",
+    )
+
+    class Meta:
+        model = Staff
+        fields = [
+            "unit",
+            "status",
+            "employment_type",
+            "post_category",
+            "title_level",
+            "education",
+        ]
+
+    def keep(self, queryset, name, value):
+        return queryset  # applied by the view, which also knows the default
+
+
 class StaffIndexView(ScopedIndexView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         if not sees_personal(request.user):
             self.list_export = [f for f in self.list_export if f not in PERSONAL]
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        leavers = self.request.GET.get("leavers")
+        if leavers == LEAVERS_ONLY:
+            return queryset.filter(status__in=GONE)
+        if leavers == LEAVERS_INCLUDE or self.request.GET.getlist("status"):
+            return queryset
+        return queryset.exclude(status__in=GONE)
+
 
 class StaffInspectView(ScopedInspectView):
+    """One staff page: the record, posts, titles, education and unit history, training
+    hours by year and certificates; personal data only for HR."""
+
+    template_name = "staffing/staff/inspect.html"
+
     def get_fields(self):
         fields = list(super().get_fields())
         if not sees_personal(self.request.user):
             fields = [f for f in fields if f not in (*PERSONAL, "masked_id_number")]
         return fields
+
+    def get_unit_display_value(self):
+        return unit_with_library(self.object.unit)
+
+    def get_context_for_field(self, field_name):
+        context = super().get_context_for_field(field_name)
+        if context["value"] in (None, ""):
+            context["value"] = "—"
+        return context
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(staff_page(self.object, self.request.user, self.related))
+        return context
 
 
 class StaffViewSet(ScopedModelViewSet):
@@ -79,7 +139,7 @@ class StaffViewSet(ScopedModelViewSet):
         "employment_type",
         "status",
     ]
-    list_filter = ["unit", "status", "employment_type", "post_category", "title_level", "education"]
+    filterset_class = StaffFilterSet
     search_fields = ["name", "staff_number"]
     list_per_page = 50
     list_export = [
