@@ -7,7 +7,7 @@ from pathlib import PurePath
 import django_filters
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from governance.access import may_everywhere
+from governance.access import may, may_everywhere
 from governance.access.viewsets import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -38,6 +38,7 @@ from .models import (
     TrainingProgram,
 )
 from .services import close_other_appointments, refresh_current
+from .views.attendance import attendees, program_attendance
 from .views.certificates import may_download_certificates
 from .views.staff_page import staff_page, unit_with_library
 
@@ -94,7 +95,17 @@ class StaffIndexView(ScopedIndexView):
         return queryset.exclude(status__in=GONE)
 
 
-class StaffInspectView(ScopedInspectView):
+class CleanInspectView(ScopedInspectView):
+    """Empty values shown as "—", never blank or None."""
+
+    def get_context_for_field(self, field_name):
+        context = super().get_context_for_field(field_name)
+        if context["value"] in (None, ""):
+            context["value"] = "—"
+        return context
+
+
+class StaffInspectView(CleanInspectView):
     """One staff page: the record, posts, titles, education and unit history, training
     hours by year and certificates; personal data only for HR."""
 
@@ -108,12 +119,6 @@ class StaffInspectView(ScopedInspectView):
 
     def get_unit_display_value(self):
         return unit_with_library(self.object.unit)
-
-    def get_context_for_field(self, field_name):
-        context = super().get_context_for_field(field_name)
-        if context["value"] in (None, ""):
-            context["value"] = "—"
-        return context
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -243,8 +248,32 @@ class TitleRecordViewSet(ScopedModelViewSet):
     form_fields = ["staff", "series", "title", "level", "obtained", "basis"]
 
 
+class TrainingProgramInspectView(CleanInspectView):
+    """The program with its attendees; HR ticks who attended (hours default to the
+    program's) and marks them in one POST."""
+
+    template_name = "staffing/programs/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["enrolments"] = list(attendees(self.request.user, self.object))
+        context["may_mark"] = may(self.request.user, Enrolment, "change")
+        context["attendance_url"] = reverse(
+            "staffing_trainingprogram:attendance", args=[self.object.pk]
+        )
+        return context
+
+
 class TrainingProgramViewSet(ScopedModelViewSet):
     model = TrainingProgram
+    inspect_view_class = TrainingProgramInspectView
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("attendance/<int:pk>/", program_attendance, name="attendance"),
+        ]
+
     icon = "group"
     menu_label = _("Training programs")
     list_display = ["name", "kind", "start", "end", "hours", "subject_type", "mode"]
