@@ -22,6 +22,7 @@ from ..selectors.compliance import (
     Requirement,
     assess_staff,
     compliance_listing,
+    pass_rates_by_library,
     training_years,
 )
 
@@ -76,6 +77,9 @@ def compliance_index(request):
             compliance_workbook(staff, year, requirement),
             _("Continuing education %(year)s") % {"year": year},
         )
+    pass_rates, total = pass_rates_by_library(
+        request.user, year=year, unit=unit, requirement=requirement
+    )
     page = Paginator(staff, PER_PAGE).get_page(request.GET.get("p"))
     rows = [(person, assess_staff(person, requirement)) for person in page]
     filters = {"year": year}
@@ -95,6 +99,9 @@ def compliance_index(request):
             "short_only": short_only,
             "requirement": requirement,
             "query": urlencode(filters),
+            "all_query": urlencode({k: v for k, v in filters.items() if k != "short"}),
+            "pass_rates": pass_rates,
+            "total": total,
         },
     )
 
