@@ -15,7 +15,13 @@ from reporting.responses import pdf_response
 from ..documents import roster_pdf
 from ..forms import StructureForm
 from ..models import StructureTarget
-from ..selectors.structure import may_see_structure, structure_for, structure_units, visible_staff
+from ..selectors.structure import (
+    may_see_structure,
+    structure_for,
+    structure_units,
+    units_by_library,
+    visible_staff,
+)
 
 
 def structure_view(request):
@@ -37,6 +43,7 @@ def structure_view(request):
     context = {
         "form": form,
         "structure": structure,
+        "libraries": units_by_library(structure),
         "scope_label": scope_label,
         "roster_units": roster_units,
         "can_edit_targets": may(request.user, StructureTarget, "add"),
