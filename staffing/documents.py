@@ -201,7 +201,8 @@ def training_record_pdf(staff: Staff, years: list[TrainingYear]) -> bytes:
     )
 
 
-COLUMN_WIDTHS = [20 * mm, 21 * mm, 10 * mm, 31 * mm, 28 * mm, 24 * mm, 18 * mm, 22 * mm]
+# A4 landscape: 261 mm between the margins.
+COLUMN_WIDTHS = [24 * mm, 26 * mm, 12 * mm, 62 * mm, 42 * mm, 35 * mm, 32 * mm, 28 * mm]
 
 
 def _post(person: Staff) -> str:
@@ -221,8 +222,9 @@ def _title(person: Staff) -> str:
     return person.get_title_level_display() if person.title_level else ""
 
 
-def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff]) -> bytes:
-    """The roster of ``unit`` from ``staff`` (already narrowed to what the reader may see)."""
+def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff], *, prepared_by: str = "") -> bytes:
+    """The roster of ``unit`` from ``staff`` (already narrowed to what the reader may see),
+    on A4 landscape, closed by the line HR signs: 制表 (``prepared_by``), 审核, 日期."""
     people = list(roster_staff(staff, unit))
     field = Staff._meta.get_field
     header = [
@@ -241,10 +243,10 @@ def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff]) -> bytes:
             p.name,
             p.get_gender_display(),
             p.unit.name,
-            _post(p),
-            _title(p),
-            p.get_education_display() if p.education else "",
-            p.hire_date.isoformat() if p.hire_date else "",
+            _post(p) or "—",
+            _title(p) or "—",
+            p.get_education_display() if p.education else "—",
+            p.hire_date.isoformat() if p.hire_date else "—",
         ]
         for p in people
     ]
@@ -254,10 +256,18 @@ def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff]) -> bytes:
         story.append(table([header, *rows], col_widths=COLUMN_WIDTHS))
         story.append(para(count))
     today = timezone.localdate().isoformat()
+    story += [
+        Spacer(1, 10 * mm),
+        para(
+            _("Prepared by: %(name)s　Checked by:　　　Date: %(date)s")
+            % {"name": prepared_by or "　　　", "date": today}
+        ),
+    ]
     return build_pdf(
         story,
         title=_("Staff roster"),
         organisation=organisation_name(),
         subtitle=_("%(unit)s and the units under it, as of %(date)s")
         % {"unit": unit.name, "date": today},
+        landscape=True,
     )
