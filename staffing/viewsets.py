@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -37,6 +38,7 @@ from .models import (
     TitleRecord,
     TrainingProgram,
 )
+from .selectors.structure import unit_labels
 from .services import close_other_appointments, refresh_current
 from .views.attendance import attendees, program_attendance
 from .views.certificates import may_download_certificates
@@ -119,6 +121,11 @@ class StaffInspectView(CleanInspectView):
 
     def get_unit_display_value(self):
         return unit_with_library(self.object.unit)
+
+    def get_field_label(self, field_name, field):
+        if field_name == "masked_id_number":
+            return capfirst(Staff._meta.get_field("id_number").verbose_name)
+        return super().get_field_label(field_name, field)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -256,7 +263,11 @@ class TrainingProgramInspectView(CleanInspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["enrolments"] = list(attendees(self.request.user, self.object))
+        enrolments = list(attendees(self.request.user, self.object))
+        labels = unit_labels({e.staff.unit for e in enrolments})
+        for enrolment in enrolments:
+            enrolment.unit_label = labels[enrolment.staff.unit_id]
+        context["enrolments"] = enrolments
         context["may_mark"] = may(self.request.user, Enrolment, "change")
         context["attendance_url"] = reverse(
             "staffing_trainingprogram:attendance", args=[self.object.pk]
@@ -267,6 +278,17 @@ class TrainingProgramInspectView(CleanInspectView):
 class TrainingProgramViewSet(ScopedModelViewSet):
     model = TrainingProgram
     inspect_view_class = TrainingProgramInspectView
+    inspect_view_fields = [
+        "name",
+        "kind",
+        "organiser",
+        "start",
+        "end",
+        "hours",
+        "subject_type",
+        "mode",
+        "capacity",
+    ]
 
     def get_urlpatterns(self):
         return [

@@ -25,6 +25,7 @@ from ..selectors.compliance import (
     pass_rates_by_library,
     training_years,
 )
+from ..selectors.structure import unit_labels
 
 PER_PAGE = 50
 MAX_YEARS = 20  # a record PDF covers at most this many years
@@ -81,7 +82,11 @@ def compliance_index(request):
         request.user, year=year, unit=unit, requirement=requirement
     )
     page = Paginator(staff, PER_PAGE).get_page(request.GET.get("p"))
-    rows = [(person, assess_staff(person, requirement)) for person in page]
+    people = list(page)
+    labels = unit_labels({person.unit for person in people})
+    for person in people:
+        person.unit_label = labels[person.unit_id]
+    rows = [(person, assess_staff(person, requirement)) for person in people]
     filters = {"year": year}
     if unit is not None:
         filters["unit"] = unit.pk

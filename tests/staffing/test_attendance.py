@@ -63,6 +63,7 @@ def test_program_page_lists_attendees_with_checkboxes_for_hr(client, hr, org, pr
     assert "参训人员" in html and "标记所选为已参加" in html
     assert "24.0" in html and "（项目学时）" in html and "6.0" in html
     assert "否" in html and "False" not in html
+    assert "测试市图书馆 · 借阅部" in html  # the unit with its library
 
 
 def test_hr_marks_the_ticked_as_attended_in_one_post_with_one_log_entry(client, hr, org, program):
