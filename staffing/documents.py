@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from governance.models import OrgUnit
 from reporting.organisation import organisation_name
-from reporting.pdf import build_pdf, para, table
+from reporting.pdf import build_pdf, para, styles, table
 from reporting.spreadsheets import write_xlsx
 
 from .importers import sheet
@@ -222,6 +222,25 @@ def _title(person: Staff) -> str:
     return person.get_title_level_display() if person.title_level else ""
 
 
+def _sign_off(prepared_by: str, today: str) -> Table:
+    """The line HR signs under a roster: 制表 <name>, 审核 (left blank for the reviewer's
+    signature), 日期 <date>, spread across the page without a grid."""
+    body = styles()["body"]
+    cells = [
+        _("Prepared by: %(name)s") % {"name": prepared_by},
+        _("Checked by:"),
+        _("Date: %(date)s") % {"date": today},
+    ]
+    return Table(
+        [[para(cell, body) for cell in cells]],
+        colWidths=[90 * mm, 90 * mm, 81 * mm],
+        hAlign="LEFT",
+        style=TableStyle(
+            [("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 6 * mm)]
+        ),
+    )
+
+
 def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff], *, prepared_by: str = "") -> bytes:
     """The roster of ``unit`` from ``staff`` (already narrowed to what the reader may see),
     on A4 landscape, closed by the line HR signs: 制表 (``prepared_by``), 审核, 日期."""
@@ -251,18 +270,12 @@ def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff], *, prepared_by: str = "") 
         for p in people
     ]
     count = _("%(count)s staff in post.") % {"count": len(people)}
-    story = [para(count)]
+    today = timezone.localdate().isoformat()
+    story = []
     if rows:
         story.append(table([header, *rows], col_widths=COLUMN_WIDTHS))
-        story.append(para(count))
-    today = timezone.localdate().isoformat()
-    story += [
-        Spacer(1, 10 * mm),
-        para(
-            _("Prepared by: %(name)s　Checked by:　　　Date: %(date)s")
-            % {"name": prepared_by or "　　　", "date": today}
-        ),
-    ]
+    # The count and the signature line close the roster, on one page together.
+    story.append(KeepTogether([para(count), _sign_off(prepared_by, today)]))
     return build_pdf(
         story,
         title=_("Staff roster"),
