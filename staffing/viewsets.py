@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from governance.access import may, may_everywhere
@@ -81,7 +81,20 @@ class StaffFilterSet(WagtailFilterSet):
         return queryset  # applied by the view, which also knows the default
 
 
+class DashColumn(Column):
+    """A listing cell that shows "—" when there is nothing to show."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "—" if value in (None, "") else value
+
+
 class StaffIndexView(ScopedIndexView):
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        if column_class is Column:  # plain fields: an empty title or post shows "—"
+            column_class = DashColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
+
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         if not sees_personal(request.user):
