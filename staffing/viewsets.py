@@ -165,6 +165,7 @@ class StaffViewSet(ScopedModelViewSet):
         "status",
     ]
     filterset_class = StaffFilterSet
+    list_filter = StaffFilterSet.Meta.fields  # what the filterset builds on (for the probes)
     search_fields = ["name", "staff_number"]
     list_per_page = 50
     list_export = [
