@@ -111,11 +111,14 @@ class StaffIndexView(ScopedIndexView):
 
 
 class CleanInspectView(ScopedInspectView):
-    """Empty values shown as "—", never blank or None."""
+    """Empty values shown as "—" and booleans as 是/否, never blank, None or True."""
 
     def get_context_for_field(self, field_name):
         context = super().get_context_for_field(field_name)
-        if context["value"] in (None, ""):
+        value = context["value"]
+        if isinstance(value, bool):
+            context["value"] = _("Yes") if value else _("No")
+        elif value in (None, "", "-"):
             context["value"] = "—"
         return context
 
@@ -243,6 +246,7 @@ class HistoryEditView(HistoryFormMixin, ScopedEditView):
 
 class PostAppointmentViewSet(ScopedModelViewSet):
     model = PostAppointment
+    inspect_view_class = CleanInspectView
     add_view_class = HistoryCreateView
     edit_view_class = HistoryEditView
     icon = "list-ul"
@@ -257,6 +261,7 @@ class PostAppointmentViewSet(ScopedModelViewSet):
 
 class TitleRecordViewSet(ScopedModelViewSet):
     model = TitleRecord
+    inspect_view_class = CleanInspectView
     add_view_class = HistoryCreateView
     edit_view_class = HistoryEditView
     icon = "pick"
@@ -331,6 +336,7 @@ class TrainingProgramViewSet(ScopedModelViewSet):
 
 class EnrolmentViewSet(ScopedModelViewSet):
     model = Enrolment
+    inspect_view_class = CleanInspectView
     icon = "tick"
     menu_label = _("Enrolments")
     list_select_related = ("staff", "staff__unit", "program")
@@ -380,12 +386,12 @@ class ExternalTrainingDeleteView(ScopedDeleteView):
             transaction.on_commit(lambda: storage.delete(name))
 
 
-class ExternalTrainingInspectView(ScopedInspectView):
+class ExternalTrainingInspectView(CleanInspectView):
     def get_certificate_display_value(self):
         """A download link for those who may download it; whether there is one for others."""
         training = self.object
         if not training.certificate:
-            return "-"
+            return "—"
         if not may_download_certificates(self.request.user):
             return _("On file (HR and administrators only)")
         url = reverse("staffing_certificate_file", args=[training.pk])
@@ -426,6 +432,7 @@ class ExternalTrainingViewSet(ScopedModelViewSet):
 
 class CertificateViewSet(ScopedModelViewSet):
     model = Certificate
+    inspect_view_class = CleanInspectView
     icon = "success"
     menu_label = _("Post qualifications")
     list_select_related = ("staff", "staff__unit")
@@ -438,6 +445,7 @@ class CertificateViewSet(ScopedModelViewSet):
 
 class StructureTargetViewSet(ScopedModelViewSet):
     model = StructureTarget
+    inspect_view_class = CleanInspectView
     icon = "view"
     menu_label = _("Structure targets")
     list_display = ["year", "dimension", "value", "min_share"]

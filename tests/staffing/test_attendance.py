@@ -2,6 +2,7 @@
 history entry), hours defaulting to the program's; others cannot."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -140,3 +141,15 @@ def test_attendance_page_costs_the_same_for_2_and_40_attendees(
         inspect(client, other)
     with django_assert_max_num_queries(len(few)):
         inspect(client, program)
+
+
+def test_enrolment_page_shows_attended_as_yes_or_no_and_empty_hours_as_a_dash(
+    client, hr, org, program
+):
+    person = enrol(program, org["a"], 1, attended=True)[0]
+    enrolment = Enrolment.objects.get(staff=person)
+    client.force_login(hr)
+    response = client.get(reverse("staffing_enrolment:inspect", args=[enrolment.pk]))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    assert "已参加 是" in text and "认定学时 —" in text
+    assert "True" not in text and "None" not in text

@@ -190,6 +190,7 @@ def test_staff_list_hides_leavers_by_default(client, hr, leavers):
 def test_staff_list_shows_leavers_when_asked(client, hr, leavers):
     client.force_login(hr)
     html = listing(client, leavers="include")
+    assert "离职/退休人员" in html and "一并显示" in html  # the filter, in Chinese
     assert "在职者" in html and "离职者" in html and "退休者" in html
     html = listing(client, leavers="only")
     assert "在职者" not in html and "离职者" in html and "退休者" in html
