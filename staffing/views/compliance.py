@@ -66,6 +66,9 @@ def _visible_units(request) -> list[OrgUnit]:
 def compliance_index(request):
     """Professional-technical staff and their hours in a year, the short ones flagged."""
     units = _visible_units(request)
+    labels = unit_labels(units)
+    for u in units:
+        u.label = labels[u.pk]  # the county libraries' 办公室 told apart in the picker
     year = _year(request.GET.get("year"))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     short_only = request.GET.get("short") == "1"

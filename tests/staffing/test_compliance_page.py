@@ -66,6 +66,7 @@ def test_short_people_carry_a_red_badge_and_the_count_is_shown(client, hr, peopl
     assert 'class="shx-row-short"' in html
     assert "仅看未达标（2 人）" in html
     assert "临川区图书馆 · 借阅部" in html and "测试市图书馆 · 借阅部" in html
+    assert ">临川区图书馆 · 借阅部</option>" in html  # the unit picker too
 
 
 def test_pass_rates_per_unit_grouped_by_library_with_subtotals(client, hr, people, county):
