@@ -40,12 +40,13 @@ def program_attendance(request, pk: int):
         raise Http404  # someone the user may not mark: nothing is said about them
     attended = request.POST.get("attended") == "1"
     try:
-        count = mark_attendance(program, staff_ids=chosen, attended=attended, user=request.user)
+        mark_attendance(program, staff_ids=chosen, attended=attended, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         message = (
             _("%(count)s marked as attended.") if attended else _("%(count)s marked as absent.")
         )
-        messages.success(request, message % {"count": count})
+        # Everyone ticked is now marked so, including those who already were.
+        messages.success(request, message % {"count": len(chosen)})
     return redirect("staffing_trainingprogram:inspect", pk=program.pk)

@@ -153,3 +153,11 @@ def test_enrolment_page_shows_attended_as_yes_or_no_and_empty_hours_as_a_dash(
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
     assert "已参加 是" in text and "认定学时 —" in text
     assert "True" not in text and "None" not in text
+
+
+def test_marking_those_already_marked_says_how_many_were_ticked(client, hr, org, program):
+    people = enrol(program, org["a"], 2, attended=True)
+    client.force_login(hr)
+    response = mark(client, program, people)
+    assert "2 人已标记为已参加" in client.get(response.url).content.decode()
+    assert ModelLogEntry.objects.get(action=ATTENDANCE_ACTION).data["count"] == 0
