@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from governance.models import OrgUnit
 from reporting.organisation import organisation_name
-from reporting.pdf import build_pdf, para, table
+from reporting.pdf import build_pdf, para, styles, table
 from reporting.spreadsheets import write_xlsx
 
 from .importers import sheet
@@ -201,7 +201,8 @@ def training_record_pdf(staff: Staff, years: list[TrainingYear]) -> bytes:
     )
 
 
-COLUMN_WIDTHS = [20 * mm, 21 * mm, 10 * mm, 31 * mm, 28 * mm, 24 * mm, 18 * mm, 22 * mm]
+# A4 landscape: 261 mm between the margins.
+COLUMN_WIDTHS = [24 * mm, 26 * mm, 12 * mm, 62 * mm, 42 * mm, 35 * mm, 32 * mm, 28 * mm]
 
 
 def _post(person: Staff) -> str:
@@ -221,8 +222,28 @@ def _title(person: Staff) -> str:
     return person.get_title_level_display() if person.title_level else ""
 
 
-def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff]) -> bytes:
-    """The roster of ``unit`` from ``staff`` (already narrowed to what the reader may see)."""
+def _sign_off(prepared_by: str, today: str) -> Table:
+    """The line HR signs under a roster: 制表 <name>, 审核 (left blank for the reviewer's
+    signature), 日期 <date>, spread across the page without a grid."""
+    body = styles()["body"]
+    cells = [
+        _("Prepared by: %(name)s") % {"name": prepared_by},
+        _("Checked by:"),
+        _("Date: %(date)s") % {"date": today},
+    ]
+    return Table(
+        [[para(cell, body) for cell in cells]],
+        colWidths=[90 * mm, 90 * mm, 81 * mm],
+        hAlign="LEFT",
+        style=TableStyle(
+            [("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 6 * mm)]
+        ),
+    )
+
+
+def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff], *, prepared_by: str = "") -> bytes:
+    """The roster of ``unit`` from ``staff`` (already narrowed to what the reader may see),
+    on A4 landscape, closed by the line HR signs: 制表 (``prepared_by``), 审核, 日期."""
     people = list(roster_staff(staff, unit))
     field = Staff._meta.get_field
     header = [
@@ -241,23 +262,25 @@ def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff]) -> bytes:
             p.name,
             p.get_gender_display(),
             p.unit.name,
-            _post(p),
-            _title(p),
-            p.get_education_display() if p.education else "",
-            p.hire_date.isoformat() if p.hire_date else "",
+            _post(p) or "—",
+            _title(p) or "—",
+            p.get_education_display() if p.education else "—",
+            p.hire_date.isoformat() if p.hire_date else "—",
         ]
         for p in people
     ]
     count = _("%(count)s staff in post.") % {"count": len(people)}
-    story = [para(count)]
+    today = timezone.localdate().isoformat()
+    story = []
     if rows:
         story.append(table([header, *rows], col_widths=COLUMN_WIDTHS))
-        story.append(para(count))
-    today = timezone.localdate().isoformat()
+    # The count and the signature line close the roster, on one page together.
+    story.append(KeepTogether([para(count), _sign_off(prepared_by, today)]))
     return build_pdf(
         story,
         title=_("Staff roster"),
         organisation=organisation_name(),
         subtitle=_("%(unit)s and the units under it, as of %(date)s")
         % {"unit": unit.name, "date": today},
+        landscape=True,
     )

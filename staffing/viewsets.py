@@ -4,17 +4,20 @@ in private storage), post qualifications."""
 
 from pathlib import PurePath
 
+import django_filters
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from governance.access import may_everywhere
+from governance.access import may, may_everywhere
 from governance.access.viewsets import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -35,8 +38,14 @@ from .models import (
     TitleRecord,
     TrainingProgram,
 )
+from .selectors.structure import unit_labels
 from .services import close_other_appointments, refresh_current
+from .views.attendance import attendees, program_attendance
 from .views.certificates import may_download_certificates
+from .views.staff_page import staff_page, unit_with_library
+
+GONE = (Staff.Status.LEFT, Staff.Status.RETIRED)
+LEAVERS_INCLUDE, LEAVERS_ONLY = "include", "only"
 
 PERSONAL = ("id_number", "birth_date", "phone", "email")
 
@@ -46,19 +55,98 @@ def sees_personal(user) -> bool:
     return may_everywhere(user, Staff, "view_personal")
 
 
+class StaffFilterSet(WagtailFilterSet):
+    """The listing's filters; leavers (离职/退休) are hidden unless asked for (or a status
+    is chosen), see `StaffIndexView.filter_queryset`."""
+
+    leavers = django_filters.ChoiceFilter(
+        label=_("Left or retired"),
+        choices=[(LEAVERS_INCLUDE, _("Include them")), (LEAVERS_ONLY, _("Only them"))],
+        empty_label=_("Hidden (in post only)"),
+        method="keep",
+    )
+
+    class Meta:
+        model = Staff
+        fields = [
+            "unit",
+            "status",
+            "employment_type",
+            "post_category",
+            "title_level",
+            "education",
+        ]
+
+    def keep(self, queryset, name, value):
+        return queryset  # applied by the view, which also knows the default
+
+
+class DashColumn(Column):
+    """A listing cell that shows "—" when there is nothing to show."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "—" if value in (None, "") else value
+
+
 class StaffIndexView(ScopedIndexView):
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        if column_class is Column:  # plain fields: an empty title or post shows "—"
+            column_class = DashColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
+
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         if not sees_personal(request.user):
             self.list_export = [f for f in self.list_export if f not in PERSONAL]
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        leavers = self.request.GET.get("leavers")
+        if leavers == LEAVERS_ONLY:
+            return queryset.filter(status__in=GONE)
+        if leavers == LEAVERS_INCLUDE or self.request.GET.getlist("status"):
+            return queryset
+        return queryset.exclude(status__in=GONE)
 
-class StaffInspectView(ScopedInspectView):
+
+class CleanInspectView(ScopedInspectView):
+    """Empty values shown as "—" and booleans as 是/否, never blank, None or True."""
+
+    def get_context_for_field(self, field_name):
+        context = super().get_context_for_field(field_name)
+        value = context["value"]
+        if isinstance(value, bool):
+            context["value"] = _("Yes") if value else _("No")
+        elif value in (None, "", "-"):
+            context["value"] = "—"
+        return context
+
+
+class StaffInspectView(CleanInspectView):
+    """One staff page: the record, posts, titles, education and unit history, training
+    hours by year and certificates; personal data only for HR."""
+
+    template_name = "staffing/staff/inspect.html"
+
     def get_fields(self):
         fields = list(super().get_fields())
         if not sees_personal(self.request.user):
             fields = [f for f in fields if f not in (*PERSONAL, "masked_id_number")]
         return fields
+
+    def get_unit_display_value(self):
+        return unit_with_library(self.object.unit)
+
+    def get_field_label(self, field_name, field):
+        if field_name == "masked_id_number":
+            return capfirst(Staff._meta.get_field("id_number").verbose_name)
+        return super().get_field_label(field_name, field)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(staff_page(self.object, self.request.user, self.related))
+        return context
 
 
 class StaffViewSet(ScopedModelViewSet):
@@ -79,7 +167,8 @@ class StaffViewSet(ScopedModelViewSet):
         "employment_type",
         "status",
     ]
-    list_filter = ["unit", "status", "employment_type", "post_category", "title_level", "education"]
+    filterset_class = StaffFilterSet
+    list_filter = StaffFilterSet.Meta.fields  # what the filterset builds on (for the probes)
     search_fields = ["name", "staff_number"]
     list_per_page = 50
     list_export = [
@@ -157,6 +246,7 @@ class HistoryEditView(HistoryFormMixin, ScopedEditView):
 
 class PostAppointmentViewSet(ScopedModelViewSet):
     model = PostAppointment
+    inspect_view_class = CleanInspectView
     add_view_class = HistoryCreateView
     edit_view_class = HistoryEditView
     icon = "list-ul"
@@ -171,6 +261,7 @@ class PostAppointmentViewSet(ScopedModelViewSet):
 
 class TitleRecordViewSet(ScopedModelViewSet):
     model = TitleRecord
+    inspect_view_class = CleanInspectView
     add_view_class = HistoryCreateView
     edit_view_class = HistoryEditView
     icon = "pick"
@@ -183,8 +274,47 @@ class TitleRecordViewSet(ScopedModelViewSet):
     form_fields = ["staff", "series", "title", "level", "obtained", "basis"]
 
 
+class TrainingProgramInspectView(CleanInspectView):
+    """The program with its attendees; HR ticks who attended (hours default to the
+    program's) and marks them in one POST."""
+
+    template_name = "staffing/programs/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enrolments = list(attendees(self.request.user, self.object))
+        labels = unit_labels({e.staff.unit for e in enrolments})
+        for enrolment in enrolments:
+            enrolment.unit_label = labels[enrolment.staff.unit_id]
+        context["enrolments"] = enrolments
+        context["may_mark"] = may(self.request.user, Enrolment, "change")
+        context["attendance_url"] = reverse(
+            "staffing_trainingprogram:attendance", args=[self.object.pk]
+        )
+        return context
+
+
 class TrainingProgramViewSet(ScopedModelViewSet):
     model = TrainingProgram
+    inspect_view_class = TrainingProgramInspectView
+    inspect_view_fields = [
+        "name",
+        "kind",
+        "organiser",
+        "start",
+        "end",
+        "hours",
+        "subject_type",
+        "mode",
+        "capacity",
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("attendance/<int:pk>/", program_attendance, name="attendance"),
+        ]
+
     icon = "group"
     menu_label = _("Training programs")
     list_display = ["name", "kind", "start", "end", "hours", "subject_type", "mode"]
@@ -206,6 +336,7 @@ class TrainingProgramViewSet(ScopedModelViewSet):
 
 class EnrolmentViewSet(ScopedModelViewSet):
     model = Enrolment
+    inspect_view_class = CleanInspectView
     icon = "tick"
     menu_label = _("Enrolments")
     list_select_related = ("staff", "staff__unit", "program")
@@ -255,12 +386,12 @@ class ExternalTrainingDeleteView(ScopedDeleteView):
             transaction.on_commit(lambda: storage.delete(name))
 
 
-class ExternalTrainingInspectView(ScopedInspectView):
+class ExternalTrainingInspectView(CleanInspectView):
     def get_certificate_display_value(self):
         """A download link for those who may download it; whether there is one for others."""
         training = self.object
         if not training.certificate:
-            return "-"
+            return "—"
         if not may_download_certificates(self.request.user):
             return _("On file (HR and administrators only)")
         url = reverse("staffing_certificate_file", args=[training.pk])
@@ -301,6 +432,7 @@ class ExternalTrainingViewSet(ScopedModelViewSet):
 
 class CertificateViewSet(ScopedModelViewSet):
     model = Certificate
+    inspect_view_class = CleanInspectView
     icon = "success"
     menu_label = _("Post qualifications")
     list_select_related = ("staff", "staff__unit")
@@ -313,6 +445,7 @@ class CertificateViewSet(ScopedModelViewSet):
 
 class StructureTargetViewSet(ScopedModelViewSet):
     model = StructureTarget
+    inspect_view_class = CleanInspectView
     icon = "view"
     menu_label = _("Structure targets")
     list_display = ["year", "dimension", "value", "min_share"]

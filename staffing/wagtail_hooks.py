@@ -223,3 +223,18 @@ def register_staff_search_area():
         model=Staff,
         action="units",
     )
+
+
+@hooks.register("register_log_actions")
+def register_attendance_log_action(actions):
+    from .services import ATTENDANCE_ACTION
+
+    @actions.register_action(ATTENDANCE_ACTION)
+    class AttendanceMarked(LogFormatter):
+        label = gettext_lazy("Attendance marked")
+
+        def format_message(self, log_entry):
+            values = {"count": log_entry.data.get("count", 0)}
+            if log_entry.data.get("attended"):
+                return _("%(count)s attendees marked as attended") % values
+            return _("%(count)s attendees marked as absent") % values

@@ -404,3 +404,87 @@ def roster_staff(staff: QuerySet[Staff], unit: OrgUnit) -> QuerySet[Staff]:
         .only(*ROSTER_FIELDS)
         .order_by("unit__path", "staff_number")
     )
+
+
+# -- By library: the structure page and the compliance summary (HR's screens) -----------
+
+
+def library_of(units) -> dict[int, OrgUnit | None]:
+    """{unit pk: the library it belongs to (itself if it is one), None outside any}, in
+    one query whatever the number of units."""
+    libraries = sorted(
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.LIBRARY).only("path", "name", "depth"),
+        key=lambda library: -len(library.path),  # the nearest library first
+    )
+    return {
+        unit.pk: next((lib for lib in libraries if unit.path.startswith(lib.path)), None)
+        for unit in units
+    }
+
+
+def _intermediate_count(row: UnitRow) -> int:
+    # The unit's share is rounded to 0.01 %: below 10,000 people the count comes back exact.
+    return int((row.intermediate_share * row.count / HUNDRED).to_integral_value(ROUND_HALF_UP))
+
+
+@dataclass
+class UnitLine:
+    """A unit beneath its library; ``own`` when it is the library's own staff."""
+
+    row: UnitRow
+    indent: int
+    own: bool
+
+
+@dataclass
+class LibraryBlock:
+    library: OrgUnit | None  # None: units outside any library (the system's own)
+    count: int
+    share: Decimal
+    intermediate_share: Decimal
+    lines: list[UnitLine]
+
+
+def units_by_library(structure: Structure) -> list[LibraryBlock]:
+    """The structure's units grouped by library, in tree order: each library with its
+    subtotal and its departments (and their service points) beneath. One query."""
+    libraries = library_of([row.unit for row in structure.units])
+    groups: dict[int | None, tuple[OrgUnit | None, list[UnitRow]]] = {}
+    for row in structure.units:
+        library = libraries[row.unit.pk]
+        groups.setdefault(library.pk if library else None, (library, []))[1].append(row)
+    blocks = []
+    for library, rows in groups.values():
+        count = sum(row.count for row in rows)
+        top = library.depth + 1 if library else min(row.unit.depth for row in rows)
+        lines = [
+            UnitLine(
+                row=row,
+                indent=max(row.unit.depth - top, 0),
+                own=library is not None and row.unit.pk == library.pk,
+            )
+            for row in rows
+        ]
+        blocks.append(
+            LibraryBlock(
+                library=library,
+                count=count,
+                share=share(count, structure.headcount),
+                intermediate_share=share(sum(map(_intermediate_count, rows)), count),
+                lines=lines,
+            )
+        )
+    return blocks
+
+
+def unit_labels(units) -> dict[int, str]:
+    """{unit pk: "临川区图书馆 · 借阅部"} — the unit with its library, so the county
+    libraries' departments of the same name can be told apart; one query."""
+    libraries = library_of(units)
+    labels = {}
+    for unit in units:
+        library = libraries[unit.pk]
+        labels[unit.pk] = (
+            f"{library.name} · {unit.name}" if library and library.pk != unit.pk else unit.name
+        )
+    return labels

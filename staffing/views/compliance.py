@@ -22,8 +22,10 @@ from ..selectors.compliance import (
     Requirement,
     assess_staff,
     compliance_listing,
+    pass_rates_by_library,
     training_years,
 )
+from ..selectors.structure import unit_labels
 
 PER_PAGE = 50
 MAX_YEARS = 20  # a record PDF covers at most this many years
@@ -64,6 +66,9 @@ def _visible_units(request) -> list[OrgUnit]:
 def compliance_index(request):
     """Professional-technical staff and their hours in a year, the short ones flagged."""
     units = _visible_units(request)
+    labels = unit_labels(units)
+    for u in units:
+        u.label = labels[u.pk]  # the county libraries' 办公室 told apart in the picker
     year = _year(request.GET.get("year"))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     short_only = request.GET.get("short") == "1"
@@ -76,8 +81,15 @@ def compliance_index(request):
             compliance_workbook(staff, year, requirement),
             _("Continuing education %(year)s") % {"year": year},
         )
+    pass_rates, total = pass_rates_by_library(
+        request.user, year=year, unit=unit, requirement=requirement
+    )
     page = Paginator(staff, PER_PAGE).get_page(request.GET.get("p"))
-    rows = [(person, assess_staff(person, requirement)) for person in page]
+    people = list(page)
+    labels = unit_labels({person.unit for person in people})
+    for person in people:
+        person.unit_label = labels[person.unit_id]
+    rows = [(person, assess_staff(person, requirement)) for person in people]
     filters = {"year": year}
     if unit is not None:
         filters["unit"] = unit.pk
@@ -95,6 +107,9 @@ def compliance_index(request):
             "short_only": short_only,
             "requirement": requirement,
             "query": urlencode(filters),
+            "all_query": urlencode({k: v for k, v in filters.items() if k != "short"}),
+            "pass_rates": pass_rates,
+            "total": total,
         },
     )
 

@@ -14,8 +14,14 @@ from reporting.responses import pdf_response
 
 from ..documents import roster_pdf
 from ..forms import StructureForm
-from ..models import StructureTarget
-from ..selectors.structure import may_see_structure, structure_for, structure_units, visible_staff
+from ..models import Staff, StructureTarget
+from ..selectors.structure import (
+    may_see_structure,
+    structure_for,
+    structure_units,
+    units_by_library,
+    visible_staff,
+)
 
 
 def structure_view(request):
@@ -37,6 +43,7 @@ def structure_view(request):
     context = {
         "form": form,
         "structure": structure,
+        "libraries": units_by_library(structure),
         "scope_label": scope_label,
         "roster_units": roster_units,
         "can_edit_targets": may(request.user, StructureTarget, "add"),
@@ -44,11 +51,18 @@ def structure_view(request):
     return TemplateResponse(request, "staffing/structure.html", context)
 
 
+def person_name(user) -> str:
+    """The name a document prints for the user: their staff record's, else the name on
+    their login (never the login name unless there is nothing else)."""
+    name = Staff.objects.filter(user=user).values_list("name", flat=True).first()
+    return name or user.get_full_name().strip() or user.get_username()
+
+
 def roster_pdf_view(request, unit_pk: int):
     """HR, or a head whose units include ``unit_pk``; a unit out of reach does not exist."""
     unit = get_object_or_404(structure_units(request.user), pk=unit_pk)
     today = timezone.localdate().isoformat()
     return pdf_response(
-        roster_pdf(unit, visible_staff(request.user)),
+        roster_pdf(unit, visible_staff(request.user), prepared_by=person_name(request.user)),
         _("Staff roster %(unit)s %(date)s") % {"unit": unit.name, "date": today},
     )

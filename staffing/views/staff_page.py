@@ -1,0 +1,59 @@
+"""The staff page's sections beside the record itself: posts, titles, education and unit
+history, training hours by year and certificates. Each list is one query, narrowed by its
+own model's policy, so the page costs the same however long the person's history is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from governance.models import OrgUnit
+
+from ..models import Certificate, ExternalTraining, PostAppointment, Staff, TitleRecord
+from ..selectors.compliance import training_years
+from .certificates import may_download_certificates
+
+TRAINING_YEARS = 5  # the current year and the four before it (not before the hire year)
+
+
+def unit_with_library(unit: OrgUnit) -> str:
+    """ "临川区图书馆 · 借阅部": the unit with the library it belongs to (one query)."""
+    if unit.kind == OrgUnit.Kind.LIBRARY:
+        return unit.name
+    library = unit.get_ancestors().filter(kind=OrgUnit.Kind.LIBRARY).last()
+    return f"{library.name} · {unit.name}" if library else unit.name
+
+
+def training_window(staff: Staff) -> tuple[int, int]:
+    this_year = timezone.localdate().year
+    first = this_year - TRAINING_YEARS + 1
+    if staff.hire_date:
+        first = max(first, min(staff.hire_date.year, this_year))
+    return first, this_year
+
+
+def staff_page(staff: Staff, user, related: Callable[[QuerySet], QuerySet]) -> dict[str, object]:
+    """The template context of the sections; ``related`` narrows a queryset by its
+    model's policy (the inspect view's ``related``)."""
+    first, last = training_window(staff)
+    downloads = may_download_certificates(user)
+    return {
+        "unit_label": unit_with_library(staff.unit),
+        "posts": list(related(PostAppointment.objects.filter(staff=staff).order_by("-start"))),
+        "titles": list(related(TitleRecord.objects.filter(staff=staff).order_by("-obtained"))),
+        "training_years": list(reversed(training_years(staff, first, last))),
+        "qualifications": list(
+            related(Certificate.objects.filter(staff=staff).order_by("-issued"))
+        ),
+        "certificate_files": list(
+            related(
+                ExternalTraining.objects.filter(staff=staff)
+                .exclude(certificate="")
+                .order_by("-date")
+            )
+        ),
+        "may_download_certificates": downloads,
+        "today": timezone.localdate(),
+    }

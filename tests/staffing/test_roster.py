@@ -1,0 +1,63 @@
+"""The unit roster PDF: A4 landscape, closed by the line HR signs (制表 with the name of
+the person who printed it, 审核, 日期)."""
+
+import re
+import subprocess
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import make_staff, make_user
+from tests.tools import require_cjk_font, require_poppler
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hr(org):
+    return make_user("hr_user", role="hr", first_name="人事专员")
+
+
+def roster(client, unit):
+    response = client.get(reverse("staffing_roster_pdf", args=[unit.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def text_of(pdf: bytes) -> str:
+    require_poppler("pdftotext")
+    return subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+
+def test_roster_is_a4_landscape(client, org, hr):
+    make_staff(org["a"], name="借阅部张三")
+    client.force_login(hr)
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", roster(client, org["a"]))
+    assert boxes
+    for width, height in boxes:
+        assert round(float(width)) == 842 and round(float(height)) == 595
+
+
+def test_roster_ends_with_the_prepared_by_line_naming_hr(client, org, hr):
+    make_staff(org["a"], name="借阅部张三")
+    client.force_login(hr)
+    require_cjk_font()
+    text = text_of(roster(client, org["a"]))
+    today = timezone.localdate().isoformat()
+    assert "借阅部张三" in text
+    line = next(line for line in text.splitlines() if "制表" in line)
+    assert "制表：人事专员" in line and "审核：" in line and f"日期：{today}" in line
+    assert "hr_user" not in text
+
+
+def test_prepared_by_is_the_staff_records_name_when_linked(client, org, hr):
+    make_staff(org["a"], name="王人事", user=hr)
+    client.force_login(hr)
+    require_cjk_font()
+    assert "制表：王人事" in text_of(roster(client, org["a"]))
