@@ -80,6 +80,7 @@ from .views import access as access_views  # noqa: E402
 from .views import lockouts as lockout_views  # noqa: E402
 from .views import panels  # noqa: E402
 from .views import plan as plan_views  # noqa: E402
+from .views import plan_import as plan_import_views  # noqa: E402
 from .viewsets.org import OrgUnitViewSet  # noqa: E402
 from .viewsets.plan import PlanViewSetGroup  # noqa: E402
 
@@ -153,7 +154,7 @@ def register_access_urls():
 def register_plan_urls():
     return [
         path("plan/dashboard/", plan_views.dashboard, name="plan_dashboard"),
-        path("plan/import/", plan_views.plan_import, name="plan_import"),
+        path("plan/import/", plan_import_views.plan_import, name="plan_import"),
         path("plan/review/", plan_views.review_queue, name="plan_review_queue"),
         path(
             "plan/review/<int:report_pk>/",
