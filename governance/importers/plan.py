@@ -89,7 +89,15 @@ from .plan_files import (
     snippet,
 )
 
-__all__ = ["ParsedIndicator", "ParsedItem", "ParsedPlan", "PlanImportError", "parse_plan_file"]
+__all__ = [
+    "ParsedIndicator",
+    "ParsedItem",
+    "ParsedPlan",
+    "PlanImportError",
+    "format_number",
+    "number_style",
+    "parse_plan_file",
+]
 
 # A printed 公文 line holds 28 characters (GB/T 9704); a paragraph broken by a page end
 # fills at least one line less its 2-character indent and a number such as "（2）".
@@ -1061,3 +1069,48 @@ def parse_plan_file(filename: str, data: bytes) -> ParsedPlan:
         for text in unread
     ]
     return plan
+
+
+# --- numbers for the outline editor ----------------------------------------------------
+
+
+def _cn_numeral(n: int) -> str:
+    digits = " " + _CN_DIGITS
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def number_style(number: str) -> tuple[str, int] | None:
+    """The style of a number as the importer writes it ("（一）", "1．", "第二章") with
+    its value; None when it is not a number on its own."""
+    heading = _heading(number.strip() + "x")
+    if heading is None or heading.rest != "x" or heading.style.startswith("h"):
+        return None
+    style = heading.style
+    if style == "arabic":
+        style = f"arabic:{number.strip()[-1]}"
+    elif style in ("chapter", "jie"):
+        m = _CHAPTER_RE.match(number.strip())
+        style = f"{style}:{m['u']}:{'d' if m['n'].isdigit() else 'c'}"
+    return style, heading.ordinal
+
+
+def format_number(style: str, n: int) -> str:
+    """The n-th number in ``style`` (as returned by `number_style`)."""
+    kind, _sep, rest = style.partition(":")
+    if kind == "cn" and n < 100:
+        return f"{_cn_numeral(n)}、"
+    if kind == "paren_cn" and n < 100:
+        return f"（{_cn_numeral(n)}）"
+    if kind == "num_paren":
+        return f"{n}）"
+    if kind == "circled" and n <= len(_CIRCLED):
+        return _CIRCLED[n - 1]
+    if kind == "arabic":
+        return f"{n}{rest}"
+    if kind in ("chapter", "jie"):
+        unit, _sep, digits = rest.partition(":")
+        return f"第{n if digits == 'd' or n >= 100 else _cn_numeral(n)}{unit}"
+    return f"（{n}）"
