@@ -95,6 +95,7 @@ __all__ = [
     "ParsedPlan",
     "PlanImportError",
     "format_number",
+    "indicator_workbook",
     "number_style",
     "parse_plan_file",
 ]
@@ -141,8 +142,42 @@ class ParsedIndicator:
     target: str
     attribute: str  # 预期性 / 约束性, as written
 
+    @property
+    def baseline_value(self) -> str:
+        return _figure(self.baseline)
+
+    @property
+    def target_value(self) -> str:
+        return _figure(self.target)
+
+    @property
+    def importable(self) -> bool:
+        """Whether the target is a figure (≥95%, 120万册); "持续提升" is not."""
+        return bool(self.target_value)
+
     def to_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+_FIGURE_RE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def _figure(text: str) -> str:
+    m = _FIGURE_RE.search(text or "")
+    return m[0].replace(",", "") if m else ""
+
+
+def indicator_workbook(indicators: list[ParsedIndicator]) -> bytes:
+    """The plan's own indicator table as the indicator importer's workbook (编号, 指标名称,
+    计量单位, 基期值, 规划目标值), so the indicators are saved by that importer; rows
+    whose target is not a figure are left out (the preview says which)."""
+    from reporting.spreadsheets import write_xlsx
+
+    rows = [
+        [f"I{n:02d}", i.name, i.measure_unit, i.baseline_value, i.target_value]
+        for n, i in enumerate((i for i in indicators if i.importable), start=1)
+    ]
+    return write_xlsx([("指标", ["编号", "指标名称", "计量单位", "基期值", "规划目标值"], rows)])
 
 
 @dataclass

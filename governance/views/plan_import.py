@@ -4,6 +4,7 @@ then confirm or cancel. The file waits in reporting's staging between the two st
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,10 +13,12 @@ from wagtail.admin import messages
 
 from governance.access import require
 from governance.forms import PlanImportForm
-from governance.importers.plan import PlanImportError, parse_plan_file
+from governance.importers.indicators import import_indicators
+from governance.importers.plan import PlanImportError, indicator_workbook, parse_plan_file
 from governance.models import Plan
 from governance.services.plan import import_plan
 from reporting import staging
+from reporting.imports import ImportFailed
 
 SESSION_KEY = "shuxiang_plan_import"
 
@@ -34,20 +37,39 @@ def plan_import(request):
             messages.success(request, _("Import cancelled: nothing was saved."))
             return redirect("plan_import")
         try:
-            plan = import_plan(
-                parse_plan_file(info["name"], data),
-                user=request.user,
-                start_year=info.get("start_year"),
-            )
+            with transaction.atomic():
+                parsed = parse_plan_file(info["name"], data)
+                plan = import_plan(parsed, user=request.user, start_year=info.get("start_year"))
+                indicators = 0
+                if request.POST.get("indicators") and any(i.importable for i in parsed.indicators):
+                    indicators = import_indicators(
+                        plan,
+                        "indicators.xlsx",
+                        indicator_workbook(parsed.indicators),
+                        user=request.user,
+                    )
         except (PlanImportError, ValidationError) as error:
             message = error.messages[0] if isinstance(error, ValidationError) else str(error)
             messages.error(request, message)
+            return redirect("plan_import")
+        except ImportFailed as error:
+            messages.error(
+                request,
+                _("The indicator table could not be imported, so nothing was saved: %(errors)s")
+                % {"errors": " ".join(str(e) for e in error.errors)},
+            )
             return redirect("plan_import")
         messages.success(
             request,
             _("Plan “%(title)s” imported with %(count)s items; assign their units next.")
             % {"title": plan.title, "count": plan.items.count()},
         )
+        if indicators:
+            messages.success(
+                request,
+                _("%(count)s indicators were imported from the plan's indicator table.")
+                % {"count": indicators},
+            )
         return redirect(reverse("governance_planitem:index") + f"?plan={plan.pk}")
 
     form = PlanImportForm(request.POST or None, request.FILES or None)
