@@ -817,7 +817,10 @@ class _OutlineBuilder:
     def _where(self) -> str:
         item = self.stack[-1].items[-1]
         path = "".join(level.items[-1].number for level in self.stack)
-        return f"{path} {item.title}".strip()
+        where = f"{path} {item.title}".strip()
+        if not self.no:
+            return where
+        return _("Line %(line)s, %(item)s") % {"line": self.no, "item": where}
 
     def _warn_repeat(self, item: ParsedItem) -> None:
         self.warnings.append(

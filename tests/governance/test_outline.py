@@ -243,3 +243,22 @@ def test_the_item_listing_offers_the_outline_actions_to_the_planner_only(
     client.force_login(head_a)
     listing = client.get(reverse("governance_planitem:index") + f"?plan={plan.pk}")
     assert "/outline/" not in listing.content.decode()
+
+
+def test_the_outline_buttons_cost_no_query_per_row(client, plan, planner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("governance_planitem:index") + f"?plan={plan.pk}"
+    client.force_login(planner)
+
+    def queries():
+        client.get(url)  # warm the per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(40):
+        add_item(plan, user=planner, title=f"任务{n}", parent=item(plan, "总分馆"))
+    assert queries() == few

@@ -268,3 +268,18 @@ def test_the_customer_plan_reads_as_before():
     plan = parse_plan_file(path.name, path.read_bytes())
     assert plan.indicators == []
     assert len(plan.warnings) == 2
+
+
+def test_the_numbering_warnings_name_their_line():
+    data = "某馆规划\n一、总则\n①甲。\n②乙。\n②丙。\n④丁。"
+    plan = parse_plan_file("plan.txt", data.encode())
+    repeated, gap = plan.warnings
+    assert repeated.startswith("Line 5, 一、② 丙: ")
+    assert gap.startswith("Line 6, 一、④ 丁: ")
+
+
+def test_warnings_read_in_chinese():
+    data = "某馆规划\n一、总则\n— 2 —\n二、任务\n甲。"
+    with translation.override("zh-hans"):
+        plan = parse_plan_file("plan.txt", data.encode())
+    assert plan.warnings == ["第3行：页码已删除。"]
