@@ -262,3 +262,24 @@ def test_the_outline_buttons_cost_no_query_per_row(client, plan, planner):
     for n in range(40):
         add_item(plan, user=planner, title=f"任务{n}", parent=item(plan, "总分馆"))
     assert queries() == few
+
+
+HUGE = "99999999999999999999999"
+
+
+def test_outline_pages_refuse_bad_numbers_without_a_500(client, plan, planner):
+    client.force_login(planner)
+    task = item(plan, "总分馆")
+    for method, url, data in [
+        ("get", reverse("plan_outline_add", args=[HUGE]), {}),
+        ("get", reverse("plan_outline_add", args=[plan.pk]), {"parent": HUGE}),
+        ("post", reverse("plan_outline_add", args=[plan.pk]), {"title": "x", "parent": HUGE}),
+        ("post", reverse("plan_outline_add", args=[plan.pk]), {"title": "x", "position": HUGE}),
+        ("get", reverse("plan_outline_move", args=[HUGE]), {}),
+        ("post", reverse("plan_outline_move", args=[task.pk]), {"parent": HUGE}),
+        ("post", reverse("plan_outline_move", args=[task.pk]), {"position": HUGE}),
+        ("post", reverse("plan_outline_up", args=[HUGE]), {}),
+        ("get", reverse("plan_outline_delete", args=[HUGE]), {}),
+    ]:
+        response = getattr(client, method)(url, data)
+        assert response.status_code < 500, (method, url, data)
