@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
-from wagtail.admin.widgets import ListingButton
+from wagtail.admin.ui.menus import MenuItem
 
 from governance.access import get_for_action_or_404, may_everywhere, require, visible
 from governance.access.viewsets import OperationView
@@ -209,12 +209,13 @@ class DeleteItemView(_OutlineOperation):
         _say_numbers(self.request, self.outcome.renumbered)
 
 
-def outline_buttons(user, item: PlanItem) -> list[ListingButton]:
-    """The outline actions for an item's row in the listing (planning office only)."""
+def outline_buttons(user, item: PlanItem) -> list[MenuItem]:
+    """The outline actions for an item's row in the listing, in its "more" menu
+    (planning office only)."""
     buttons = []
     if may_everywhere(user, PlanItem, "add"):
         buttons.append(
-            ListingButton(
+            MenuItem(
                 _("Add a sub-item"),
                 url=reverse("plan_outline_add", args=[item.plan_id]) + f"?parent={item.pk}",
                 icon_name="plus",
@@ -223,16 +224,16 @@ def outline_buttons(user, item: PlanItem) -> list[ListingButton]:
         )
     if may_everywhere(user, PlanItem, "change"):
         buttons.append(
-            ListingButton(
+            MenuItem(
                 _("Move or reorder"),
                 url=reverse("plan_outline_move", args=[item.pk]),
-                icon_name="arrows-up-down",
+                icon_name="order",
                 priority=21,
             )
         )
     if may_everywhere(user, PlanItem, "delete"):
         buttons.append(
-            ListingButton(
+            MenuItem(
                 _("Delete from the outline"),
                 url=reverse("plan_outline_delete", args=[item.pk]),
                 icon_name="bin",
