@@ -649,13 +649,16 @@ _KINDS = {"chapter": "chapter", "jie": "section"}
 
 
 class _OutlineBuilder:
-    def __init__(self, warnings: list[str]) -> None:
+    def __init__(self, warnings: list) -> None:
         self.items: list[ParsedItem] = []
         self.stack: list[_Level] = []
         self.warnings = warnings
         self.box: dict[str, int] | None = None  # the open 专栏 box: its lists' last numbers
         self.box_owner: ParsedItem | None = None
         self.no = 0
+
+    def _warn(self, text: str) -> None:
+        self.warnings.append((self.no, text))
 
     def add(self, line) -> None:
         self.no = getattr(line, "no", 0)
@@ -678,7 +681,7 @@ class _OutlineBuilder:
     def open_box(self, line: str) -> None:
         self.box, self.box_owner = {}, self.stack[-1].items[-1]
         self._append_text(self.box_owner, line)
-        self.warnings.append(
+        self._warn(
             _(
                 "Line %(line)s: the box “%(box)s” was kept as the text of “%(item)s”; "
                 "its numbered lines were not made into tasks."
@@ -754,7 +757,7 @@ class _OutlineBuilder:
             and self._outer_resumes(nearest, outer, item)
         ):
             self._append_at(outer, item)
-            self.warnings.append(
+            self._warn(
                 _(
                     "Line %(line)s: %(number)s could go on with the inner list or the outer "
                     "one; it was placed in the outer list, after %(previous)s."
@@ -823,13 +826,13 @@ class _OutlineBuilder:
         return _("Line %(line)s, %(item)s") % {"line": self.no, "item": where}
 
     def _warn_repeat(self, item: ParsedItem) -> None:
-        self.warnings.append(
+        self._warn(
             _("%(where)s: the number %(number)s is used twice in a row; both items were kept.")
             % {"where": self._where(), "number": item.number}
         )
 
     def _warn_gap(self, item: ParsedItem, previous: str) -> None:
-        self.warnings.append(
+        self._warn(
             _(
                 "%(where)s: the numbering jumps from %(previous)s to %(number)s; "
                 "the item was kept after %(previous)s."
@@ -838,7 +841,7 @@ class _OutlineBuilder:
         )
 
     def _warn_start(self, item: ParsedItem) -> None:
-        self.warnings.append(
+        self._warn(
             _("%(where)s: the numbering starts at %(number)s instead of 1.")
             % {"where": self._where(), "number": item.number}
         )
@@ -952,7 +955,7 @@ def _parse_sources(sources) -> ParsedPlan:
             )
         )
 
-    warnings: list[str] = []
+    warnings: list = []  # texts, or (line, text) to sort by line
     front = _front_matter(lines, numbered, warnings)
     preamble_lines = lines[front.title_index + 1 : front.first_heading]
     subtitle = ""
@@ -988,30 +991,42 @@ def _parse_sources(sources) -> ParsedPlan:
 
     if cleaned.page_numbers:
         warnings.append(
-            _("Lines %(lines)s: page numbers removed.")
-            % {"lines": _line_list(cleaned.page_numbers)}
+            (
+                cleaned.page_numbers[0],
+                _("Lines %(lines)s: page numbers removed.")
+                % {"lines": _line_list(cleaned.page_numbers)},
+            )
         )
     for no, heading in joins:
         warnings.append(
             (
-                _("Line %(line)s: a heading cut by a page break was joined.")
-                if heading
-                else _("Line %(line)s: a paragraph cut by a page break was joined.")
+                no,
+                (
+                    _("Line %(line)s: a heading cut by a page break was joined.")
+                    if heading
+                    else _("Line %(line)s: a paragraph cut by a page break was joined.")
+                )
+                % {"line": no},
             )
-            % {"line": no}
         )
     if cleaned.word_numbers:
         warnings.append(
-            _("Paragraphs %(lines)s: the numbers were taken from Word's automatic numbering.")
-            % {"lines": _line_list(cleaned.word_numbers)}
+            (
+                cleaned.word_numbers[0],
+                _("Paragraphs %(lines)s: the numbers were taken from Word's automatic numbering.")
+                % {"lines": _line_list(cleaned.word_numbers)},
+            )
         )
     if cleaned.word_levels:
         warnings.append(
-            _(
-                "Paragraphs %(lines)s: headings without a number were placed by their "
-                "Word heading style."
+            (
+                cleaned.word_levels[0],
+                _(
+                    "Paragraphs %(lines)s: headings without a number were placed by their "
+                    "Word heading style."
+                )
+                % {"lines": _line_list(cleaned.word_levels)},
             )
-            % {"lines": _line_list(cleaned.word_levels)}
         )
 
     indicators = []
@@ -1019,13 +1034,19 @@ def _parse_sources(sources) -> ParsedPlan:
         if isinstance(block, _Table) and (found := _indicators(block.rows)):
             indicators.extend(found)
             warnings.append(
-                _(
-                    "Line %(line)s: the table of %(count)s indicators is offered as the "
-                    "plan's indicators."
+                (
+                    block.no,
+                    _(
+                        "Line %(line)s: the table of %(count)s indicators is offered as the "
+                        "plan's indicators."
+                    )
+                    % {"line": block.no, "count": len(found)},
                 )
-                % {"line": block.no, "count": len(found)}
             )
 
+    # Warnings in the order of the document: those about no line first, then by line.
+    warnings.sort(key=lambda w: w[0] if isinstance(w, tuple) else 0)
+    warnings = [w[1] if isinstance(w, tuple) else w for w in warnings]
     return ParsedPlan(
         title=title,
         approval_reference=reference,

@@ -283,3 +283,11 @@ def test_warnings_read_in_chinese():
     with translation.override("zh-hans"):
         plan = parse_plan_file("plan.txt", data.encode())
     assert plan.warnings == ["第3行：页码已删除。"]
+
+
+def test_the_warnings_come_in_the_order_of_the_document(plan):
+    import re
+
+    lines = [int(re.match(r"(?:Lines?|Paragraphs) (\d+)", w)[1]) for w in plan.warnings]
+    assert len(lines) == 6
+    assert lines == sorted(lines)
