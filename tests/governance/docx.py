@@ -22,11 +22,13 @@ class Table(list):
 
 class Heading(str):
     """A paragraph in Word's built-in "heading N" style (styleId ``1``, ``2`` … as the
-    Chinese Word writes it), with no number typed."""
+    Chinese Word writes it), with no number typed; ``numbered``: a heading style linked
+    to a multilevel list (一、 then （一）), as offices set up their templates."""
 
-    def __new__(cls, text: str, level: int = 1):
+    def __new__(cls, text: str, level: int = 1, *, numbered: bool = False):
         obj = super().__new__(cls, text)
         obj.level = level
+        obj.style = f"{level}N" if numbered else str(level)
         return obj
 
 
@@ -50,7 +52,7 @@ def build_docx(
     body = "".join(
         _table(block)
         if isinstance(block, Table)
-        else _paragraph(block, numbered=index in auto_numbered, level=getattr(block, "level", 0))
+        else _paragraph(block, numbered=index in auto_numbered, style=getattr(block, "style", ""))
         for index, block in enumerate(paragraphs)
     )
     document = (
@@ -81,7 +83,14 @@ def build_docx(
         f'{XML_DECL}<w:numbering xmlns:w="{W_NS}">'
         '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
         '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
-        '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+        "</w:abstractNum>"
+        '<w:abstractNum w:abstractNumId="1">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
         "</w:numbering>"
     )
     buffer = io.BytesIO()
@@ -102,14 +111,19 @@ STYLES = (
     '<w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'
     '<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 2"/>'
     '<w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="1N"><w:name w:val="heading 1"/><w:pPr>'
+    '<w:numPr><w:numId w:val="2"/></w:numPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="2N"><w:name w:val="heading 2"/><w:pPr>'
+    '<w:numPr><w:ilvl w:val="1"/><w:numId w:val="2"/></w:numPr><w:outlineLvl w:val="1"/>'
+    "</w:pPr></w:style>"
     "</w:styles>"
 )
 
 
-def _paragraph(text: str, *, numbered: bool, level: int = 0) -> str:
+def _paragraph(text: str, *, numbered: bool, style: str = "") -> str:
     properties = (
         "<w:pPr>"
-        + (f'<w:pStyle w:val="{level}"/>' if level else "")
+        + (f'<w:pStyle w:val="{style}"/>' if style else "")
         + '<w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs>'
         + ('<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>' if numbered else "")
         + "</w:pPr>"

@@ -291,3 +291,25 @@ def test_the_warnings_come_in_the_order_of_the_document(plan):
     lines = [int(re.match(r"(?:Lines?|Paragraphs) (\d+)", w)[1]) for w in plan.warnings]
     assert len(lines) == 6
     assert lines == sorted(lines)
+
+
+def test_word_heading_styles_linked_to_a_list_give_their_numbers():
+    data = build_docx(
+        [
+            "某馆工作要点",
+            Heading("总体要求", 1, numbered=True),
+            Heading("指导思想", 2, numbered=True),
+            "坚持公益属性。",
+            Heading("目标", 2, numbered=True),
+            Heading("重点任务", 1, numbered=True),
+            Heading("阅读推广", 2, numbered=True),
+        ]
+    )
+    plan = parse_plan_file("plan.docx", data)
+    assert plan.title == "某馆工作要点"
+    assert [(i.number, i.title) for i in plan.items] == [("一、", "总体要求"), ("二、", "重点任务")]
+    assert numbers(plan.items[0].children) == ["（一）", "（二）"]
+    assert numbers(plan.items[1].children) == ["（一）"]
+    assert plan.warnings == [
+        "Paragraphs 2、3、5、6、7: the numbers were taken from Word's automatic numbering."
+    ]
