@@ -1104,7 +1104,8 @@ def parse_plan_file(filename: str, data: bytes) -> ParsedPlan:
 
     blocks = read_docx(data, limit)
     for block in blocks:
-        if block.rows is None and has_control_characters(block.text.replace("\f", "")):
+        texts = [block.text.replace("\f", "")] if block.rows is None else sum(block.rows, [])
+        if any(has_control_characters(text) for text in texts):
             raise PlanImportError(binary_message())
     # Paragraphs numbered by Word itself whose number could not be worked out.
     unread = [
