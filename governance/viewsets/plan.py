@@ -144,6 +144,20 @@ class PlanItemIndexView(ScopedIndexView):
             for column in super().columns
         ]
 
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        plan = self.request.GET.get("plan", "")
+        if plan.isdigit() and len(plan) < 10 and may_everywhere(self.request.user, PlanItem, "add"):
+            buttons.append(
+                HeaderButton(
+                    _("Add an item"),
+                    url=reverse("plan_outline_add", args=[int(plan)]),
+                    icon_name="plus",
+                )
+            )
+        return buttons
+
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         if not instance.numchild and instance.lead_unit_id:

@@ -283,3 +283,13 @@ def test_outline_pages_refuse_bad_numbers_without_a_500(client, plan, planner):
     ]:
         response = getattr(client, method)(url, data)
         assert response.status_code < 500, (method, url, data)
+
+
+def test_the_filtered_item_listing_offers_adding_an_item(client, plan, planner, head_a):
+    url = reverse("governance_planitem:index") + f"?plan={plan.pk}"
+    add = reverse("plan_outline_add", args=[plan.pk])
+    client.force_login(planner)
+    html = client.get(url).content.decode()
+    assert add in html and "添加条目" in html
+    client.force_login(head_a)
+    assert add not in client.get(url).content.decode()
