@@ -293,3 +293,12 @@ def test_the_filtered_item_listing_offers_adding_an_item(client, plan, planner, 
     assert add in html and "添加条目" in html
     client.force_login(head_a)
     assert add not in client.get(url).content.decode()
+
+
+def test_the_first_item_of_an_empty_plan_is_added_beside_other_plans(plan, planner):
+    empty = make_plan([], title="空规划")
+    outcome = add_item(empty, user=planner, title="总则", number="一、")
+    assert outcome.item.depth == 1 and outcome.item.plan == empty
+    add_item(empty, user=planner, title="任务", position=0)
+    assert outline_of(empty) == ["一、任务", "二、总则"]
+    assert outline_of(plan) == ["一、主要任务", "二、保障措施"]
