@@ -108,8 +108,10 @@ for _model, _unit_field in (
 from .selectors.plan import plan_progress_at_year_end  # noqa: E402
 from .views import access as access_views  # noqa: E402
 from .views import lockouts as lockout_views  # noqa: E402
+from .views import outline as outline_views  # noqa: E402
 from .views import panels  # noqa: E402
 from .views import plan as plan_views  # noqa: E402
+from .views import plan_import as plan_import_views  # noqa: E402
 from .viewsets.org import OrgUnitViewSet  # noqa: E402
 from .viewsets.plan import PlanViewSetGroup  # noqa: E402
 
@@ -193,7 +195,7 @@ def register_access_urls():
 def register_plan_urls():
     return [
         path("plan/dashboard/", plan_views.dashboard, name="plan_dashboard"),
-        path("plan/import/", plan_views.plan_import, name="plan_import"),
+        path("plan/import/", plan_import_views.plan_import, name="plan_import"),
         path("plan/review/", plan_views.review_queue, name="plan_review_queue"),
         path("plan/review/accept/", plan_views.accept_selected, name="plan_accept_selected"),
         path(
@@ -336,4 +338,44 @@ class LockoutMenuItem(MenuItem):
 def register_lockout_menu_item():
     return LockoutMenuItem(
         _("Sign-in lockouts"), reverse("shuxiang_lockouts:index"), icon_name="lock", order=660
+    )
+
+
+# -- the outline editor (views/outline.py, services/outline.py) ----------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_outline_urls():
+    return [
+        path("plan/<int:plan_pk>/outline/add/", outline_views.outline_add, name="plan_outline_add"),
+        path(
+            "plan/items/<int:item_pk>/outline/move/",
+            outline_views.outline_move,
+            name="plan_outline_move",
+        ),
+        *(
+            path(
+                f"plan/items/<int:item_pk>/outline/{direction}/",
+                outline_views.ReorderItemView.as_view(),
+                {"direction": direction},
+                name=f"plan_outline_{direction}",
+            )
+            for direction in ("up", "down")
+        ),
+        path(
+            "plan/items/<int:item_pk>/outline/delete/",
+            outline_views.DeleteItemView.as_view(),
+            name="plan_outline_delete",
+        ),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_outline_log_actions(actions):
+    actions.register_action("shuxiang.outline.add", _("Add to outline"), _("Added to the outline"))
+    actions.register_action(
+        "shuxiang.outline.move", _("Move in outline"), _("Moved in the outline")
+    )
+    actions.register_action(
+        "shuxiang.outline.delete", _("Delete from outline"), _("Deleted from the outline")
     )

@@ -74,7 +74,9 @@ def bulk_create_items(plan: Plan, roots: Sequence, *, defaults: dict | None = No
     def walk(nodes, parent_path: str, depth: int, parent_kind: str | None, first_step: int):
         for offset, node in enumerate(nodes):
             path = PlanItem._get_path(parent_path, depth, first_step + offset)
-            kind = item_kind(depth, getattr(node, "style", ""), parent_kind, bool(node.children))
+            kind = getattr(node, "kind", "") or item_kind(
+                depth, getattr(node, "style", ""), parent_kind, bool(node.children)
+            )
             rows.append(
                 PlanItem(
                     plan=plan,

@@ -1,4 +1,4 @@
-"""Admin views of the plan's workflows: import a document, report progress, add a
+"""Admin views of the plan's workflows: report progress, add a
 partner contribution, review, close a period, the dashboard and its documents. Every
 view reaches its rows through the access API (`governance.access`)."""
 
@@ -29,13 +29,11 @@ from governance.documents import export_assignment, progress_report_pdf, trackin
 from governance.forms import (
     AsOfForm,
     ContributionForm,
-    PlanImportForm,
     ReportForm,
     ReviewForm,
     started_open_periods,
 )
 from governance.importers.assignment import apply_assignment, read_assignment
-from governance.importers.plan import PlanImportError, parse_plan_file
 from governance.models import (
     Contribution,
     ContributionEvidence,
@@ -60,78 +58,18 @@ from governance.selectors.reports import (
 from governance.services.plan import (
     accept_reports,
     close_period,
-    import_plan,
     remind_period,
     review_report,
     save_contribution,
     submit_report,
 )
-from reporting import staging
 from reporting.forms import SpreadsheetUploadForm
 from reporting.imports import ImportFailed
 from reporting.responses import pdf_response, xlsx_response
 
-SESSION_KEY = "shuxiang_plan_import"
-
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-# -- import --------------------------------------------------------------------------------
-
-
-def plan_import(request):
-    """Upload a plan document, preview the outline read from it, then confirm or cancel."""
-    require(request.user, Plan, "add")
-    action = request.POST.get("action")
-    if request.method == "POST" and action in ("confirm", "cancel"):
-        info = request.session.pop(SESSION_KEY, None) or {}
-        data = staging.take(info.get("token", ""))
-        if data is None:
-            messages.error(request, _("The upload has expired: choose the file again."))
-            return redirect("plan_import")
-        if action == "cancel":
-            messages.success(request, _("Import cancelled: nothing was saved."))
-            return redirect("plan_import")
-        try:
-            plan = import_plan(
-                parse_plan_file(info["name"], data),
-                user=request.user,
-                start_year=info.get("start_year"),
-            )
-        except (PlanImportError, ValidationError) as error:
-            message = error.messages[0] if isinstance(error, ValidationError) else str(error)
-            messages.error(request, message)
-            return redirect("plan_import")
-        messages.success(
-            request,
-            _("Plan “%(title)s” imported with %(count)s items; assign their units next.")
-            % {"title": plan.title, "count": plan.items.count()},
-        )
-        return redirect(reverse("governance_planitem:index") + f"?plan={plan.pk}")
-
-    form = PlanImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            parsed = parse_plan_file(upload.name, data)
-        except PlanImportError as error:
-            form.add_error("file", str(error))
-        else:
-            staged = staging.stage(data, upload.name)
-            request.session[SESSION_KEY] = {
-                "token": staged.token,
-                "name": upload.name,
-                "start_year": form.cleaned_data.get("start_year"),
-            }
-            return TemplateResponse(
-                request,
-                "governance/plan/import_preview.html",
-                {"parsed": parsed, "name": upload.name},
-            )
-    return TemplateResponse(request, "governance/plan/import.html", {"form": form})
 
 
 # -- reporting -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
@@ -34,6 +35,7 @@ from governance.models import (
 )
 from governance.selectors.plan import check_targets
 from governance.services.plan import ensure_periods, grant_reporting, refresh_progress
+from governance.views.outline import outline_buttons
 
 PLAN_OFFICE_PERM = "governance.change_plan"
 
@@ -126,6 +128,36 @@ class PlanViewSet(ScopedModelViewSet):
 
 
 class PlanItemIndexView(ScopedIndexView):
+    @cached_property
+    def columns(self):
+        # The outline column is declared as an instance (to indent it), which Wagtail
+        # leaves without the row's link and buttons: give it both back.
+        column_class = self._get_title_column_class(ItemTitleColumn)
+        return [
+            column_class(
+                "title",
+                label=_("item"),
+                get_url=lambda i: self.get_edit_url(i) or self.get_inspect_url(i),
+            )
+            if isinstance(column, ItemTitleColumn)
+            else column
+            for column in super().columns
+        ]
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        plan = self.request.GET.get("plan", "")
+        if plan.isdigit() and len(plan) < 10 and may_everywhere(self.request.user, PlanItem, "add"):
+            buttons.append(
+                HeaderButton(
+                    _("Add an item"),
+                    url=reverse("plan_outline_add", args=[int(plan)]),
+                    icon_name="plus",
+                )
+            )
+        return buttons
+
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         if not instance.numchild and instance.lead_unit_id:
@@ -137,6 +169,7 @@ class PlanItemIndexView(ScopedIndexView):
                     priority=5,
                 )
             )
+        buttons += outline_buttons(self.request.user, instance)  # add, move, delete
         return buttons
 
 

@@ -127,3 +127,50 @@ def test_head_cannot_import(client, head_a):
     response = upload(client, "plan.txt", CUSTOMER_PLAN.read_bytes())
     assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
     assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_another_librarys_action_plan_is_previewed_with_its_guesses_then_saved(
+    client, planner, private_root, fmt
+):
+    from governance.models import Indicator
+    from tests.governance.test_plan_parser_quirks import DOCUMENT, as_docx, as_text
+
+    client.force_login(planner)
+    data = as_text(DOCUMENT) if fmt == "txt" else as_docx(DOCUMENT)
+    html = upload(client, f"plan.{fmt}", data).content.decode()
+    assert "临川市图书馆智慧服务三年行动计划（2021—2023年）" in html
+    assert "临文旅发〔2021〕12号" in html
+    assert "页码已删除" in html and "标题跨页，已合并" in html
+    assert "专栏“专栏1 智慧服务重点工程”作为“强化保障”的正文保留" in html
+    assert "文件中的指标表" in html and "约束性" in html
+    response = client.post(reverse("plan_import"), {"action": "confirm", "indicators": "1"})
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert plan.approval_reference == "临文旅发〔2021〕12号"
+    assert (plan.start_year, plan.end_year) == (2021, 2023)
+    chapters = PlanItem.objects.filter(plan=plan, depth=1)
+    assert [(c.number, c.kind) for c in chapters] == [
+        ("第一章", "chapter"),
+        ("第二章", "chapter"),
+        ("第三章", "chapter"),
+    ]
+    assert {s.kind for s in chapters[0].get_children()} == {"section"}
+    box = PlanItem.objects.get(plan=plan, title="强化保障")
+    assert box.numchild == 0 and "3．读者服务大数据工程。" in box.text
+    indicators = Indicator.objects.filter(plan=plan).order_by("code")
+    assert [(i.name, i.measure_unit, i.baseline, i.final_target) for i in indicators] == [
+        ("数字资源总量", "TB", 50, 120),
+        ("读者满意度", "%", 90, 95),
+    ]
+
+
+def test_the_indicator_table_is_not_imported_unless_asked(client, planner, private_root):
+    from governance.models import Indicator
+    from tests.governance.test_plan_parser_quirks import DOCUMENT, as_text
+
+    client.force_login(planner)
+    upload(client, "plan.txt", as_text(DOCUMENT))
+    client.post(reverse("plan_import"), {"action": "confirm"})
+    assert Plan.objects.exists()
+    assert not Indicator.objects.exists()

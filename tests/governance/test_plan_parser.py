@@ -207,7 +207,7 @@ def test_customer_plan_dict_is_json_serialisable(plan):
         "items",
     }
     assert data["items"][3]["children"][0]["children"][0]["number"] == "（一）"
-    assert set(data["items"][0]) == {"number", "title", "text", "children"}
+    assert set(data["items"][0]) == {"number", "title", "text", "kind", "tables", "children"}
 
 
 def test_fixture_is_an_exact_copy_of_the_customer_file():
@@ -497,10 +497,23 @@ def test_docx_paragraphs_read_runs_tabs_and_line_breaks():
     assert docx_paragraphs(data) == ["一、总则", "甲\t乙", "第一行\n第二行", ""]
 
 
-def test_docx_automatic_numbering_is_not_read_and_warns():
+def test_docx_automatic_numbering_is_read_and_said():
+    data = build_docx(
+        ["某某馆“十四五”规划", "总则", "坚持公益属性。", "任务", "完善制度。"],
+        auto_numbered=[1, 3],
+    )
+    plan = parse_plan_file("plan.docx", data)
+    assert numbers(plan.items) == ["一、", "二、"]
+    assert titles(plan.items) == ["总则", "任务"]
+    (warning,) = plan.warnings
+    assert warning == "Paragraphs 2、4: the numbers were taken from Word's automatic numbering."
+
+
+def test_docx_automatic_numbering_that_cannot_be_worked_out_warns():
     data = build_docx(
         ["某某馆“十四五”规划", "一、总则", "指导思想", "二、任务", "完善制度。"],
-        auto_numbered=[1, 2],
+        auto_numbered=[2],
+        numbering=False,
     )
     plan = parse_plan_file("plan.docx", data)
     assert titles(plan.items) == ["总则", "任务"]
