@@ -63,6 +63,7 @@ from governance.services.plan import (
     save_contribution,
     submit_report,
 )
+from reporting import staging
 from reporting.forms import SpreadsheetUploadForm
 from reporting.imports import ImportFailed
 from reporting.responses import pdf_response, xlsx_response
