@@ -15,7 +15,7 @@ from wagtail.log_actions import log
 
 from governance.indicators import get_provider
 from governance.models import Indicator, IndicatorYear, Plan, PlanItem
-from governance.selectors.plan import rollup_progress
+from governance.selectors.plan import rollup
 
 # -- indicators -----------------------------------------------------------------------------
 
@@ -46,15 +46,20 @@ def record_actual(
 
 
 def refresh_progress(plan: Plan) -> int:
-    """Store every item's rolled-up progress (all accepted reports so far), so the
-    listing and its export never show a stale figure; called by every service that
-    accepts a report or changes weights or lead units. Returns the items changed."""
-    progress = rollup_progress(plan)
-    stored = PlanItem.objects.filter(plan=plan).values_list("pk", "progress")
-    changed = [
-        PlanItem(pk=pk, progress=progress[pk]) for pk, value in stored if value != progress[pk]
-    ]
-    PlanItem.objects.bulk_update(changed, ["progress"], batch_size=500)
+    """Store every item's rolled-up progress (all accepted reports so far) and every
+    task's derived status — a parent's follows its children, a leaf accepted at 100 % is
+    completed — so the listing and its export never show a stale figure; called by
+    every service that accepts a report or changes weights, lead units or statuses.
+    Items that are not tasks (the preamble) keep their status. Returns the items
+    changed; three queries and one UPDATE batch."""
+    figures = rollup(plan)
+    stored = PlanItem.objects.filter(plan=plan).values_list("pk", "progress", "status")
+    changed = []
+    for pk, progress, status in stored:
+        new_status = figures.status.get(pk, status)
+        if progress != figures.progress[pk] or status != new_status:
+            changed.append(PlanItem(pk=pk, progress=figures.progress[pk], status=new_status))
+    PlanItem.objects.bulk_update(changed, ["progress", "status"], batch_size=500)
     return len(changed)
 
 
