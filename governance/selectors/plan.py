@@ -381,3 +381,89 @@ def plan_progress_at_year_end(indicator: Indicator, year: int) -> Decimal | None
     (the indicator provider ``governance.plan_progress``)."""
     plan = indicator.plan
     return overall_progress(plan, rollup_progress(plan, as_of=dt.date(year, 12, 31)))
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """An item's progress at the end of one quarter, beside its expected progress."""
+
+    year: int
+    quarter: int
+    progress: Decimal | None  # None for a quarter not ended by the date
+    expected: Decimal
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+def item_trend(item: PlanItem, *, as_of: dt.date) -> list[TrendPoint]:
+    """The item's rolled-up progress at the end of each quarter of its years (the
+    plan's by default), from accepted reports: two queries whatever the subtree's size."""
+    plan = item.plan
+    rows = list(
+        PlanItem.objects.filter(plan=plan, path__startswith=item.path)
+        .order_by("-path")
+        .values_list(*ITEM_FIELDS)
+    )
+    reports = list(
+        ProgressReport.objects.filter(
+            item__plan=plan,
+            item__path__startswith=item.path,
+            item__numchild=0,
+            status=ProgressReport.Status.ACCEPTED,
+        )
+        .order_by("period__year", "period__quarter")
+        .values_list("item_id", "period__year", "period__quarter", "percent")
+    )
+    first, last = item.start_year or plan.start_year, item.end_year or plan.end_year
+    leaves: dict[int, Decimal] = {}
+    points = []
+    pending = iter(reports)
+    waiting = next(pending, None)
+    for year in range(first, last + 1):
+        for quarter in (1, 2, 3, 4):
+            end = Period(year=year, quarter=quarter).end_date
+            while waiting is not None and (waiting[1], waiting[2]) <= (year, quarter):
+                leaves[waiting[0]] = waiting[3]
+                waiting = next(pending, None)
+            figures = roll_up(rows, leaves, years=plan.years, as_of=end)
+            points.append(
+                TrendPoint(
+                    year=year,
+                    quarter=quarter,
+                    progress=figures.progress.get(item.pk) if end <= as_of else None,
+                    expected=figures.expected.get(item.pk, Decimal(0)),
+                )
+            )
+    return points
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with its target and actual for each year of the plan."""
+
+    indicator: Indicator
+    years: list[tuple[int, Decimal | None, Decimal | None]]  # (year, target, actual)
+
+
+def indicator_table(plan: Plan) -> list[IndicatorRow]:
+    """The plan's indicators by code with a (target, actual) per plan year: two queries."""
+    indicators = plan.indicators.order_by("code").prefetch_related("years")
+    rows = []
+    for indicator in indicators:
+        by_year = {y.year: y for y in indicator.years.all()}
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                years=[
+                    (
+                        year,
+                        by_year[year].target if year in by_year else None,
+                        by_year[year].actual if year in by_year else None,
+                    )
+                    for year in plan.years
+                ],
+            )
+        )
+    return rows

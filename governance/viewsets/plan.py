@@ -32,6 +32,7 @@ from governance.models import (
     PlanItem,
     ProgressReport,
 )
+from governance.selectors.dashboard import item_figures
 from governance.selectors.plan import check_targets
 from governance.services.plan import ensure_periods, refresh_progress
 
@@ -141,15 +142,20 @@ class PlanItemIndexView(ScopedIndexView):
 
 
 class PlanItemInspectView(ScopedInspectView):
+    """The item page every role that sees the item opens from the dashboard: progress
+    beside the time schedule, a trend by quarter, reports by period with the review
+    comments and evidence, partners' notes."""
+
     template_name = "governance/plan/item_inspect.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["figures"] = item_figures(self.object, as_of=timezone.localdate())
         # Each related list through its own model's policy: a partner unit sees the
         # item, not the lead unit's draft reports or targets.
         context["reports"] = (
             self.related(self.object.reports.all())
-            .select_related("period")
+            .select_related("period", "reviewed_by")
             .prefetch_related(
                 Prefetch("evidence_files", queryset=self.related(Evidence.objects.all()))
             )
@@ -158,8 +164,8 @@ class PlanItemInspectView(ScopedInspectView):
         context["targets"] = self.related(self.object.annual_targets.all()).order_by("year")
         context["contributions"] = (
             self.related(self.object.contributions.all())
-            .select_related("unit", "period")
-            .order_by("-period__year", "-period__quarter")
+            .select_related("unit", "period", "author")
+            .order_by("-period__year", "-period__quarter", "unit__path")
         )
         return context
 
@@ -244,9 +250,7 @@ class PlanItemViewSet(ScopedModelViewSet):
         "start_year",
         "end_year",
         "weight",
-        "status",
-        "progress",
-    ]
+    ]  # status and progress: derived, shown with the time schedule by the page itself
 
 
 class AnnualTargetViewSet(ScopedModelViewSet):
