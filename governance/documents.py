@@ -44,6 +44,11 @@ def full_title(item: PlanItem) -> str:
     return item.title
 
 
+def item_label(item: PlanItem) -> str:
+    """Number and full title, as the plan writes the item."""
+    return f"{item.number}{full_title(item)}"
+
+
 def _dash(value):
     return "—" if value is None or value == "" else value
 
@@ -188,7 +193,7 @@ def _indicator_table(plan: Plan):
             if row.indicator.measure_unit
             else row.indicator.name,
             _number(row.indicator.baseline),
-            *[f"{_number(target)} / {_number(actual)}" for _year, target, actual in row.years],
+            *[f"{_number(target)}\n{_number(actual)}" for _year, target, actual in row.years],
             _number(row.indicator.final_target),
         ]
         for row in rows
@@ -205,7 +210,7 @@ def _indicator_table(plan: Plan):
             ],
             align_right_cols=range(2, len(header)),
         ),
-        para(_("Each year: the target, then the actual (— not recorded yet)."), "small"),
+        para(_("Each year: the target above, the actual below (— not recorded yet)."), "small"),
     ]
 
 
@@ -226,7 +231,7 @@ def _at_risk_table(board: Dashboard):
             ]
             + [
                 [
-                    str(row.item),
+                    item_label(row.item),
                     row.item.lead_unit.name,
                     f"{row.progress:.1f}",
                     f"{row.expected:.1f}",
@@ -322,6 +327,7 @@ def progress_report_pdf(board: Dashboard, *, issued: dt.date | None = None) -> b
                     _("Items"),
                     _("Progress (%)"),
                     _("Expected (%)"),
+                    _("Behind schedule"),
                     _("Overdue"),
                     _("Off track"),
                 ]
@@ -332,13 +338,14 @@ def progress_report_pdf(board: Dashboard, *, issued: dt.date | None = None) -> b
                     row.items,
                     f"{row.progress:.1f}",
                     f"{row.expected:.1f}",
+                    row.behind,
                     row.overdue,
                     row.off_track,
                 ]
                 for row in board.units
             ],
-            col_widths=[64 * mm, 18 * mm, 24 * mm, 24 * mm, 22 * mm, 22 * mm],
-            align_right_cols=(1, 2, 3, 4, 5),
+            col_widths=[56 * mm, 16 * mm, 22 * mm, 24 * mm, 20 * mm, 18 * mm, 18 * mm],
+            align_right_cols=(1, 2, 3, 4, 5, 6),
         ),
         para(_("Overdue items"), "heading1"),
     ]
@@ -346,7 +353,7 @@ def progress_report_pdf(board: Dashboard, *, issued: dt.date | None = None) -> b
         story.append(
             table(
                 [[_("Item"), _("Lead unit")]]
-                + [[str(item), item.lead_unit.name] for item in board.overdue],
+                + [[item_label(item), item.lead_unit.name] for item in board.overdue],
                 col_widths=[120 * mm, 50 * mm],
             )
         )

@@ -148,6 +148,14 @@ class PlanItemInspectView(ScopedInspectView):
 
     template_name = "governance/plan/item_inspect.html"
 
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value in ("", "-"):
+            return "—"  # an empty field reads as a dash, never None
+        if field_name == "partner_units":
+            return value.replace(", ", "、")
+        return value
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["figures"] = item_figures(self.object, as_of=timezone.localdate())
