@@ -20,6 +20,7 @@ from governance.access.viewsets import (
     ScopedInspectView,
     ScopedModelViewSet,
 )
+from governance.forms import AsOfForm
 from governance.indicators import provider_choices
 from governance.models import (
     AnnualTarget,
@@ -158,7 +159,9 @@ class PlanItemInspectView(ScopedInspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["figures"] = item_figures(self.object, as_of=timezone.localdate())
+        # As of the dashboard's date when opened from it (?as_of=), else today.
+        as_of = AsOfForm(self.request.GET or None).as_of_date()
+        context["figures"] = item_figures(self.object, as_of=as_of)
         # Each related list through its own model's policy: a partner unit sees the
         # item, not the lead unit's draft reports or targets.
         context["reports"] = (

@@ -17,7 +17,7 @@ from tests.factories import Node, item, make_plan, make_user
 
 pytestmark = pytest.mark.django_db
 
-INSPECT = re.compile(r'href="(/admin/plan/items/inspect/\d+/)"')
+INSPECT = re.compile(r'href="(/admin/plan/items/inspect/\d+/)(?:\?as_of=[\d-]+)?"')
 
 
 @pytest.fixture
@@ -193,6 +193,18 @@ def test_item_page_shows_reports_by_period_evidence_partner_notes_and_trend(
     assert first.status == "submitted"  # as submitted; accepted since
     text = re.sub(r"<[^>]+>", " ", html[html.index('data-testid="item-figures"') :])
     assert "None" not in text and "True" not in text
+
+
+def test_item_page_opened_from_the_dashboard_shows_its_date(client, plan, head_a, planner):
+    report(plan, "借阅部任务", head_a, 25, year=2022, quarter=4, accept=planner)
+    html = dashboard(client, planner, as_of="2022-12-31")
+    url = reverse("governance_planitem:inspect", args=[item(plan, "借阅部任务").pk])
+    assert f'{url}?as_of=2022-12-31"' in html, section(html, "at-risk")
+    page = client.get(url, {"as_of": "2022-12-31"}).content.decode()
+    figures = page[page.index('data-testid="item-figures"') :]
+    assert "截至 2022-12-31 序时进度" in figures and "40.0" in figures
+    assert "落后序时进度" in figures  # 25 against 40: more than 10 points behind
+    assert "<td>2023Q1</td><td>—</td>" in page.replace("\n", "")  # not ended by then
 
 
 def test_item_page_of_the_preamble_says_it_is_not_a_task(client, plan, planner):
