@@ -467,3 +467,17 @@ def indicator_table(plan: Plan) -> list[IndicatorRow]:
             )
         )
     return rows
+
+
+def task_paths(plan_ids) -> frozenset[tuple[int, str]]:
+    """(plan, path) of every task of the plans — an item with a led leaf at or below it
+    (see ``roll_up``) — for listings that must tell tasks from the preamble: one query."""
+    leaves = PlanItem.objects.filter(
+        plan__in=plan_ids, numchild=0, lead_unit__isnull=False
+    ).values_list("plan_id", "path", "depth")
+    steplen = PlanItem.steplen
+    return frozenset(
+        (plan_id, path[: level * steplen])
+        for plan_id, path, depth in leaves
+        for level in range(1, depth + 1)
+    )

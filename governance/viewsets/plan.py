@@ -34,7 +34,7 @@ from governance.models import (
     ProgressReport,
 )
 from governance.selectors.dashboard import item_figures
-from governance.selectors.plan import check_targets
+from governance.selectors.plan import check_targets, task_paths
 from governance.services.plan import ensure_periods, refresh_progress
 
 PLAN_OFFICE_PERM = "governance.change_plan"
@@ -42,6 +42,30 @@ PLAN_OFFICE_PERM = "governance.change_plan"
 
 class PercentColumn(Column):
     cell_template_name = "governance/cells/percent.html"
+
+
+class TaskColumn(Column):
+    """A figure only tasks have (progress, status): — for the preamble and items nobody
+    leads. The tasks of the listed plans are read once per request."""
+
+    empty = "—"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        tasks = getattr(request, "_shuxiang_task_paths", None)
+        if tasks is None:
+            tasks = task_paths(Plan.objects.values("pk"))
+            if request is not None:
+                request._shuxiang_task_paths = tasks
+        if (instance.plan_id, instance.path) not in tasks:
+            context["raw_value"], context["value"] = None, self.empty
+        return context
+
+
+class TaskPercentColumn(TaskColumn):
+    cell_template_name = "governance/cells/percent.html"
+    empty = None  # the cell template shows —
 
 
 class ItemTitleColumn(TitleColumn):
@@ -202,8 +226,8 @@ class PlanItemViewSet(ScopedModelViewSet):
         ItemTitleColumn("title", label=_("item")),
         "kind",
         "lead_unit",
-        PercentColumn("progress", label=_("progress (%)")),
-        "status",
+        TaskPercentColumn("progress", label=_("progress (%)")),
+        TaskColumn("status", label=_("status"), accessor="get_status_display"),
     ]
     list_filter = ["plan", "kind", "lead_unit", "status"]
     search_fields = ["title", "text", "number"]

@@ -285,3 +285,21 @@ def test_area_page_costs_the_same_for_2_and_40_tasks(client, plan, org, head_a, 
     PlanItem.objects.filter(title__startswith="新增任务").update(lead_unit=org["a"])
     many = _queries(client, url)
     assert few == many, f"{few} queries with 2 tasks, {many} with 40"
+
+
+def test_item_listing_shows_a_dash_for_the_preamble_and_statuses_that_follow_children(
+    client, plan, head_a, planner
+):
+    report(plan, "借阅部任务", head_a, 100, accept=planner)
+    client.force_login(planner)
+    html = client.get(reverse("governance_planitem:index"), {"plan": plan.pk}).content.decode()
+    rows = {
+        title: row
+        for row in html.split("<tr")
+        for title in ("指导思想", "主要任务", "借阅部任务")
+        if title in row
+    }
+    assert "未启动" not in rows["指导思想"] and "0.0%" not in rows["指导思想"]
+    assert "—" in rows["指导思想"]
+    assert "推进中" in rows["主要任务"] and "50.0%" in rows["主要任务"]
+    assert "已完成" in rows["借阅部任务"]
