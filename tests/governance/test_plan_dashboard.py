@@ -187,7 +187,8 @@ def test_item_page_shows_reports_by_period_evidence_partner_notes_and_trend(
     assert "已通过" in reports and "已报送" in reports
     assert "请补充佐证材料" in reports  # the review comment stays with the report
     assert "现场照片.pdf" in reports
-    assert "少儿部配合开展活动" in section(html, "contributions")
+    partners = section(html, "contributions")
+    assert "少儿部配合开展活动" in partners and "配合部门" in partners and "配合情况" in partners
     assert "分季度进度" in html and "<polyline" in html
     assert "序时进度" in html and "<td>2021Q1</td><td>20.0</td>" in html.replace("\n", "")
     assert first.status == "submitted"  # as submitted; accepted since
