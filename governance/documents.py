@@ -4,39 +4,71 @@ assignment sheet to fill in, and the progress report PDF of the whole plan."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from io import BytesIO
+from xml.sax.saxutils import escape
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from governance.importers.assignment import COLUMNS as ASSIGNMENT_COLUMNS
 from governance.models import OrgUnit, Plan, PlanItem, ProgressReport
 from governance.people import people
 from governance.selectors.dashboard import Dashboard, latest_reports
-from governance.selectors.plan import last_closed_period, overdue_items, rollup_progress
+from governance.selectors.plan import (
+    behind_tolerance,
+    indicator_table,
+    last_closed_period,
+    overdue_items,
+    rollup,
+)
 from reporting.charts import bar_chart
 from reporting.organisation import organisation_name
-from reporting.pdf import build_pdf, para, table
+from reporting.pdf import build_pdf, para, styles, table
 from reporting.spreadsheets import write_xlsx
 
 EXTRA_ROWS = 200  # drop-downs also below the listed items (rows people add)
+OVERDUE_FILL = PatternFill("solid", start_color="FDE2E1", end_color="FDE2E1")
+WRAPPED_COLUMNS = {"title": 60, "partners": 30}  # column widths (characters) of wrapped text
+
+
+def full_title(item: PlanItem) -> str:
+    """The item's whole heading: the importer shortens a heading-less sentence to a title
+    ending in "…" and keeps the sentence as the item's text."""
+    if item.title.endswith("…") and item.text.startswith(item.title[:-1]):
+        return item.text.split("\n", 1)[0].strip()
+    return item.title
+
+
+def item_label(item: PlanItem) -> str:
+    """Number and full title, as the plan writes the item."""
+    return f"{item.number}{full_title(item)}"
+
+
+def _dash(value):
+    return "—" if value is None or value == "" else value
 
 
 def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
     """``items`` (already scoped to the user, with lead unit, responsible and partner units
-    loaded) as the planning office's tracking table; four queries in all."""
+    loaded) as the planning office's tracking table, printable on A4 landscape, with
+    full titles wrapped and overdue rows coloured; five queries in all."""
     items = list(items)
-    progress = rollup_progress(plan, as_of=as_of)
+    figures = rollup(plan, as_of=as_of)
+    tolerance = behind_tolerance()
     latest = latest_reports(plan, as_of=as_of)
     overdue = set(
         overdue_items(plan, last_closed_period(plan, as_of=as_of)).values_list("pk", flat=True)
     )
     health = dict(ProgressReport.Health.choices)
+    status = dict(PlanItem.Status.choices)
     header = [
         _("Number"),
         _("Title"),
@@ -49,6 +81,8 @@ def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
         _("End year"),
         _("Weight"),
         _("Progress (%)"),
+        _("Expected (%)"),
+        _("Behind schedule"),
         _("Latest report"),
         _("Health"),
         _("Overdue"),
@@ -57,29 +91,52 @@ def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
     rows = []
     for item in items:
         report = latest.get(item.pk)
+        task = figures.is_task(item.pk)
         rows.append(
             [
                 item.number,
-                item.title,
+                full_title(item),
                 item.depth,
                 item.get_kind_display(),
-                item.lead_unit.name if item.lead_unit else "",
-                "、".join(u.name for u in item.partner_units.all()),
+                item.lead_unit.name if item.lead_unit else "—",
+                "、".join(u.name for u in item.partner_units.all()) or "—",
                 (item.responsible.get_full_name() or item.responsible.get_username())
                 if item.responsible
-                else "",
-                item.start_year,
-                item.end_year,
+                else "—",
+                _dash(item.start_year),
+                _dash(item.end_year),
                 item.weight,
-                progress.get(item.pk, Decimal(0)),
-                f"{report['period__year']}Q{report['period__quarter']}" if report else "",
-                health.get(report["health"], "") if report else "",
-                _("Yes") if item.pk in overdue else "",
-                item.get_status_display(),
+                figures.progress[item.pk] if task else "—",
+                figures.expected[item.pk] if task else "—",
+                (_("Yes") if figures.behind(item.pk, tolerance) else _("No")) if task else "—",
+                f"{report['period__year']}Q{report['period__quarter']}" if report else "—",
+                health.get(report["health"], "—") if report else "—",
+                (_("Yes") if item.pk in overdue else _("No")) if task else "—",
+                status[figures.status[item.pk]] if task else _("Not a task"),
             ]
         )
     title = _("Tracking table as of %(date)s") % {"date": as_of.isoformat()}
-    return write_xlsx([(title, header, rows)])
+    workbook = load_workbook(BytesIO(write_xlsx([(title, header, rows)])))
+    sheet = workbook.active
+    for column, width in ((2, WRAPPED_COLUMNS["title"]), (6, WRAPPED_COLUMNS["partners"])):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for item, cells in zip(items, sheet.iter_rows(min_row=2), strict=True):
+        for cell in cells:
+            cell.alignment = wrap if cell.column in (2, 6) else top
+            if item.pk in overdue:
+                cell.fill = OVERDUE_FILL
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.oddFooter.center.text = "第 &P 页 / 共 &N 页"  # Chinese like reporting.pdf.PAGE_FOOTER
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _libraries(units: list[OrgUnit]) -> dict[int, OrgUnit | None]:
@@ -217,18 +274,117 @@ def _with_dropdowns(data: bytes, items: int, units: int, persons: int) -> bytes:
     return buffer.getvalue()
 
 
-def progress_report_pdf(board: Dashboard) -> bytes:
-    """The figures of ``board`` (the dashboard for the same plan and date) on paper."""
+def _number(value) -> str:
+    """A figure as printed: no trailing zeros (12.50 → 12.5), — when there is none."""
+    if value is None:
+        return "—"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _indicator_table(plan: Plan):
+    rows = indicator_table(plan)
+    if not rows:
+        return [para(_("None."))]
+    years = list(plan.years)
+    fixed = {"code": 14 * mm, "name": 40 * mm, "baseline": 16 * mm, "final": 16 * mm}
+    year_width = (174 * mm - sum(fixed.values())) / len(years)
+    header = [
+        _("Code"),
+        _("Indicator"),
+        _("Baseline"),
+        *[_("%(year)s target / actual") % {"year": year} for year in years],
+        _("Final target"),
+    ]
+    body = [
+        [
+            row.indicator.code,
+            f"{row.indicator.name}（{row.indicator.measure_unit}）"
+            if row.indicator.measure_unit
+            else row.indicator.name,
+            _number(row.indicator.baseline),
+            *[f"{_number(target)}\n{_number(actual)}" for _year, target, actual in row.years],
+            _number(row.indicator.final_target),
+        ]
+        for row in rows
+    ]
+    return [
+        table(
+            [header, *body],
+            col_widths=[
+                fixed["code"],
+                fixed["name"],
+                fixed["baseline"],
+                *[year_width] * len(years),
+                fixed["final"],
+            ],
+            align_right_cols=range(2, len(header)),
+        ),
+        para(_("Each year: the target above, the actual below (— not recorded yet)."), "small"),
+    ]
+
+
+def _at_risk_table(board: Dashboard):
+    if not board.at_risk:
+        return [para(_("None."))]
+    return [
+        table(
+            [
+                [
+                    _("Item"),
+                    _("Lead unit"),
+                    _("Progress (%)"),
+                    _("Expected (%)"),
+                    _("Health"),
+                    _("Behind schedule"),
+                ]
+            ]
+            + [
+                [
+                    item_label(row.item),
+                    row.item.lead_unit.name,
+                    f"{row.progress:.1f}",
+                    f"{row.expected:.1f}",
+                    row.health_label or "—",
+                    _("Yes") if row.behind else _("No"),
+                ]
+                for row in board.at_risk
+            ],
+            col_widths=[72 * mm, 30 * mm, 17 * mm, 17 * mm, 17 * mm, 21 * mm],
+            align_right_cols=(2, 3),
+        )
+    ]
+
+
+def _signature(organisation: str, *, issued: dt.date):
+    """The block official papers end with: who drew the document up, and when."""
+    style = styles()["body"]
+    style.alignment = TA_RIGHT
+    return [
+        Spacer(0, 12 * mm),
+        Paragraph(escape(_("Prepared by: %(name)s") % {"name": organisation}), style),
+        Paragraph(escape(_("Date: %(date)s") % {"date": date_format(issued)}), style),
+    ]
+
+
+def progress_report_pdf(board: Dashboard, *, issued: dt.date | None = None) -> bytes:
+    """The figures of ``board`` (the dashboard for the same plan and date) on paper: the
+    summary, areas, units, overdue and at-risk items, the indicators, and the signature
+    block (编制单位, date of issue — today unless ``issued`` is given)."""
     date = board.as_of.isoformat()
+    organisation = organisation_name()
     story = [
         para(
             _(
-                "Overall progress %(overall)s%%; %(overdue)s items overdue, "
+                "Overall progress %(overall)s%% (expected by now %(expected)s%%); "
+                "%(overdue)s items overdue, %(behind)s behind schedule, "
                 "%(off)s off track, %(risk)s at risk, %(ok)s on track."
             )
             % {
                 "overall": f"{board.overall:.1f}",
+                "expected": f"{board.expected:.1f}",
                 "overdue": len(board.overdue),
+                "behind": board.behind,
                 "off": board.health.get("off_track", 0),
                 "risk": board.health.get("at_risk", 0),
                 "ok": board.health.get("on_track", 0),
@@ -237,27 +393,69 @@ def progress_report_pdf(board: Dashboard) -> bytes:
     ]
     if board.period:
         story.append(para(_("Last closed period: %(period)s.") % {"period": board.period}))
-    if board.areas:
+    story.append(
+        para(
+            _(
+                "Expected progress runs evenly over each item's years; an item more than "
+                "%(points)s points below it is behind schedule."
+            )
+            % {"points": _number(board.tolerance)},
+            "small",
+        )
+    )
+    if board.area_rows:
         story += [
             para(_("Progress by task area"), "heading1"),
             bar_chart(
-                [str(area) for area, _p in board.areas],
-                [float(p) for _a, p in board.areas],
+                [str(row.item) for row in board.area_rows],
+                [float(row.progress) for row in board.area_rows],
                 width=170 * mm,
                 value_max=100,
             ),
             Spacer(0, 4 * mm),
+            table(
+                [[_("Task area"), _("Progress (%)"), _("Expected (%)"), _("Status")]]
+                + [
+                    [
+                        str(row.item),
+                        f"{row.progress:.1f}",
+                        f"{row.expected:.1f}",
+                        row.status or "—",
+                    ]
+                    for row in board.area_rows
+                ],
+                col_widths=[110 * mm, 22 * mm, 22 * mm, 20 * mm],
+                align_right_cols=(1, 2),
+            ),
         ]
     story += [
         para(_("Progress by lead unit"), "heading1"),
         table(
-            [[_("Lead unit"), _("Items"), _("Progress (%)"), _("Overdue"), _("Off track")]]
+            [
+                [
+                    _("Lead unit"),
+                    _("Items"),
+                    _("Progress (%)"),
+                    _("Expected (%)"),
+                    _("Behind schedule"),
+                    _("Overdue"),
+                    _("Off track"),
+                ]
+            ]
             + [
-                [row.unit.name, row.items, f"{row.progress:.1f}", row.overdue, row.off_track]
+                [
+                    row.unit.name,
+                    row.items,
+                    f"{row.progress:.1f}",
+                    f"{row.expected:.1f}",
+                    row.behind,
+                    row.overdue,
+                    row.off_track,
+                ]
                 for row in board.units
             ],
-            col_widths=[70 * mm, 20 * mm, 30 * mm, 25 * mm, 25 * mm],
-            align_right_cols=(1, 2, 3, 4),
+            col_widths=[56 * mm, 16 * mm, 22 * mm, 24 * mm, 20 * mm, 18 * mm, 18 * mm],
+            align_right_cols=(1, 2, 3, 4, 5, 6),
         ),
         para(_("Overdue items"), "heading1"),
     ]
@@ -265,31 +463,24 @@ def progress_report_pdf(board: Dashboard) -> bytes:
         story.append(
             table(
                 [[_("Item"), _("Lead unit")]]
-                + [[str(item), item.lead_unit.name] for item in board.overdue],
+                + [[item_label(item), item.lead_unit.name] for item in board.overdue],
                 col_widths=[120 * mm, 50 * mm],
             )
         )
     else:
         story.append(para(_("None.")))
-    story.append(para(_("Off-track items"), "heading1"))
-    if board.off_track:
-        story.append(
-            table(
-                [[_("Item"), _("Lead unit"), _("Progress (%)")]]
-                + [
-                    [str(item), item.lead_unit.name, f"{report['percent']:.1f}"]
-                    for item, report in board.off_track
-                ],
-                col_widths=[110 * mm, 40 * mm, 20 * mm],
-                align_right_cols=(2,),
-            )
-        )
-    else:
-        story.append(para(_("None.")))
+    story.append(para(_("At-risk items"), "heading1"))
+    story.append(
+        para(_("The latest report says at risk or off track, or the item is behind schedule."))
+    )
+    story += _at_risk_table(board)
+    story.append(para(_("Indicators"), "heading1"))
+    story += _indicator_table(board.plan)
+    story += _signature(organisation, issued=issued or timezone.localdate())
     return build_pdf(
         story,
         title=_("Plan progress report"),
-        organisation=organisation_name(),
+        organisation=organisation,
         subtitle=f"{board.plan.title} · " + _("Progress report as of %(date)s") % {"date": date},
     )
 

@@ -169,6 +169,9 @@ SHUXIANG_XLSX_MAX_UNPACKED_BYTES = envint("SHUXIANG_XLSX_MAX_UNPACKED_BYTES", 20
 SHUXIANG_XLSX_MAX_ROWS = envint("SHUXIANG_XLSX_MAX_ROWS", 200_000)
 SHUXIANG_XLSX_MAX_COLUMNS = envint("SHUXIANG_XLSX_MAX_COLUMNS", 200)
 SHUXIANG_XLSX_MAX_CELLS = envint("SHUXIANG_XLSX_MAX_CELLS", 5_000_000)
+# The plan: an item whose progress is more than this many points below its expected
+# progress (序时进度, linear over its years) is flagged as behind schedule.
+SHUXIANG_PLAN_BEHIND_TOLERANCE = envint("SHUXIANG_PLAN_BEHIND_TOLERANCE", 10)
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "jpg", "jpeg", "png"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 

@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from governance.access import SCOPE_PERMISSION
 from governance.models import (
@@ -55,57 +57,229 @@ def leaf_progress(plan: Plan, *, as_of: dt.date | None = None) -> dict[int, Deci
     return {pk: value for pk, value in rows if value is not None}
 
 
-def rollup_progress(plan: Plan, *, as_of: dt.date | None = None) -> dict[int, Decimal]:
-    """Progress of every item: leaves from accepted reports, parents as the weighted mean
-    of their children — two queries and one pass over the items, children before
-    parents. Without ``as_of`` every accepted report counts (what the listing stores)."""
-    leaves = leaf_progress(plan, as_of=as_of)
-    items = PlanItem.objects.filter(plan=plan).order_by("-path")
-    rows = items.values_list("pk", "path", "depth", "weight", "numchild")
-    sums: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0), 0])
+# -- the roll-up ---------------------------------------------------------------------------
+#
+# A *task* is an item some unit leads: a leaf with a lead unit, or an item with such a
+# leaf below it. Everything else (the preamble — 指导思想, 愿景, 基本原则 —, 保障措施,
+# items not assigned yet) is text, not a task: no status, no progress of its own, never
+# counted, never overdue. A task *counts* in the roll-up unless it is suspended (a leaf
+# the planning office suspended, or a parent all of whose tasks are suspended). A
+# parent's progress is the weighted mean of its children that count; its status follows
+# them. See README.md, "How progress is computed".
+
+ITEM_FIELDS = (
+    "pk",
+    "path",
+    "depth",
+    "weight",
+    "numchild",
+    "lead_unit_id",
+    "status",
+    "start_year",
+    "end_year",
+)
+Status = PlanItem.Status
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Every item's rolled-up figures as of a date (plain data, no queries)."""
+
+    as_of: dt.date  # the date the expected progress (序时进度) is reckoned for
+    progress: dict[int, Decimal]  # every item, 0 for items that are not tasks
+    expected: dict[int, Decimal]  # every task: linear over its years as of ``as_of``
+    status: dict[int, str]  # every task: derived (``_leaf_status``, ``_Children.status``)
+    counted: frozenset[int]  # tasks in the roll-up (not suspended)
+
+    def is_task(self, pk: int) -> bool:
+        return pk in self.status
+
+    def behind(self, pk: int, tolerance: Decimal | None = None) -> bool:
+        """Behind the time schedule: a task that counts, not completed, whose progress is
+        more than ``tolerance`` points (the setting by default) below the expected."""
+        if pk not in self.counted or self.status[pk] == Status.COMPLETED:
+            return False
+        tolerance = behind_tolerance() if tolerance is None else tolerance
+        return self.progress[pk] < self.expected[pk] - tolerance
+
+
+def behind_tolerance() -> Decimal:
+    """How many points below the expected progress an item may be before it is flagged
+    (``SHUXIANG_PLAN_BEHIND_TOLERANCE``, default 10)."""
+    return Decimal(str(getattr(settings, "SHUXIANG_PLAN_BEHIND_TOLERANCE", 10)))
+
+
+def expected_progress(start_year: int, end_year: int, as_of: dt.date) -> Decimal:
+    """序时进度: the share (%) of the years ``start_year``..``end_year`` elapsed by the end
+    of ``as_of`` — each year counts equally, its days evenly (2023-12-31 in a 2021–2025
+    item: 60 %)."""
+    if as_of.year < start_year:
+        return Decimal(0)
+    if as_of.year > end_year:
+        return Decimal(100)
+    days = (dt.date(as_of.year, 12, 31) - dt.date(as_of.year, 1, 1)).days + 1
+    elapsed = Decimal(as_of.year - start_year) + Decimal(as_of.timetuple().tm_yday) / days
+    value = 100 * elapsed / (end_year - start_year + 1)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _leaf_status(stored: str, value: Decimal) -> str:
+    """Suspension is the planning office's decision and stays; otherwise the accepted
+    progress decides: 100 % is completed, anything above 0 in progress. An item at 0 %
+    keeps "in progress" if someone set it so."""
+    if stored == Status.SUSPENDED:
+        return Status.SUSPENDED
+    if value >= 100:
+        return Status.COMPLETED
+    if value > 0 or stored == Status.IN_PROGRESS:
+        return Status.IN_PROGRESS
+    return Status.NOT_STARTED
+
+
+class _Sums:
+    """Weighted and plain sums of some children's values."""
+
+    __slots__ = ("weighted", "weights", "plain", "count")
+
+    def __init__(self):
+        self.weighted = self.weights = self.plain = Decimal(0)
+        self.count = 0
+
+    def add(self, weight: Decimal, value: Decimal) -> None:
+        self.weighted += weight * value
+        self.weights += weight
+        self.plain += value
+        self.count += 1
+
+    def mean(self) -> Decimal:
+        if self.weights:
+            return self.weighted / self.weights
+        return self.plain / self.count if self.count else Decimal(0)  # all weigh 0
+
+
+class _Children:
+    """What a parent needs to know about its children, gathered children first."""
+
+    __slots__ = ("all", "counted", "expected", "tasks", "completed", "started")
+
+    def __init__(self):
+        self.all, self.counted, self.expected = _Sums(), _Sums(), _Sums()
+        self.tasks = self.completed = 0
+        self.started = False
+
+    def status(self) -> str:
+        if not self.counted.count:
+            return Status.SUSPENDED  # every task below is suspended
+        if self.completed == self.counted.count:
+            return Status.COMPLETED
+        return Status.IN_PROGRESS if self.started else Status.NOT_STARTED
+
+
+def roll_up(rows, leaves: dict[int, Decimal], *, years: range, as_of: dt.date) -> Rollup:
+    """The roll-up of ``rows`` (tuples of ``ITEM_FIELDS``, children before parents, i.e.
+    ordered by descending path) given each leaf's accepted percent: one pass, no query."""
     progress: dict[int, Decimal] = {}
+    expected: dict[int, Decimal] = {}
+    status: dict[int, str] = {}
+    counted: set[int] = set()
+    buckets: dict[str, _Children] = defaultdict(_Children)
     steplen = PlanItem.steplen
-    for pk, path, depth, weight, numchild in rows:
+    for pk, path, depth, weight, numchild, lead_unit_id, stored, start, end in rows:
+        own_years = (start or years.start, end or years.stop - 1)
         if numchild:
-            weighted, weights, plain, count = sums.pop(path, [0, 0, 0, 0])
-            if weights:
-                value = weighted / weights
-            elif count:
-                value = plain / count  # all children weigh 0: a plain mean
+            children = buckets.pop(path, None) or _Children()
+            is_task = children.tasks > 0
+            counts = children.counted.count > 0
+            if counts:
+                value, schedule = children.counted.mean(), children.expected.mean()
             else:
-                value = Decimal(0)
+                # Nothing below counts: shown for information (a suspended area keeps
+                # what its tasks reached), never rolled further up.
+                value = children.all.mean()
+                schedule = expected_progress(*own_years, as_of)
+            state = children.status() if is_task else None
         else:
+            is_task = lead_unit_id is not None
+            counts = is_task and stored != Status.SUSPENDED
             value = leaves.get(pk, Decimal(0))
-        value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+            schedule = expected_progress(*own_years, as_of)
+            state = _leaf_status(stored, value) if is_task else None
+        value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP) if is_task else Decimal(0)
         progress[pk] = value
-        if depth > 1:
-            parent = sums[path[: (depth - 1) * steplen]]
-            parent[0] += weight * value
-            parent[1] += weight
-            parent[2] += value
-            parent[3] += 1
-    return progress
+        if is_task:
+            expected[pk] = Decimal(schedule).quantize(CENT, rounding=ROUND_HALF_UP)
+            status[pk] = state
+        if depth == 1:
+            if counts:
+                counted.add(pk)
+            continue
+        parent = buckets[path[: (depth - 1) * steplen]]
+        parent.all.add(weight, value)
+        parent.tasks += is_task
+        if counts:
+            counted.add(pk)
+            parent.counted.add(weight, value)
+            parent.expected.add(weight, expected[pk])
+            parent.completed += state == Status.COMPLETED
+            parent.started |= state != Status.NOT_STARTED
+    return Rollup(
+        as_of=as_of,
+        progress=progress,
+        expected=expected,
+        status=status,
+        counted=frozenset(counted),
+    )
+
+
+def rollup(plan: Plan, *, as_of: dt.date | None = None) -> Rollup:
+    """Progress, expected progress and status of every item of the plan: leaves from
+    accepted reports, parents from their children that count — two queries and one pass
+    over the items. Without ``as_of`` every accepted report counts (what the listing
+    stores) and the expected progress is reckoned for today."""
+    leaves = leaf_progress(plan, as_of=as_of)
+    rows = PlanItem.objects.filter(plan=plan).order_by("-path").values_list(*ITEM_FIELDS)
+    return roll_up(rows, leaves, years=plan.years, as_of=as_of or timezone.localdate())
+
+
+def rollup_progress(plan: Plan, *, as_of: dt.date | None = None) -> dict[int, Decimal]:
+    """Every item's rolled-up progress (see ``rollup``)."""
+    return rollup(plan, as_of=as_of).progress
+
+
+def _tasks_below(plan: Plan, *, counted: bool = False):
+    """Led leaves at or below the outer item (for ``Exists``); only those that count in
+    the roll-up (not suspended) with ``counted``."""
+    leaves = PlanItem.objects.filter(
+        plan=plan, path__startswith=OuterRef("path"), numchild=0, lead_unit__isnull=False
+    )
+    return leaves.exclude(status=PlanItem.Status.SUSPENDED) if counted else leaves
 
 
 def tracked_areas(plan: Plan):
-    """The plan's task areas that carry assigned work (an item with a lead unit below
-    them); headings such as 总体目标's （二）理念 are left out of the figures."""
-    assigned = PlanItem.objects.filter(
-        plan=plan, path__startswith=OuterRef("path"), lead_unit__isnull=False
+    """The plan's task areas that carry assigned work (a led item below them); headings
+    such as 总体目标's （二）理念 are left out of the figures."""
+    return PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA).filter(
+        Exists(_tasks_below(plan))
     )
-    return PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA).filter(Exists(assigned))
 
 
 def overall_progress(plan: Plan, progress: dict[int, Decimal]) -> Decimal:
-    """The plan's progress: the weighted mean of its task areas (or of its chapters when
-    the outline has no areas)."""
-    areas = list(tracked_areas(plan).values_list("pk", "weight")) or list(
-        PlanItem.objects.filter(plan=plan, depth=1).values_list("pk", "weight")
-    )
-    total = sum((w for _pk, w in areas), Decimal(0))
+    """The plan's progress (or, given the expected figures, its expected progress): the
+    weighted mean of its task areas that count — some task below not suspended — or of
+    such chapters when no area has tasks. One to three queries."""
+
+    def weights(items):
+        items = items.filter(Exists(_tasks_below(plan)))
+        counting = items.filter(Exists(_tasks_below(plan, counted=True)))
+        return list(counting.values_list("pk", "weight")), items
+
+    rows, areas = weights(PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA))
+    if not rows and not areas.exists():
+        rows, _chapters = weights(PlanItem.objects.filter(plan=plan, depth=1))
+    total = sum((w for _pk, w in rows), Decimal(0))
     if not total:
         return Decimal(0)
-    value = sum((w * progress.get(pk, Decimal(0)) for pk, w in areas), Decimal(0)) / total
+    value = sum((w * progress.get(pk, Decimal(0)) for pk, w in rows), Decimal(0)) / total
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -118,12 +292,21 @@ def last_closed_period(plan: Plan, *, as_of: dt.date | None = None) -> Period | 
 
 def overdue_items(plan: Plan, period: Period | None):
     """Reportable items active in ``period``'s year with no submitted or accepted report
-    for it (a queryset; empty when no period is closed yet)."""
+    for it (a queryset; empty when no period is closed yet). Suspended and completed
+    items are never overdue — completed meaning its status, or a report accepted at
+    100 % in this period or before, whether or not the stored status caught up."""
     if period is None:
         return PlanItem.objects.none()
     reported = ProgressReport.objects.filter(
         period=period,
         status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
+    ).values("item")
+    finished = ProgressReport.objects.filter(
+        Q(period__year__lt=period.year)
+        | Q(period__year=period.year, period__quarter__lte=period.quarter),
+        period__plan=plan,
+        status=ProgressReport.Status.ACCEPTED,
+        percent__gte=100,
     ).values("item")
     return (
         PlanItem.objects.filter(plan=plan)
@@ -131,6 +314,7 @@ def overdue_items(plan: Plan, period: Period | None):
         .active_in(period.year)
         .exclude(status__in=[PlanItem.Status.COMPLETED, PlanItem.Status.SUSPENDED])
         .exclude(pk__in=reported)
+        .exclude(pk__in=finished)
         .select_related("lead_unit")
     )
 
@@ -197,3 +381,103 @@ def plan_progress_at_year_end(indicator: Indicator, year: int) -> Decimal | None
     (the indicator provider ``governance.plan_progress``)."""
     plan = indicator.plan
     return overall_progress(plan, rollup_progress(plan, as_of=dt.date(year, 12, 31)))
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """An item's progress at the end of one quarter, beside its expected progress."""
+
+    year: int
+    quarter: int
+    progress: Decimal | None  # None for a quarter not ended by the date
+    expected: Decimal
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+def item_trend(item: PlanItem, *, as_of: dt.date) -> list[TrendPoint]:
+    """The item's rolled-up progress at the end of each quarter of its years (the
+    plan's by default), from accepted reports: two queries whatever the subtree's size."""
+    plan = item.plan
+    rows = list(
+        PlanItem.objects.filter(plan=plan, path__startswith=item.path)
+        .order_by("-path")
+        .values_list(*ITEM_FIELDS)
+    )
+    reports = list(
+        ProgressReport.objects.filter(
+            item__plan=plan,
+            item__path__startswith=item.path,
+            item__numchild=0,
+            status=ProgressReport.Status.ACCEPTED,
+        )
+        .order_by("period__year", "period__quarter")
+        .values_list("item_id", "period__year", "period__quarter", "percent")
+    )
+    first, last = item.start_year or plan.start_year, item.end_year or plan.end_year
+    leaves: dict[int, Decimal] = {}
+    points = []
+    pending = iter(reports)
+    waiting = next(pending, None)
+    for year in range(first, last + 1):
+        for quarter in (1, 2, 3, 4):
+            end = Period(year=year, quarter=quarter).end_date
+            while waiting is not None and (waiting[1], waiting[2]) <= (year, quarter):
+                leaves[waiting[0]] = waiting[3]
+                waiting = next(pending, None)
+            figures = roll_up(rows, leaves, years=plan.years, as_of=end)
+            points.append(
+                TrendPoint(
+                    year=year,
+                    quarter=quarter,
+                    progress=figures.progress.get(item.pk) if end <= as_of else None,
+                    expected=figures.expected.get(item.pk, Decimal(0)),
+                )
+            )
+    return points
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with its target and actual for each year of the plan."""
+
+    indicator: Indicator
+    years: list[tuple[int, Decimal | None, Decimal | None]]  # (year, target, actual)
+
+
+def indicator_table(plan: Plan) -> list[IndicatorRow]:
+    """The plan's indicators by code with a (target, actual) per plan year: two queries."""
+    indicators = plan.indicators.order_by("code").prefetch_related("years")
+    rows = []
+    for indicator in indicators:
+        by_year = {y.year: y for y in indicator.years.all()}
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                years=[
+                    (
+                        year,
+                        by_year[year].target if year in by_year else None,
+                        by_year[year].actual if year in by_year else None,
+                    )
+                    for year in plan.years
+                ],
+            )
+        )
+    return rows
+
+
+def task_paths(plan_ids) -> frozenset[tuple[int, str]]:
+    """(plan, path) of every task of the plans — an item with a led leaf at or below it
+    (see ``roll_up``) — for listings that must tell tasks from the preamble: one query."""
+    leaves = PlanItem.objects.filter(
+        plan__in=plan_ids, numchild=0, lead_unit__isnull=False
+    ).values_list("plan_id", "path", "depth")
+    steplen = PlanItem.steplen
+    return frozenset(
+        (plan_id, path[: level * steplen])
+        for plan_id, path, depth in leaves
+        for level in range(1, depth + 1)
+    )

@@ -1,10 +1,9 @@
 """Operations on a plan: import its outline, set up periods, report, review, close
-periods, record indicator actuals, keep the stored progress current, send reminders.
+periods, send reminders (the stored progress and indicator actuals: progress.py).
 Each runs in a transaction and writes one audit entry per record a user changed."""
 
 from __future__ import annotations
 
-import datetime as dt
 import mimetypes
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -22,21 +21,23 @@ from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 from wagtail.log_actions import log
 
-from governance.indicators import get_provider
 from governance.models import (
     Contribution,
     ContributionEvidence,
     Evidence,
-    Indicator,
-    IndicatorYear,
     OrgUnit,
     Period,
     Plan,
     PlanItem,
     ProgressReport,
 )
-from governance.selectors.plan import last_closed_period, reminder_recipients, rollup_progress
+from governance.selectors.plan import last_closed_period, reminder_recipients
 from governance.selectors.reports import close_blockers, people_to_tell, reminder_targets
+from governance.services.progress import (  # noqa: F401 - re-exported, moved there
+    record_actual,
+    refresh_computed,
+    refresh_progress,
+)
 
 # -- building the tree -------------------------------------------------------------------
 
@@ -402,31 +403,6 @@ def close_period(period: Period, *, user) -> Period:
     return period
 
 
-# -- roll-up -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_actual(
-    indicator: Indicator, year: int, value: Decimal | None, *, source: str, user=None
-) -> IndicatorYear:
-    """Set an indicator's actual for a year, noting when and from where it came."""
-    if year not in indicator.plan.years and year != indicator.plan.start_year - 1:
-        raise ValidationError(_("%(year)s is outside the plan's years.") % {"year": year})
-    row, _created = IndicatorYear.objects.get_or_create(indicator=indicator, year=year)
-    row.actual = value
-    row.actual_source = source
-    row.actual_recorded_at = timezone.now()
-    row.actual_recorded_by = user
-    row.save()
-    log(
-        instance=indicator,
-        action="shuxiang.indicator.actual",
-        user=user,
-        data={"year": year, "value": str(value), "source": source},
-    )
-    return row
-
-
 # -- reminders ---------------------------------------------------------------------------
 
 
@@ -541,38 +517,3 @@ def set_responsible(item: PlanItem, person, *, user) -> PlanItem:
     grant_reporting([item])
     log(instance=item, action="wagtail.edit", user=user, data={"responsible": str(person or "")})
     return item
-
-
-# -- stored progress ---------------------------------------------------------------------
-
-
-def refresh_progress(plan: Plan) -> int:
-    """Store every item's rolled-up progress (all accepted reports so far), so the
-    listing and its export never show a stale figure; called by every service that
-    accepts a report or changes weights or lead units. Returns the items changed."""
-    progress = rollup_progress(plan)
-    stored = PlanItem.objects.filter(plan=plan).values_list("pk", "progress")
-    changed = [
-        PlanItem(pk=pk, progress=progress[pk]) for pk, value in stored if value != progress[pk]
-    ]
-    PlanItem.objects.bulk_update(changed, ["progress"], batch_size=500)
-    return len(changed)
-
-
-def refresh_computed(plan: Plan, *, user=None, today: dt.date | None = None) -> int:
-    """Record the actuals of the plan's computed indicators for every year that has
-    begun; returns how many were recorded."""
-    year_now = (today or timezone.localdate()).year
-    count = 0
-    for indicator in plan.indicators.filter(source=Indicator.Source.COMPUTED):
-        provider = get_provider(indicator.provider)
-        if provider is None:
-            continue
-        for year in plan.years:
-            if year > year_now:
-                break
-            value = provider.compute(indicator, year)
-            if value is not None:
-                record_actual(indicator, year, value, source=str(provider.label), user=user)
-                count += 1
-    return count

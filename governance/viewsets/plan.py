@@ -21,6 +21,7 @@ from governance.access.viewsets import (
     ScopedInspectView,
     ScopedModelViewSet,
 )
+from governance.forms import AsOfForm
 from governance.indicators import provider_choices
 from governance.models import (
     AnnualTarget,
@@ -33,7 +34,8 @@ from governance.models import (
     PlanItem,
     ProgressReport,
 )
-from governance.selectors.plan import check_targets
+from governance.selectors.dashboard import item_figures
+from governance.selectors.plan import check_targets, task_paths
 from governance.services.plan import ensure_periods, grant_reporting, refresh_progress
 from governance.views.outline import outline_buttons
 
@@ -42,6 +44,30 @@ PLAN_OFFICE_PERM = "governance.change_plan"
 
 class PercentColumn(Column):
     cell_template_name = "governance/cells/percent.html"
+
+
+class TaskColumn(Column):
+    """A figure only tasks have (progress, status): — for the preamble and items nobody
+    leads. The tasks of the listed plans are read once per request."""
+
+    empty = "—"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        tasks = getattr(request, "_shuxiang_task_paths", None)
+        if tasks is None:
+            tasks = task_paths(Plan.objects.values("pk"))
+            if request is not None:
+                request._shuxiang_task_paths = tasks
+        if (instance.plan_id, instance.path) not in tasks:
+            context["raw_value"], context["value"] = None, self.empty
+        return context
+
+
+class TaskPercentColumn(TaskColumn):
+    cell_template_name = "governance/cells/percent.html"
+    empty = None  # the cell template shows —
 
 
 class ItemTitleColumn(TitleColumn):
@@ -174,15 +200,30 @@ class PlanItemIndexView(ScopedIndexView):
 
 
 class PlanItemInspectView(ScopedInspectView):
+    """The item page every role that sees the item opens from the dashboard: progress
+    beside the time schedule, a trend by quarter, reports by period with the review
+    comments and evidence, partners' notes."""
+
     template_name = "governance/plan/item_inspect.html"
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value in ("", "-"):
+            return "—"  # an empty field reads as a dash, never None
+        if field_name == "partner_units":
+            return value.replace(", ", "、")
+        return value
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # As of the dashboard's date when opened from it (?as_of=), else today.
+        as_of = AsOfForm(self.request.GET or None).as_of_date()
+        context["figures"] = item_figures(self.object, as_of=as_of)
         # Each related list through its own model's policy: a partner unit sees the
         # item, not the lead unit's draft reports or targets.
         context["reports"] = (
             self.related(self.object.reports.all())
-            .select_related("period")
+            .select_related("period", "reviewed_by")
             .prefetch_related(
                 Prefetch("evidence_files", queryset=self.related(Evidence.objects.all()))
             )
@@ -191,8 +232,8 @@ class PlanItemInspectView(ScopedInspectView):
         context["targets"] = self.related(self.object.annual_targets.all()).order_by("year")
         context["contributions"] = (
             self.related(self.object.contributions.all())
-            .select_related("unit", "period")
-            .order_by("-period__year", "-period__quarter")
+            .select_related("unit", "period", "author")
+            .order_by("-period__year", "-period__quarter", "unit__path")
         )
         return context
 
@@ -219,8 +260,8 @@ class PlanItemViewSet(ScopedModelViewSet):
         ItemTitleColumn("title", label=_("item")),
         "kind",
         "lead_unit",
-        PercentColumn("progress", label=_("progress (%)")),
-        "status",
+        TaskPercentColumn("progress", label=_("progress (%)")),
+        TaskColumn("status", label=_("status"), accessor="get_status_display"),
     ]
     list_filter = ["plan", "kind", "lead_unit", "status"]
     search_fields = ["title", "text", "number"]
@@ -278,9 +319,7 @@ class PlanItemViewSet(ScopedModelViewSet):
         "start_year",
         "end_year",
         "weight",
-        "status",
-        "progress",
-    ]
+    ]  # status and progress: derived, shown with the time schedule by the page itself
 
 
 class AnnualTargetViewSet(ScopedModelViewSet):

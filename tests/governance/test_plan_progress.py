@@ -7,8 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from governance.models import Period, PlanItem, ProgressReport
-from governance.selectors.plan import overall_progress, overdue_items, rollup_progress
+from governance.selectors.plan import (
+    expected_progress,
+    overall_progress,
+    overdue_items,
+    rollup,
+    rollup_progress,
+)
 from governance.services.plan import close_period, review_report, submit_report
+from governance.services.progress import refresh_progress
 from tests.factories import Node, item, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +234,134 @@ def test_a_report_accepted_for_the_current_quarter_shows_in_the_listing_and_expo
     sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
     progress = [row[7] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert progress == [40, 40, 40]
+
+
+# -- status and progress a planning office trusts ------------------------------------------
+
+
+def status_of(plan, title):
+    return item(plan, title).status
+
+
+def test_parent_status_follows_its_children(plan, head_a):
+    report(plan, "甲任务", head_a, 100)
+    assert status_of(plan, "甲任务") == PlanItem.Status.COMPLETED
+    # 乙 not started yet: the area is in progress, never 未启动 with work done below.
+    assert status_of(plan, "体系建设") == PlanItem.Status.IN_PROGRESS
+    assert status_of(plan, "主要任务") == PlanItem.Status.IN_PROGRESS
+    assert status_of(plan, "阅读推广") == PlanItem.Status.NOT_STARTED
+    report(plan, "乙任务", head_a, 100)
+    assert status_of(plan, "体系建设") == PlanItem.Status.COMPLETED
+    assert status_of(plan, "主要任务") == PlanItem.Status.IN_PROGRESS  # 丙一 still open
+
+
+def test_a_parent_whose_tasks_are_all_suspended_is_suspended(plan, head_a):
+    PlanItem.objects.filter(title__in=["甲任务", "乙任务"]).update(status="suspended")
+    report(plan, "丙一", head_a, 30)
+    assert status_of(plan, "体系建设") == PlanItem.Status.SUSPENDED
+    assert status_of(plan, "阅读推广") == PlanItem.Status.IN_PROGRESS
+
+
+def test_a_parent_with_suspended_and_completed_tasks_is_completed(plan, head_a):
+    PlanItem.objects.filter(title="乙任务").update(status="suspended")
+    report(plan, "甲任务", head_a, 100)
+    assert status_of(plan, "体系建设") == PlanItem.Status.COMPLETED
+
+
+def test_suspended_items_leave_the_rollup_instead_of_counting_as_zero(plan, head_a):
+    report(plan, "乙任务", head_a, 80)
+    assert rollup_progress(plan)[item(plan, "体系建设").pk] == Decimal("40.00")
+    PlanItem.objects.filter(title="甲任务").update(status="suspended")
+    assert rollup_progress(plan)[item(plan, "体系建设").pk] == Decimal("80.00")
+
+
+def test_items_nobody_leads_leave_the_rollup(plan, head_a):
+    report(plan, "乙任务", head_a, 80)
+    PlanItem.objects.filter(title="甲任务").update(lead_unit=None)
+    figures = rollup(plan)
+    assert figures.progress[item(plan, "体系建设").pk] == Decimal("80.00")
+    assert not figures.is_task(item(plan, "甲任务").pk)
+
+
+def test_the_preamble_is_not_a_task(org, head_a, planner):
+    plan = make_plan(
+        [
+            Node("一、", "指导思想"),
+            Node("二、", "总体目标", [Node("（一）", "愿景"), Node("（二）", "理念")]),
+            Node("三、", "主要任务", [Node("（一）", "体系建设", [Node("1.", "甲任务")])]),
+        ]
+    )
+    PlanItem.objects.filter(plan=plan, title="甲任务").update(lead_unit=org["a"])
+    report(plan, "甲任务", head_a, 100)
+    figures = rollup(plan)
+    for title in ("指导思想", "总体目标", "愿景", "理念"):
+        assert not figures.is_task(item(plan, title).pk), title
+        assert item(plan, title).status == PlanItem.Status.NOT_STARTED  # left alone
+    assert status_of(plan, "主要任务") == PlanItem.Status.COMPLETED
+    # Only the tasks' chapter counts: 100 %, not 100 / 3.
+    assert overall_progress(plan, figures.progress) == Decimal("100.00")
+    q1 = close_period(period(plan, 2021, 1), user=planner)
+    assert not overdue_items(plan, q1).exists()
+
+
+def test_an_item_accepted_at_100_is_completed_and_not_overdue_next_quarter(plan, head_a, planner):
+    report(plan, "甲任务", head_a, 100, 2021, 1)
+    assert status_of(plan, "甲任务") == PlanItem.Status.COMPLETED
+    for title in ("乙任务", "丙一"):
+        report(plan, title, head_a, 50, 2021, 2)
+    close_period(period(plan, 2021, 1), user=planner)
+    q2 = close_period(period(plan, 2021, 2), user=planner)
+    assert not overdue_items(plan, q2).exists()
+    # Even if the stored status was never refreshed, the accepted 100 % settles it.
+    PlanItem.objects.filter(title="甲任务").update(status="in_progress")
+    assert not overdue_items(plan, q2).exists()
+
+
+def test_expected_progress_is_linear_over_the_items_years():
+    assert expected_progress(2021, 2025, dt.date(2023, 12, 31)) == Decimal("60.00")
+    assert Decimal("9.9") < expected_progress(2021, 2025, dt.date(2021, 7, 2)) < Decimal("10.1")
+    assert expected_progress(2021, 2025, dt.date(2020, 12, 31)) == Decimal("0")
+    assert expected_progress(2021, 2025, dt.date(2026, 1, 1)) == Decimal("100")
+    assert expected_progress(2022, 2023, dt.date(2022, 12, 31)) == Decimal("50.00")
+
+
+def test_expected_progress_uses_the_items_years_or_the_plans(plan):
+    PlanItem.objects.filter(title="甲任务").update(start_year=2022, end_year=2023)
+    figures = rollup(plan, as_of=dt.date(2022, 12, 31))
+    assert figures.expected[item(plan, "甲任务").pk] == Decimal("50.00")
+    assert figures.expected[item(plan, "乙任务").pk] == Decimal("40.00")  # 2021–2025
+    assert figures.expected[item(plan, "体系建设").pk] == Decimal("45.00")  # their mean
+
+
+def test_items_behind_the_time_schedule_are_flagged(plan, head_a, settings):
+    report(plan, "甲任务", head_a, 35, 2022, 4)  # expected 40 by the end of 2022
+    report(plan, "乙任务", head_a, 25, 2022, 4)
+    figures = rollup(plan, as_of=dt.date(2022, 12, 31))
+    assert not figures.behind(item(plan, "甲任务").pk)  # 5 points short: within 10
+    assert figures.behind(item(plan, "乙任务").pk)
+    settings.SHUXIANG_PLAN_BEHIND_TOLERANCE = 3
+    assert figures.behind(item(plan, "甲任务").pk)
+    assert figures.behind(item(plan, "丙一").pk)  # nothing reported at all
+
+
+def test_completed_and_suspended_items_are_never_behind(plan, head_a):
+    report(plan, "甲任务", head_a, 100, 2021, 1)
+    PlanItem.objects.filter(title="乙任务").update(status="suspended")
+    figures = rollup(plan, as_of=dt.date(2025, 12, 31))
+    assert not figures.behind(item(plan, "甲任务").pk)
+    assert not figures.behind(item(plan, "乙任务").pk)
+
+
+def test_rollup_with_status_and_schedule_still_costs_two_queries(plan, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        rollup(plan, as_of=dt.date(2022, 6, 30))
+
+
+def test_refresh_stores_progress_and_status_in_a_fixed_number_of_queries(
+    plan, head_a, django_assert_max_num_queries
+):
+    report(plan, "甲任务", head_a, 60)
+    PlanItem.objects.filter(plan=plan).update(status="not_started", progress=0)
+    with django_assert_max_num_queries(5):
+        assert refresh_progress(plan) == 3  # 甲, 体系建设 and 主要任务; the rest unchanged
+    assert status_of(plan, "主要任务") == PlanItem.Status.IN_PROGRESS
