@@ -290,7 +290,7 @@ def _indicator_table(plan: Plan):
     fixed = {"code": 14 * mm, "name": 40 * mm, "baseline": 16 * mm, "final": 16 * mm}
     year_width = (174 * mm - sum(fixed.values())) / len(years)
     header = [
-        _("Code"),
+        _("Indicator code"),
         _("Indicator"),
         _("Baseline"),
         *[_("%(year)s target / actual") % {"year": year} for year in years],
@@ -362,7 +362,7 @@ def _signature(organisation: str, *, issued: dt.date):
     style.alignment = TA_RIGHT
     return [
         Spacer(0, 12 * mm),
-        Paragraph(escape(_("Prepared by: %(name)s") % {"name": organisation}), style),
+        Paragraph(escape(_("Compiling unit: %(name)s") % {"name": organisation}), style),
         Paragraph(escape(_("Date: %(date)s") % {"date": date_format(issued)}), style),
     ]
 

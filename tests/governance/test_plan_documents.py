@@ -4,7 +4,6 @@ rows coloured) and the progress report PDF (indicators, at-risk list, signature 
 import subprocess
 from decimal import Decimal
 from io import BytesIO
-from shutil import which
 
 import pytest
 from django.urls import reverse
@@ -14,6 +13,7 @@ from governance.models import Indicator, IndicatorYear, Period, PlanItem
 from governance.services.plan import close_period, review_report, submit_report
 from reporting.organisation import organisation_name
 from tests.factories import Node, item, make_plan
+from tests.tools import require_poppler
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +141,8 @@ def pdf_text(data: bytes) -> str:
     ).stdout.decode()
 
 
-@pytest.mark.skipif(not which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
 def test_progress_pdf_has_indicators_at_risk_list_and_signature(client, plan, head_b, planner):
+    require_poppler("pdftotext")
     submit_report(
         item(plan, LONG[:60] + "…"),
         period(plan),
