@@ -180,14 +180,17 @@ def test_promotion_in_reimport_adds_post_and_title_history(org):
     assert titles == [("馆员", 3, dt.date(2015, 6, 1)), ("副研究馆员", 4, dt.date(2024, 12, 1))]
 
 
-def test_leaving_is_dated_by_the_status_date_column_or_else_today(org):
+def test_leaving_is_dated_by_the_status_date_column_never_today(org):
     import_staff(xlsx(zhang(), li()))
 
-    import_staff(xlsx(zhang(状态="退休", 状态日期="2025-03-31"), li(状态="离职")))
+    with pytest.raises(ImportFailed) as caught:
+        import_staff(xlsx(zhang(状态="退休", 状态日期="2025-03-31"), li(状态="离职")))
+    assert cells_of(caught.value) == {(3, "状态日期")}
 
+    import_staff(xlsx(zhang(状态="退休", 状态日期="2025-03-31"), li()))
     a, b = Staff.objects.order_by("staff_number")
     assert (a.status, a.status_date) == ("retired", dt.date(2025, 3, 31))
-    assert (b.status, b.status_date) == ("left", timezone.localdate())
+    assert (b.status, b.status_date) == ("in_post", None)
     assert sheet_values(export_staff(Staff.objects.filter(pk=a.pk), personal=False))[
         "状态日期"
     ] == dt.datetime(2025, 3, 31)
