@@ -24,6 +24,7 @@ from governance.models import (
 )
 from staffing.models import (
     Certificate,
+    ContinuingEducationRule,
     Enrolment,
     ExternalTraining,
     PostAppointment,
@@ -152,6 +153,13 @@ def certificate(unit, marker):
     )
 
 
+def continuing_education_rule(unit, marker):
+    # A year nobody else uses; the marker shows as the (otherwise free) share text.
+    return ContinuingEducationRule.objects.create(
+        year=1950 + next(_seq) % 150, total_hours=Decimal(90), professional_share="2/3"
+    )
+
+
 def structure_target(unit, marker):
     return StructureTarget.objects.create(
         year=2000 + next(_seq) % 90, dimension="title_level", value="3", min_share=Decimal(40)
@@ -175,6 +183,7 @@ BUILDERS = {
     ExternalTraining: external_training,
     Certificate: certificate,
     StructureTarget: structure_target,
+    ContinuingEducationRule: continuing_education_rule,
 }
 
 SECRETS = {
