@@ -368,6 +368,10 @@ def transfer_staff(
             % {"staff": locked, "hired": locked.hire_date.isoformat()}
         )
     previous = locked.unit
+    if previous == unit:
+        raise ValidationError(
+            _("%(staff)s already works in %(unit)s.") % {"staff": locked, "unit": unit}
+        )
     record_unit_changes([UnitChange(locked, unit, date, previous_unit_id=previous.pk)], basis=basis)
     locked.save(update_fields=["unit"])
     staff.unit = unit

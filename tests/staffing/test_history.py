@@ -89,6 +89,8 @@ def test_transfer_needs_a_date_not_before_the_hire_date(org, hr):
         transfer_staff(person, unit=org["b"], date=None, user=hr)
     with pytest.raises(ValidationError):
         transfer_staff(person, unit=org["b"], date=dt.date(2014, 1, 1), user=hr)
+    with pytest.raises(ValidationError):
+        transfer_staff(person, unit=org["a"], date=dt.date(2020, 1, 1), user=hr)
     assert not UnitAssignment.objects.filter(staff=person).exists()
 
 
@@ -172,7 +174,7 @@ def test_structure_page_of_a_past_date_shows_the_old_unit(client, org, mover, hr
 
 def test_status_change_needs_its_date(org, hr):
     person = make_staff(org["a"], hire_date=dt.date(2015, 9, 1))
-    with pytest.raises(ValidationError, match="date"):
+    with pytest.raises(ValidationError, match="状态变动日期"):
         change_status(person, status=Staff.Status.LEFT, date=None, user=hr)
     person.refresh_from_db()
     assert (person.status, person.status_date) == ("in_post", None)
