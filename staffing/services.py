@@ -156,6 +156,18 @@ def refresh_current(staff_ids) -> None:
 
 
 @transaction.atomic
+def close_other_assignments(assignment: UnitAssignment) -> None:
+    """A new open unit assignment ends the ones still open before it (the day before);
+    one without a start ends where the new one begins."""
+    if assignment.end is not None or assignment.start is None:
+        return
+    others = UnitAssignment.objects.filter(staff_id=assignment.staff_id, end__isnull=True)
+    others = others.exclude(pk=assignment.pk)
+    others.filter(start__lt=assignment.start).update(end=assignment.start - DAY)
+    others.filter(start__isnull=True).update(end=assignment.start - DAY)
+
+
+@transaction.atomic
 def close_other_appointments(appointment: PostAppointment) -> None:
     """A new open appointment ends the ones still open before it (the day before)."""
     if appointment.end is not None:
@@ -226,6 +238,37 @@ def start_histories(staff: list[Staff], *, basis: str = "") -> None:
         )
         for s in staff
         if s.education or s.degree or s.major
+    )
+
+
+def ensure_histories(staff: list[Staff], *, basis: str = "") -> None:
+    """Start the unit and education histories of those among ``staff`` who have none yet
+    (created before the histories, or outside the services), from their current values —
+    so that a first dated row added by hand does not erase what they held before."""
+    ids = [s.pk for s in staff]
+    with_units = set(
+        UnitAssignment.objects.filter(staff__in=ids).values_list("staff_id", flat=True)
+    )
+    with_education = set(
+        EducationRecord.objects.filter(staff__in=ids).values_list("staff_id", flat=True)
+    )
+    UnitAssignment.objects.bulk_create(
+        UnitAssignment(staff=s, unit_id=s.unit_id, start=s.hire_date, basis=basis)
+        for s in staff
+        if s.pk not in with_units
+    )
+    EducationRecord.objects.bulk_create(
+        EducationRecord(
+            staff=s,
+            level=s.education,
+            degree=s.degree,
+            major=s.major,
+            discipline=s.discipline,
+            obtained=None,
+            basis=basis,
+        )
+        for s in staff
+        if s.pk not in with_education and (s.education or s.degree or s.major)
     )
 
 

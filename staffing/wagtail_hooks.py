@@ -74,6 +74,7 @@ from .views.compliance import compliance_index, my_training, training_record_pdf
 from .views.staff_sheet import can_import, staff_export, staff_import  # noqa: E402
 from .views.structure import roster_pdf_view, structure_view  # noqa: E402
 from .viewsets import StaffingViewSetGroup  # noqa: E402
+from .viewsets_history import education_history, unit_history  # noqa: E402
 from .viewsets_rules import continuing_education_rules  # noqa: E402
 
 register_provider(
@@ -96,6 +97,12 @@ def register_staffing():
 @hooks.register("register_admin_viewset")
 def register_continuing_education_rules():
     return continuing_education_rules
+
+
+@hooks.register("register_admin_viewset")
+def register_unit_and_education_histories():
+    # Not in a menu: reached from the staff page (HR's screens) to correct a row.
+    return [unit_history, education_history]
 
 
 @hooks.register("register_admin_urls")

@@ -25,6 +25,7 @@ from governance.models import (
 from staffing.models import (
     Certificate,
     ContinuingEducationRule,
+    EducationRecord,
     Enrolment,
     ExternalTraining,
     PostAppointment,
@@ -32,6 +33,7 @@ from staffing.models import (
     StructureTarget,
     TitleRecord,
     TrainingProgram,
+    UnitAssignment,
 )
 from tests.factories import Node, make_plan, make_staff, make_unit
 
@@ -153,6 +155,18 @@ def certificate(unit, marker):
     )
 
 
+def unit_assignment(unit, marker):
+    return UnitAssignment.objects.create(
+        staff=make_staff(unit, name=marker), unit=unit, start=dt.date(2020, 1, 1)
+    )
+
+
+def education_record(unit, marker):
+    return EducationRecord.objects.create(
+        staff=make_staff(unit, name=marker), level=4, degree="学士", major=marker
+    )
+
+
 def continuing_education_rule(unit, marker):
     # A year nobody else uses; the marker shows as the (otherwise free) share text.
     return ContinuingEducationRule.objects.create(
@@ -184,6 +198,8 @@ BUILDERS = {
     Certificate: certificate,
     StructureTarget: structure_target,
     ContinuingEducationRule: continuing_education_rule,
+    UnitAssignment: unit_assignment,
+    EducationRecord: education_record,
 }
 
 SECRETS = {

@@ -251,3 +251,42 @@ def test_migration_starts_each_history_from_the_current_values(org):
         "图书馆学",
         None,
     )
+
+
+# -- HR corrects a history row in the admin ------------------------------------------------
+
+
+def test_hr_corrects_a_transfer_date_in_the_admin(client, org, mover, hr):
+    stay = UnitAssignment.objects.get(staff=mover, end__isnull=True)
+    client.force_login(hr)
+    response = client.post(
+        reverse("staffing_unitassignment:edit", args=[stay.pk]),
+        {"staff": mover.pk, "unit": org["b1"].pk, "start": "2022-03-01", "end": "", "basis": ""},
+    )
+    assert response.status_code == 302
+    mover.refresh_from_db()
+    assert mover.unit == org["b1"]
+    listing = client.get(reverse("staffing_unitassignment:index")).content.decode()
+    assert "调动者" in listing and "任职部门" in listing
+
+
+def test_hr_adds_a_dated_degree_in_the_admin(client, org, hr):
+    person = make_staff(org["a"], name="进修者", hire_date=dt.date(2015, 9, 1), education=4)
+    client.force_login(hr)
+    response = client.post(
+        reverse("staffing_educationrecord:add"),
+        {
+            "staff": person.pk,
+            "level": 5,
+            "degree": "硕士",
+            "major": "图书馆学",
+            "discipline": "library",
+            "obtained": "2023-06-30",
+            "basis": "",
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.education, person.degree) == (5, "硕士")
+    assert education_counts(workforce_structure(as_of=AFTER)) == {4: 1}  # held before
+    assert education_counts(workforce_structure(as_of=dt.date(2023, 12, 31))) == {5: 1}
