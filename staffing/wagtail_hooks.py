@@ -71,11 +71,14 @@ from .importers.training import IMPORT_ACTION as TRAINING_ACTION  # noqa: E402
 from .selectors.structure import may_see_structure, title_share_provider  # noqa: E402
 from .services import EDUCATION_ACTION, STATUS_ACTION, TRANSFER_ACTION  # noqa: E402
 from .views.compliance import compliance_index, my_training, training_record_pdf  # noqa: E402
+from .views.history import (  # noqa: E402
+    continuing_education_rules,
+    education_history,
+    unit_history,
+)
 from .views.staff_sheet import can_import, staff_export, staff_import  # noqa: E402
 from .views.structure import roster_pdf_view, structure_view  # noqa: E402
 from .viewsets import StaffingViewSetGroup  # noqa: E402
-from .viewsets_history import education_history, unit_history  # noqa: E402
-from .viewsets_rules import continuing_education_rules  # noqa: E402
 
 register_provider(
     "staffing.intermediate_title_share",

@@ -1,14 +1,23 @@
-"""Admin screens of the unit and education histories, for HR to correct a row (a
-transfer's date, a degree's date). Moving someone or recording a new degree is done with
+"""Admin screens of the histories and the yearly rules: the unit and education history
+rows, for HR to correct one (a transfer's date, a degree's date), and the yearly
+continuing-education rules (HR's). Moving someone or recording a new degree is done with
 the services (``transfer_staff``, ``record_education``) from the staff page; saving a
-row here keeps the staff record's current unit and education in step with its history."""
+history row here keeps the staff record's current unit and education in step with its
+history. Rules are not deleted: removing a past year's rule would silently move that
+year back to the settings' defaults; one row per year keeps a change for this year from
+rewriting past years' compliance.
+
+(Viewsets, kept out of ``staffing/viewsets.py`` while another package reworks it; they
+can move there.)
+"""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 
 from governance.access.viewsets import ScopedCreateView, ScopedEditView, ScopedModelViewSet
 
-from .models import EducationRecord, UnitAssignment
-from .services import close_other_assignments, ensure_histories, refresh_current
+from ..models import ContinuingEducationRule, EducationRecord, UnitAssignment
+from ..services import close_other_assignments, ensure_histories, refresh_current
 
 
 class CurrentValuesFormMixin:
@@ -63,4 +72,35 @@ class EducationRecordViewSet(ScopedModelViewSet):
 unit_history = UnitAssignmentViewSet("staffing_unitassignment", url_prefix="staffing/unit-history")
 education_history = EducationRecordViewSet(
     "staffing_educationrecord", url_prefix="staffing/education-history"
+)
+
+
+class ContinuingEducationRuleViewSet(ScopedModelViewSet):
+    model = ContinuingEducationRule
+    icon = "cog"
+    menu_label = _("Continuing-education rules")
+    add_to_admin_menu = False  # listed under "Continuing education" (wagtail_hooks)
+    disabled_views = ("copy", "delete")
+    list_display = [
+        "year",
+        "total_hours",
+        "professional_rule_kind",
+        "professional_share",
+        "professional_min_hours",
+        "joiners_rule",
+    ]
+    list_filter = ["professional_rule_kind", "joiners_rule"]
+    search_fields = None
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("year"), FieldPanel("total_hours")]),
+            FieldPanel("professional_rule_kind"),
+            FieldRowPanel([FieldPanel("professional_share"), FieldPanel("professional_min_hours")]),
+            FieldPanel("joiners_rule"),
+        ]
+    )
+
+
+continuing_education_rules = ContinuingEducationRuleViewSet(
+    "staffing_cerule", url_prefix="staffing/ce-rules"
 )
