@@ -428,6 +428,48 @@ def transfer_staff(
 
 
 @transaction.atomic
+def record_earlier_unit(
+    staff: Staff, *, unit: OrgUnit, until: dt.date, user=None, basis: str = ""
+) -> UnitAssignment:
+    """Before their current stay, ``staff`` worked in ``unit`` until ``until`` (a transfer
+    that happened before the history was kept): the current stay starts the day after,
+    and the earlier one runs from the hire date (unknown when not recorded). Returns the
+    earlier stay; one history entry."""
+    locked = _locked(staff)
+    ensure_histories([locked], basis=basis)
+    current = (
+        UnitAssignment.objects.select_for_update()
+        .filter(staff=locked, end__isnull=True)
+        .order_by(F("start").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    moved = until + DAY
+    if locked.hire_date and until < locked.hire_date:
+        raise ValidationError(
+            _("%(staff)s: the transfer cannot be dated before the hire date %(hired)s.")
+            % {"staff": locked, "hired": locked.hire_date.isoformat()}
+        )
+    if current.start is not None and current.start > until:
+        raise ValidationError(
+            _("%(staff)s: the current stay already starts after %(date)s.")
+            % {"staff": locked, "date": until.isoformat()}
+        )
+    start = current.start
+    current.start = moved
+    current.save(update_fields=["start"])
+    earlier = UnitAssignment.objects.create(
+        staff=locked, unit=unit, start=start, end=until, basis=basis
+    )
+    log(
+        instance=locked,
+        action=TRANSFER_ACTION,
+        user=user,
+        data={"from": unit.pk, "to": current.unit_id, "date": moved.isoformat()},
+    )
+    return earlier
+
+
+@transaction.atomic
 def record_education(
     staff: Staff,
     *,
