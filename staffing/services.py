@@ -432,9 +432,9 @@ def record_earlier_unit(
     staff: Staff, *, unit: OrgUnit, until: dt.date, user=None, basis: str = ""
 ) -> UnitAssignment:
     """Before their current stay, ``staff`` worked in ``unit`` until ``until`` (a transfer
-    that happened before the history was kept): the current stay starts the day after,
-    and the earlier one runs from the hire date (unknown when not recorded). Returns the
-    earlier stay; one history entry."""
+    that happened before the history was kept): their one stay so far is split — the
+    current stay starts the day after, the earlier one runs from where it started (the
+    hire date, or unknown). Returns the earlier stay; one history entry."""
     locked = _locked(staff)
     ensure_histories([locked], basis=basis)
     current = (
@@ -453,6 +453,12 @@ def record_earlier_unit(
         raise ValidationError(
             _("%(staff)s: the current stay already starts after %(date)s.")
             % {"staff": locked, "date": until.isoformat()}
+        )
+    if UnitAssignment.objects.filter(staff=locked).exclude(pk=current.pk).exists():
+        # Only a history of one stay is split here; a longer one is corrected row by row.
+        raise ValidationError(
+            _("%(staff)s: the unit history already has earlier stays; correct it there.")
+            % {"staff": locked}
         )
     start = current.start
     current.start = moved

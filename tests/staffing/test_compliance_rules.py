@@ -286,3 +286,36 @@ def test_staff_and_heads_cannot_open_the_rules(client, org, staff_a, head_a):
         client.force_login(user)
         response = client.get(reverse("staffing_cerule:index"))
         assert response.status_code in (302, 403, 404)
+
+
+def test_listing_costs_the_same_with_histories_for_few_and_many_staff(org, hr):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rule(YEAR, joiners_rule="prorate")
+
+    def grow(n):
+        for i in range(n):
+            person = professional(
+                org["a"],
+                f"批量{Staff.objects.count()}",
+                30,
+                10,
+                hire_date=dt.date(YEAR, 1 + i % 12, 1),
+            )
+            PostAppointment.objects.create(
+                staff=person, category="professional", grade=9, start=dt.date(2010, 1, 1)
+            )
+
+    def queries():
+        list(compliance_listing(hr, year=YEAR, short_only=True))  # warm the user's caches
+        with CaptureQueriesContext(connection) as captured:
+            rows = list(compliance_listing(hr, year=YEAR, short_only=True))
+        return len(captured), len(rows)
+
+    grow(5)
+    few, _rows = queries()
+    grow(40)
+    many, rows = queries()
+    assert many == few
+    assert rows > 0

@@ -20,6 +20,7 @@ from staffing.services import (
     STATUS_ACTION,
     TRANSFER_ACTION,
     change_status,
+    record_earlier_unit,
     record_education,
     refresh_current,
     transfer_staff,
@@ -108,6 +109,22 @@ def test_editing_the_unit_history_moves_the_current_unit(org, mover):
     refresh_current([mover.pk])
     mover.refresh_from_db()
     assert mover.unit == org["b1"]
+
+
+def test_transfer_from_before_the_history_places_the_earlier_stay(org, hr):
+    person = make_staff(org["b"], name="早年调入", hire_date=dt.date(2010, 9, 1))
+    record_earlier_unit(person, unit=org["a"], until=dt.date(2018, 2, 28), user=hr)
+
+    stays = UnitAssignment.objects.filter(staff=person).order_by("start")
+    assert [(s.unit, s.start, s.end) for s in stays] == [
+        (org["a"], dt.date(2010, 9, 1), dt.date(2018, 2, 28)),
+        (org["b"], dt.date(2018, 3, 1), None),
+    ]
+    assert unit_counts(workforce_structure(as_of=dt.date(2018, 2, 28))) == {"T-A": 1}
+    person.refresh_from_db()
+    assert person.unit == org["b"]
+    with pytest.raises(ValidationError):  # the current stay now starts after that day
+        record_earlier_unit(person, unit=org["a1"], until=dt.date(2019, 1, 1), user=hr)
 
 
 # -- education -----------------------------------------------------------------------------
