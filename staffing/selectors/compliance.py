@@ -144,6 +144,20 @@ class Requirement:
             return _("%(hours)s hours") % {"hours": self.professional_min_hours}
         return str(self.professional_share)
 
+    @property
+    def description(self) -> str:
+        """The whole rule in one or two sentences, for a page or a document."""
+        text = _(
+            "Professional-technical staff need at least %(hours)s hours of continuing "
+            "education a year, at least %(share)s of them in professional subjects."
+        ) % {"hours": self.min_hours, "share": self.share_text}
+        joiners = Rule.JoinersRule(self.joiners_rule).label
+        return (
+            text
+            + " "
+            + _("People who joined or left during the year: %(rule)s.") % {"rule": joiners}
+        )
+
     def months_factor(self, months: int) -> Fraction:
         """The part of the year's hours required of someone employed ``months`` months of
         the year (1 for a whole year or the "none" rule; 0 when exempt)."""
@@ -269,6 +283,8 @@ class Compliance:
 
     @property
     def status(self) -> str:
+        if self.months <= 0:
+            return _("Not employed that year")
         if not self.required:
             return _("Not required")
         if self.exempt:
@@ -283,6 +299,8 @@ class Compliance:
             "share": self.requirement.share_text,
             "months": self.months,
         }
+        if self.months <= 0:
+            return _("No requirement: the person was not employed that year.")
         if not self.required:
             return _("No yearly requirement: the person is not in a professional-technical post.")
         if self.exempt:

@@ -92,6 +92,13 @@ def test_year_without_a_rule_uses_the_settings(settings, org):
     assert Requirement.for_year(YEAR).min_hours == Decimal(80)
 
 
+def test_rule_describes_itself_in_chinese(org):
+    rule(YEAR, professional_rule_kind="minimum", professional_min_hours=Decimal(60))
+    text = Requirement.for_year(YEAR).description
+    assert "不少于 90.0 学时" in text and "专业科目不少于 60.0 学时" in text
+    assert "年内入职或离职人员：按在职月数折算" in text
+
+
 def test_compliance_page_states_the_years_rule(client, org, hr):
     rule(YEAR, total_hours=Decimal(72), professional_share="1/2")
     client.force_login(hr)
@@ -175,6 +182,8 @@ def test_months_employed_count_the_joining_and_leaving_month(org):
     assert months_employed(person, YEAR) == 6
     assert months_employed(person, YEAR + 1) == 12
     assert months_employed(person, YEAR - 1) == 0
+    (before,) = training_years(person, YEAR - 1, YEAR - 1)
+    assert before.compliance.status == "当年未在职"
     person.status, person.status_date = Staff.Status.LEFT, dt.date(YEAR + 1, 4, 1)
     assert months_employed(person, YEAR + 1) == 3  # gone from 1 April: Jan–Mar
     person.status_date = dt.date(YEAR + 1, 4, 2)
