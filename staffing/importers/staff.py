@@ -239,7 +239,9 @@ class _Importer:
         for key, terms in choices:
             value = cells.read(key, terms.parse)
             if value is not None:
-                if key == "status" and value != staff.status and not status_date:
+                # A new person in post (or seconded) starts without one; a leaver does not.
+                arriving = new and value not in (Staff.Status.LEFT, Staff.Status.RETIRED)
+                if key == "status" and value != staff.status and not status_date and not arriving:
                     if "status_date" not in cells.failed:
                         cells.fail(
                             "status_date",

@@ -307,3 +307,12 @@ def test_hr_adds_a_dated_degree_in_the_admin(client, org, hr):
     assert (person.education, person.degree) == (5, "硕士")
     assert education_counts(workforce_structure(as_of=AFTER)) == {4: 1}  # held before
     assert education_counts(workforce_structure(as_of=dt.date(2023, 12, 31))) == {5: 1}
+
+
+def test_sheet_new_leaver_needs_a_date_but_a_new_secondee_does_not(org):
+    from reporting.imports import ImportFailed
+
+    with pytest.raises(ImportFailed):
+        import_staff(xlsx(zhang(状态="离职")))
+    import_staff(xlsx(zhang(状态="借调")))
+    assert Staff.objects.get(staff_number="A001").status == "seconded"
