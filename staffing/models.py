@@ -1,21 +1,24 @@
-"""Staff records with their post and title histories, training and certificates.
+"""Staff records with their post, title, unit and education histories, training,
+certificates and the yearly continuing-education rules.
 
-Nothing is deleted: leaving is a status with a date. The current post and title are kept
-on the staff row for listings and are rewritten by services whenever the histories
-change; figures for a past date are read from the histories (see selectors.py).
+Nothing is deleted: leaving is a status with a date. The current post, title, unit and
+education are kept on the staff row for listings and are rewritten by services whenever
+the histories change; figures for a past date are read from the histories (see
+selectors/structure.py and selectors/compliance.py).
 """
 
 from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -233,6 +236,86 @@ class TitleRecord(models.Model):
         return f"{self.staff} · {self.title}"
 
 
+class UnitAssignment(models.Model):
+    """The unit a person worked in from ``start`` until ``end`` (open while current).
+
+    An empty ``start`` means "since before the records" (the first assignment of someone
+    whose hire date is unknown); the staff row's ``unit`` is the open assignment's unit,
+    kept in step by staffing.services.
+    """
+
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.CASCADE,
+        related_name="unit_assignments",
+        verbose_name=_("staff"),
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="staff_assignments",
+        verbose_name=_("unit"),
+    )
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("until"), null=True, blank=True)
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit assignment")
+        verbose_name_plural = _("unit history")
+        ordering = ["staff", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
+                name="unit_assignment_ends_after_start",
+                violation_error_message=_("A unit assignment cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} · {self.unit}"
+
+
+class EducationRecord(models.Model):
+    """An education obtained on a date; the highest obtained by a date is the one held.
+
+    An empty ``obtained`` means "held since before the records" (the staff row's education
+    when the history began, or a sheet that gives no date).
+    """
+
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.CASCADE,
+        related_name="education_records",
+        verbose_name=_("staff"),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("education"), choices=Education.choices, null=True, blank=True
+    )
+    degree = models.CharField(_("degree"), max_length=20, blank=True)
+    major = models.CharField(_("major"), max_length=50, blank=True)
+    discipline = models.CharField(
+        _("discipline group"), max_length=12, choices=Discipline.choices, blank=True
+    )
+    obtained = models.DateField(_("obtained on"), null=True, blank=True)
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("education record")
+        verbose_name_plural = _("education history")
+        ordering = ["staff", "obtained"]
+
+    def __str__(self) -> str:
+        label = self.get_level_display() if self.level else self.degree
+        return f"{self.staff} · {label}"
+
+
 class SubjectType(models.TextChoices):
     PROFESSIONAL = "professional", _("Professional subjects (专业科目)")
     GENERAL = "general", _("General subjects (公需科目)")
@@ -271,7 +354,12 @@ class TrainingProgram(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="program_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0),
+                name="program_hours_not_negative",
+                violation_error_message=_("Hours cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -304,7 +392,14 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
-        constraints = [models.UniqueConstraint(fields=["program", "staff"], name="enrolment_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "staff"], name="enrolment_once"),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0),
+                name="enrolment_hours_not_negative",
+                violation_error_message=_("Hours cannot be negative."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff} · {self.program}"
@@ -356,6 +451,13 @@ class ExternalTraining(models.Model):
         verbose_name = _("external training")
         verbose_name_plural = _("external trainings")
         ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=0),
+                name="external_training_hours_not_negative",
+                violation_error_message=_("Hours cannot be negative."),
+            )
+        ]
         permissions = [
             ("view_training_certificate", _("Can download the certificates of external training"))
         ]
@@ -425,3 +527,111 @@ class StructureTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} · {self.get_dimension_display()} {self.value} ≥ {self.min_share}%"
+
+
+def validate_share(value: str) -> None:
+    """A share of the total written as a fraction ("2/3") or a decimal ("0.6")."""
+    try:
+        share = Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValidationError(
+            _("Write the share as a fraction such as 2/3 or a decimal such as 0.6."),
+            code="invalid",
+        ) from None
+    if not 0 <= share <= 1:
+        raise ValidationError(_("The share must lie between 0 and 1."), code="invalid")
+
+
+class ContinuingEducationRule(models.Model):
+    """The continuing-education requirement of one year, as HR applies it.
+
+    Kept per year so that a change for this year leaves past years' results as they were;
+    a year without a row uses the defaults in the settings (``SHUXIANG_CE_*``).
+    """
+
+    class ProfessionalRule(models.TextChoices):
+        SHARE = "share", _("A share of the total hours")
+        MINIMUM = "minimum", _("A fixed minimum of professional hours")
+
+    class JoinersRule(models.TextChoices):
+        PRORATE = "prorate", _("Pro-rated by the months employed")
+        EXEMPT = "exempt", _("Exempt that year")
+        NONE = "none", _("The full requirement")
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
+    total_hours = models.DecimalField(
+        _("hours required"),
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("90"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    professional_rule_kind = models.CharField(
+        _("professional-hours rule"),
+        max_length=10,
+        choices=ProfessionalRule.choices,
+        default=ProfessionalRule.SHARE,
+    )
+    professional_share = models.CharField(
+        _("professional share"),
+        max_length=10,
+        default="2/3",
+        blank=True,
+        validators=[validate_share],
+        help_text=_("With the share rule: e.g. 2/3 of the total hours."),
+    )
+    professional_min_hours = models.DecimalField(
+        _("minimum professional hours"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("With the fixed-minimum rule: e.g. 60 of the 90 hours."),
+    )
+    joiners_rule = models.CharField(
+        _("people who joined or left during the year"),
+        max_length=10,
+        choices=JoinersRule.choices,
+        default=JoinersRule.PRORATE,
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("continuing-education rule")
+        verbose_name_plural = _("continuing-education rules")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_hours__gte=0),
+                name="ce_rule_hours_not_negative",
+                violation_error_message=_("Hours cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(professional_min_hours__isnull=True)
+                | Q(professional_min_hours__gte=0, professional_min_hours__lte=F("total_hours")),
+                name="ce_rule_professional_within_total",
+                violation_error_message=_(
+                    "The minimum professional hours must lie between 0 and the hours required."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(professional_rule_kind="minimum")
+                | Q(professional_min_hours__isnull=False),
+                name="ce_rule_minimum_given",
+                violation_error_message=_(
+                    "Give the minimum professional hours for the fixed-minimum rule."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(professional_rule_kind="share") | ~Q(professional_share=""),
+                name="ce_rule_share_given",
+                violation_error_message=_("Give the professional share for the share rule."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Continuing-education rule %(year)s") % {"year": self.year})

@@ -9,6 +9,9 @@ STAFFING_MODELS = (
     "externaltraining",
     "certificate",
     "structuretarget",
+    "unitassignment",
+    "educationrecord",
+    "continuingeducationrule",
 )
 # HR: every staff record, with ID numbers and birth dates.
 STAFFING_HR = (
@@ -25,6 +28,8 @@ STAFFING_HEAD = tuple(
         "enrolment",
         "externaltraining",
         "certificate",
+        "unitassignment",
+        "educationrecord",
     )
 )
 

@@ -15,6 +15,8 @@ from governance.people import register_people_source
 
 from .models import (
     Certificate,
+    ContinuingEducationRule,
+    EducationRecord,
     Enrolment,
     ExternalTraining,
     PostAppointment,
@@ -23,6 +25,7 @@ from .models import (
     TitleLevel,
     TitleRecord,
     TrainingProgram,
+    UnitAssignment,
 )
 
 # A staff record belongs to its unit and is visible to the person it is about; their
@@ -37,7 +40,14 @@ register_permission_policy(
         codenames={"view_personal": "view_staff_personal"},
     ),
 )
-for _model in (PostAppointment, TitleRecord, Enrolment, Certificate):
+for _model in (
+    PostAppointment,
+    TitleRecord,
+    UnitAssignment,
+    EducationRecord,
+    Enrolment,
+    Certificate,
+):
     register_permission_policy(
         _model,
         ScopedPermissionPolicy(_model, unit_field="staff__unit", self_field="staff__user"),
@@ -53,15 +63,21 @@ register_permission_policy(
         codenames={"view_certificate": "view_training_certificate"},
     ),
 )
-for _model in (TrainingProgram, StructureTarget):
+for _model in (TrainingProgram, StructureTarget, ContinuingEducationRule):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=None))
 
 from .importers.records import HISTORY_ACTION  # noqa: E402
 from .importers.staff import IMPORT_ACTION  # noqa: E402
 from .importers.training import IMPORT_ACTION as TRAINING_ACTION  # noqa: E402
 from .selectors.structure import may_see_structure, title_share_provider  # noqa: E402
+from .services import EDUCATION_ACTION, STATUS_ACTION, TRANSFER_ACTION  # noqa: E402
 from .views import panels  # noqa: E402
 from .views.compliance import compliance_index, my_training, training_record_pdf  # noqa: E402
+from .views.history import (  # noqa: E402
+    continuing_education_rules,
+    education_history,
+    unit_history,
+)
 from .views.staff_sheet import can_import, staff_export, staff_import  # noqa: E402
 from .views.structure import roster_pdf_view, structure_view  # noqa: E402
 from .viewsets import StaffingViewSetGroup  # noqa: E402
@@ -87,6 +103,17 @@ register_people_source(
 @hooks.register("register_admin_viewset")
 def register_staffing():
     return StaffingViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_continuing_education_rules():
+    return continuing_education_rules
+
+
+@hooks.register("register_admin_viewset")
+def register_unit_and_education_histories():
+    # Not in a menu: reached from the staff page (HR's screens) to correct a row.
+    return [unit_history, education_history]
 
 
 @hooks.register("register_admin_urls")
@@ -119,6 +146,13 @@ class OwnTrainingMenuItem(MenuItem):
 
     def is_shown(self, request):
         return may(request.user, Staff, "view")
+
+
+class RulesMenuItem(MenuItem):
+    """The yearly continuing-education rules: for those who may view them (HR)."""
+
+    def is_shown(self, request):
+        return may(request.user, ContinuingEducationRule, "view")
 
 
 class ImportMenuItem(MenuItem):
@@ -163,6 +197,13 @@ def register_compliance_menu():
                     icon_name="user",
                     order=2,
                 ),
+                RulesMenuItem(
+                    gettext_lazy("Continuing-education rules"),
+                    reverse(continuing_education_rules.get_url_name("index")),
+                    name="ce-rules",
+                    icon_name="cog",
+                    order=3,
+                ),
             ]
         ),
         name="continuing-education",
@@ -194,6 +235,21 @@ def register_import_log_action(actions):
             }
             return messages.get(log_entry.data.get("history"), self.label)
 
+    actions.register_action(
+        TRANSFER_ACTION,
+        gettext_lazy("Transfer to another unit"),
+        gettext_lazy("Transferred to another unit"),
+    )
+    actions.register_action(
+        EDUCATION_ACTION,
+        gettext_lazy("Education recorded"),
+        gettext_lazy("Education recorded in the history"),
+    )
+    actions.register_action(
+        STATUS_ACTION,
+        gettext_lazy("Change of status"),
+        gettext_lazy("Status changed"),
+    )
     actions.register_action(
         TRAINING_ACTION,
         gettext_lazy("Import of training records"),

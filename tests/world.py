@@ -24,6 +24,8 @@ from governance.models import (
 )
 from staffing.models import (
     Certificate,
+    ContinuingEducationRule,
+    EducationRecord,
     Enrolment,
     ExternalTraining,
     PostAppointment,
@@ -31,6 +33,7 @@ from staffing.models import (
     StructureTarget,
     TitleRecord,
     TrainingProgram,
+    UnitAssignment,
 )
 from tests.factories import Node, make_plan, make_staff, make_unit
 
@@ -152,6 +155,25 @@ def certificate(unit, marker):
     )
 
 
+def unit_assignment(unit, marker):
+    return UnitAssignment.objects.create(
+        staff=make_staff(unit, name=marker), unit=unit, start=dt.date(2020, 1, 1)
+    )
+
+
+def education_record(unit, marker):
+    return EducationRecord.objects.create(
+        staff=make_staff(unit, name=marker), level=4, degree="学士", major=marker
+    )
+
+
+def continuing_education_rule(unit, marker):
+    # A year nobody else uses; the marker shows as the (otherwise free) share text.
+    return ContinuingEducationRule.objects.create(
+        year=1950 + next(_seq) % 150, total_hours=Decimal(90), professional_share="2/3"
+    )
+
+
 def structure_target(unit, marker):
     return StructureTarget.objects.create(
         year=2000 + next(_seq) % 90, dimension="title_level", value="3", min_share=Decimal(40)
@@ -175,6 +197,9 @@ BUILDERS = {
     ExternalTraining: external_training,
     Certificate: certificate,
     StructureTarget: structure_target,
+    ContinuingEducationRule: continuing_education_rule,
+    UnitAssignment: unit_assignment,
+    EducationRecord: education_record,
 }
 
 SECRETS = {

@@ -196,6 +196,16 @@ WAGTAIL_PASSWORD_RESET_ENABLED = envbool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
 # needs each year, and the share of them in professional subjects.
 SHUXIANG_CE_MIN_HOURS = envint("SHUXIANG_CE_MIN_HOURS", 90)
 SHUXIANG_CE_MIN_PROFESSIONAL_SHARE = envstr("SHUXIANG_CE_MIN_PROFESSIONAL_SHARE", "2/3")
+# Continuing-education rules (issue #8, history): the defaults for a year that has no
+# ContinuingEducationRule of its own (HR keeps one per year in the admin, so a change
+# never rewrites past years). The professional-hours rule: "share" (professional hours ≥
+# the share above of the total) or "minimum" (≥ the fixed hours below, within the total).
+# People who joined or left during the year: "prorate" (the hours scaled by the months
+# employed, the joining/leaving month counted), "exempt" (no requirement that year) or
+# "none" (the full requirement).
+SHUXIANG_CE_PROFESSIONAL_RULE = envstr("SHUXIANG_CE_PROFESSIONAL_RULE", "share")
+SHUXIANG_CE_MIN_PROFESSIONAL_HOURS = envint("SHUXIANG_CE_MIN_PROFESSIONAL_HOURS", 60)
+SHUXIANG_CE_JOINERS_RULE = envstr("SHUXIANG_CE_JOINERS_RULE", "prorate")
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)

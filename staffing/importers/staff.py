@@ -31,7 +31,19 @@ from reporting.imports import CellError, FileError, ImportFailed, RowCells
 from reporting.spreadsheets import SpreadsheetError, read_xlsx_table
 
 from ..models import PostAppointment, Staff
-from ..services import PostChange, TitleChange, record_post_changes, record_title_changes
+from ..services import (
+    EducationChange,
+    PostChange,
+    StatusChange,
+    TitleChange,
+    UnitChange,
+    record_education_changes,
+    record_post_changes,
+    record_status_changes,
+    record_title_changes,
+    record_unit_changes,
+    start_histories,
+)
 from ..validators import id_birth_date
 from . import sheet
 
@@ -466,6 +478,7 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
     posts: list[PostChange] = []
     titles: list[TitleChange] = []
     unchanged = 0
+    befores: dict[int, tuple] = {}
     for row in rows:
         cells = _Cells(row, headers)
         read = importer.read(cells)
@@ -484,6 +497,7 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
             created.append(person)
         elif _snapshot(person) != read.before:
             updated.append(person)
+            befores[person.pk] = read.before
         else:
             unchanged += 1
     if errors:
@@ -491,8 +505,12 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
 
     Staff.objects.bulk_create(created)
     _ensure_pks(created)
-    Staff.objects.bulk_update(updated, IMPORTED_FIELDS)
     basis = _("Staff sheet import")
+    try:
+        _record_histories(created, updated, befores, today=importer.today, basis=basis)
+    except ValidationError as error:  # e.g. a status dated before the hire date
+        raise ImportFailed([FileError(message) for message in error.messages]) from None
+    Staff.objects.bulk_update(updated, IMPORTED_FIELDS)
     record_post_changes(posts, basis=basis)
     record_title_changes(titles, basis=basis)
     _log(created, updated, user=user)
@@ -500,6 +518,40 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
     return ImportResult(
         created=len(created), updated=len(updated), unchanged=unchanged, ignored=ignored
     )
+
+
+def _record_histories(
+    created: list[Staff], updated: list[Staff], befores: dict, *, today: dt.date, basis: str
+) -> None:
+    """The unit and education histories and the status dates of the rows written: new
+    staff start their histories; a changed unit is a transfer and a changed education a
+    new record, both dated the day of the import (the sheet gives no date for them, and
+    an earlier one would rewrite past figures); a changed status takes the sheet's date."""
+    at = {name: IMPORTED_FIELDS.index(name) for name in IMPORTED_FIELDS}
+    education = ("education", "degree", "major", "discipline")
+    units, degrees, statuses = [], [], []
+    for staff in updated:
+        before = befores[staff.pk]
+        if staff.unit_id != before[at["unit"]]:
+            units.append(UnitChange(staff, staff.unit, today, before[at["unit"]]))
+        if tuple(getattr(staff, f) for f in education) != tuple(before[at[f]] for f in education):
+            degrees.append(
+                EducationChange(
+                    staff,
+                    staff.education,
+                    staff.degree,
+                    staff.major,
+                    staff.discipline,
+                    today,
+                    tuple(before[at[f]] for f in education),
+                )
+            )
+        if staff.status != before[at["status"]]:
+            statuses.append(StatusChange(staff, staff.status, staff.status_date))
+    start_histories(created, basis=basis)
+    record_unit_changes(units, basis=basis)
+    record_education_changes(degrees, basis=basis)
+    record_status_changes(statuses)
 
 
 def _ensure_pks(created: list[Staff]) -> None:

@@ -3,10 +3,20 @@ and each person's training by year.
 
 Hours of a person in a year: attended enrolments (the hours credited, else the program's
 hours; counted in the year the program ends) plus external training (in the year of its
-date), split into professional and general subjects. Professional-technical staff need at
-least ``SHUXIANG_CE_MIN_HOURS`` hours, of which at least ``SHUXIANG_CE_MIN_PROFESSIONAL_SHARE``
-(a fraction such as "2/3") in professional subjects. Amounts are Decimals and the share is a
-Fraction, so the rule is exact: 60 of 91 hours is short of 2/3, however it is rounded.
+date), split into professional and general subjects. Amounts are Decimals and shares
+Fractions, so the rule is exact: 60 of 91 hours is short of 2/3, however it is rounded.
+
+The requirement is the year's ``ContinuingEducationRule`` (HR keeps one per year, so a
+change never rewrites a past year), else the defaults in the settings (``SHUXIANG_CE_*``):
+the hours required, the professional hours as a share of the total or a fixed minimum,
+and how people who joined or left during the year are treated — pro-rated by the months
+employed (the joining and the leaving month counted whole: a July joiner needs 6/12 of
+90 = 45 hours), exempt, or held to the full requirement.
+
+Who a year concerns: people employed at some time in it (hired by its end; not left or
+retired before it — a leaver without a leaving date is never counted) whose post held
+in the year is professional-technical: the appointment in force last in that year (the
+staff row's category for someone without a post history).
 """
 
 from __future__ import annotations
@@ -20,22 +30,38 @@ from fractions import Fraction
 from django.conf import settings
 from django.db.models import (
     BigIntegerField,
+    Case,
+    CharField,
     DecimalField,
+    Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, Round
 from django.utils.translation import gettext as _
 
 from governance.access import visible
 from governance.models import OrgUnit
 
-from ..models import Enrolment, ExternalTraining, PostCategory, Staff, SubjectType
+from ..models import (
+    ContinuingEducationRule,
+    Enrolment,
+    ExternalTraining,
+    PostAppointment,
+    PostCategory,
+    Staff,
+    SubjectType,
+)
+
+Rule = ContinuingEducationRule
+GONE = (Staff.Status.LEFT, Staff.Status.RETIRED)
 
 HOURS = DecimalField(max_digits=9, decimal_places=1)
 
@@ -51,21 +77,116 @@ CREDITED_HOURS = Coalesce("hours", "program__hours", output_field=HOURS)
 
 @dataclass(frozen=True)
 class Requirement:
-    """The yearly requirement for professional-technical staff, from the settings."""
+    """The yearly requirement for professional-technical staff: a year's
+    ``ContinuingEducationRule`` or the settings' defaults."""
 
     min_hours: Decimal
     professional_share: Fraction
+    professional_rule: str = Rule.ProfessionalRule.SHARE
+    professional_min_hours: Decimal | None = None
+    joiners_rule: str = Rule.JoinersRule.PRORATE
 
     @classmethod
     def from_settings(cls) -> Requirement:
         share = Fraction(str(settings.SHUXIANG_CE_MIN_PROFESSIONAL_SHARE))
         if not 0 <= share <= 1:
             raise ValueError("SHUXIANG_CE_MIN_PROFESSIONAL_SHARE must lie between 0 and 1")
-        return cls(Decimal(str(settings.SHUXIANG_CE_MIN_HOURS)), share)
+        kind = getattr(settings, "SHUXIANG_CE_PROFESSIONAL_RULE", Rule.ProfessionalRule.SHARE)
+        joiners = getattr(settings, "SHUXIANG_CE_JOINERS_RULE", Rule.JoinersRule.PRORATE)
+        if kind not in Rule.ProfessionalRule.values:
+            raise ValueError("SHUXIANG_CE_PROFESSIONAL_RULE must be 'share' or 'minimum'")
+        if joiners not in Rule.JoinersRule.values:
+            raise ValueError("SHUXIANG_CE_JOINERS_RULE must be 'prorate', 'exempt' or 'none'")
+        minimum = getattr(settings, "SHUXIANG_CE_MIN_PROFESSIONAL_HOURS", None)
+        return cls(
+            Decimal(str(settings.SHUXIANG_CE_MIN_HOURS)),
+            share,
+            kind,
+            None if minimum is None else Decimal(str(minimum)),
+            joiners,
+        )
+
+    @classmethod
+    def from_rule(cls, rule: ContinuingEducationRule) -> Requirement:
+        share = Fraction(rule.professional_share.strip() or "0")
+        return cls(
+            rule.total_hours,
+            share,
+            rule.professional_rule_kind,
+            rule.professional_min_hours,
+            rule.joiners_rule,
+        )
+
+    @classmethod
+    def for_year(cls, year: int) -> Requirement:
+        """The requirement of ``year`` (one query)."""
+        rule = Rule.objects.filter(year=year).first()
+        return cls.from_settings() if rule is None else cls.from_rule(rule)
+
+    @classmethod
+    def for_years(cls, first: int, last: int) -> dict[int, Requirement]:
+        """The requirement of each year ``first``..``last`` (one query)."""
+        rules = {r.year: r for r in Rule.objects.filter(year__gte=first, year__lte=last)}
+        default = cls.from_settings()
+        return {
+            year: cls.from_rule(rules[year]) if year in rules else default
+            for year in range(first, last + 1)
+        }
+
+    @property
+    def by_minimum(self) -> bool:
+        return self.professional_rule == Rule.ProfessionalRule.MINIMUM
 
     @property
     def share_text(self) -> str:
+        """The professional part as written in sentences: "2/3", or "60 hours"."""
+        if self.by_minimum:
+            return _("%(hours)s hours") % {"hours": self.professional_min_hours}
         return str(self.professional_share)
+
+    @property
+    def description(self) -> str:
+        """The whole rule in one or two sentences, for a page or a document."""
+        text = _(
+            "Professional-technical staff need at least %(hours)s hours of continuing "
+            "education a year, at least %(share)s of them in professional subjects."
+        ) % {"hours": self.min_hours, "share": self.share_text}
+        joiners = Rule.JoinersRule(self.joiners_rule).label
+        return (
+            text
+            + " "
+            + _("People who joined or left during the year: %(rule)s.") % {"rule": joiners}
+        )
+
+    def months_factor(self, months: int) -> Fraction:
+        """The part of the year's hours required of someone employed ``months`` months of
+        the year (1 for a whole year or the "none" rule; 0 when exempt)."""
+        if months >= 12 or self.joiners_rule == Rule.JoinersRule.NONE:
+            return Fraction(1)
+        if self.joiners_rule == Rule.JoinersRule.EXEMPT:
+            return Fraction(0)
+        return Fraction(max(months, 0), 12)
+
+    def exempts(self, months: int) -> bool:
+        return months < 12 and self.joiners_rule == Rule.JoinersRule.EXEMPT
+
+
+def months_employed(staff: Staff, year: int) -> int:
+    """Months of ``year`` in which ``staff`` was employed, the joining and the leaving
+    month counted whole (0 when not employed in the year). The date of leaving is the
+    first day gone, as on the staff row."""
+    first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if staff.hire_date and staff.hire_date > last_day:
+        return 0
+    start = staff.hire_date.month if staff.hire_date and staff.hire_date >= first_day else 1
+    end = 12
+    if staff.status in GONE:
+        if staff.status_date is None or staff.status_date <= first_day:
+            return 0
+        if staff.status_date <= last_day:
+            last_employed = staff.status_date - dt.timedelta(days=1)
+            end = last_employed.month
+    return max(end - start + 1, 0)
 
 
 def _ceil(value: Fraction) -> Decimal:
@@ -93,21 +214,50 @@ class Compliance:
     general: Decimal
     required: bool  # only professional-technical posts carry the requirement
     requirement: Requirement
+    months: int = 12  # months of the year employed (joiners and leavers: fewer)
 
     @property
     def total(self) -> Decimal:
         return self.professional + self.general
 
     @property
+    def exempt(self) -> bool:
+        """Joined or left during the year, under a rule that exempts them."""
+        return self.required and self.requirement.exempts(self.months)
+
+    @property
+    def applies(self) -> bool:
+        return self.required and not self.exempt
+
+    @property
+    def _factor(self) -> Fraction:
+        return self.requirement.months_factor(self.months)
+
+    @property
+    def _hours_needed(self) -> Fraction:
+        return Fraction(self.requirement.min_hours) * self._factor
+
+    @property
+    def min_hours(self) -> Decimal:
+        """The hours this person needs this year (pro-rated for part of a year)."""
+        return _ceil(self._hours_needed)
+
+    @property
+    def prorated(self) -> bool:
+        return self.applies and self._factor != 1
+
+    @property
     def hours_short(self) -> Decimal:
-        return max(self.requirement.min_hours - self.total, ZERO)
+        return _ceil(max(self._hours_needed - Fraction(self.total), Fraction(0)))
 
     @property
     def _professional_needed(self) -> Fraction:
+        if self.requirement.by_minimum:
+            return Fraction(self.requirement.professional_min_hours or 0) * self._factor
         # Measured against the hours the person has to reach: someone below the minimum is
         # told the professional hours that make a compliant year together with the rest.
-        base = max(self.total, self.requirement.min_hours)
-        return Fraction(base) * self.requirement.professional_share
+        base = max(Fraction(self.total), self._hours_needed)
+        return base * self.requirement.professional_share
 
     @property
     def professional_required(self) -> Decimal:
@@ -126,28 +276,46 @@ class Compliance:
 
     @property
     def is_short(self) -> bool:
-        return self.required and (
-            self.total < self.requirement.min_hours
+        return self.applies and (
+            Fraction(self.total) < self._hours_needed
             or Fraction(self.professional) < self._professional_needed
         )
 
     @property
     def status(self) -> str:
+        if self.months <= 0:
+            return _("Not employed that year")
         if not self.required:
             return _("Not required")
+        if self.exempt:
+            return _("Exempt (joined or left during the year)")
         return _("Short") if self.is_short else _("Compliant")
 
     @property
     def summary(self) -> str:
         """One line for the person's page and record PDF."""
         rule = {
-            "min": self.requirement.min_hours,
+            "min": self.min_hours,
             "share": self.requirement.share_text,
+            "months": self.months,
         }
+        if self.months <= 0:
+            return _("No requirement: the person was not employed that year.")
         if not self.required:
             return _("No yearly requirement: the person is not in a professional-technical post.")
-        if not self.is_short:
+        if self.exempt:
             return (
+                _(
+                    "No requirement this year: employed %(months)s months of it, and people who "
+                    "joined or left during the year are exempt."
+                )
+                % rule
+            )
+        prefix = ""
+        if self.prorated:
+            prefix = _("Pro-rated for %(months)s months employed this year.") % rule + " "
+        if not self.is_short:
+            return prefix + (
                 _(
                     "Meets the requirement of %(min)s hours, at least %(share)s of them in "
                     "professional subjects."
@@ -173,7 +341,7 @@ class Compliance:
                     "short": self.professional_short,
                 }
             )
-        return " ".join(parts)
+        return prefix + " ".join(parts)
 
 
 def assess(
@@ -182,24 +350,81 @@ def assess(
     *,
     required: bool = True,
     requirement: Requirement | None = None,
+    months: int = 12,
 ) -> Compliance:
-    """``professional`` and ``general`` hours of a year against the requirement."""
+    """``professional`` and ``general`` hours of a year against the requirement (the
+    settings' default when none is given), for someone employed ``months`` of it."""
     return Compliance(
         professional=_tenths(professional),
         general=_tenths(general),
         required=required,
         requirement=requirement or Requirement.from_settings(),
+        months=months,
     )
 
 
 def assess_staff(staff: Staff, requirement: Requirement | None = None) -> Compliance:
-    """A row of ``with_training_hours`` against the requirement."""
+    """A row of ``compliance_listing`` (or ``with_training_hours``) against the
+    requirement: the post held in the year and the months employed when annotated."""
+    category = getattr(staff, "post_in_year", staff.post_category)
     return assess(
         staff.professional_hours,
         staff.general_hours,
-        required=staff.post_category == PostCategory.PROFESSIONAL,
+        required=category == PostCategory.PROFESSIONAL,
         requirement=requirement,
+        months=getattr(staff, "months_in_year", 12),
     )
+
+
+def employed_in(year: int, staff: QuerySet[Staff] | None = None) -> QuerySet[Staff]:
+    """Staff employed at some time in ``year``: hired by its end (an unknown hire date
+    counts) and not left or retired before it (an unknown leaving date: never counted)."""
+    staff = Staff.objects.all() if staff is None else staff
+    gone = Q(status__in=GONE) & (
+        Q(status_date__isnull=True) | Q(status_date__lte=dt.date(year, 1, 1))
+    )
+    hired = Q(hire_date__isnull=True) | Q(hire_date__lte=dt.date(year, 12, 31))
+    return staff.filter(hired).exclude(gone)
+
+
+def post_category_in(year: int) -> Case:
+    """For a staff row: the category of the post held last in ``year`` (the appointment
+    in force in the year that started last); the staff row's category when they have no
+    post history, none when their history has no post in that year."""
+    mine = PostAppointment.objects.filter(staff=OuterRef("pk"))
+    in_year = mine.filter(start__lte=dt.date(year, 12, 31)).filter(
+        Q(end__isnull=True) | Q(end__gte=dt.date(year, 1, 1))
+    )
+    return Case(
+        When(
+            Exists(mine),
+            then=Subquery(in_year.order_by("-start", "-pk").values("category")[:1]),
+        ),
+        default=F("post_category"),
+        output_field=CharField(),
+    )
+
+
+def months_in(year: int) -> Case:
+    """For a staff row: the months of ``year`` employed (as ``months_employed``), in SQL."""
+    first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    start = Case(
+        When(hire_date__gte=first_day, hire_date__lte=last_day, then=ExtractMonth("hire_date")),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    leaving = Q(status__in=GONE, status_date__gt=first_day, status_date__lte=last_day)
+    end = Case(
+        # Leaving on the 1st: the month before is the last one employed.
+        When(
+            leaving & Q(status_date__day=1),
+            then=ExtractMonth("status_date") - Value(1),
+        ),
+        When(leaving, then=ExtractMonth("status_date")),
+        default=Value(12),
+        output_field=IntegerField(),
+    )
+    return end - start + Value(1)
 
 
 def attended_enrolments(first: int, last: int) -> QuerySet[Enrolment]:
@@ -242,10 +467,13 @@ def with_training_hours(staff: QuerySet[Staff], year: int) -> QuerySet[Staff]:
 
 
 def only_short(staff: QuerySet[Staff], requirement: Requirement | None = None) -> QuerySet[Staff]:
-    """Rows of ``with_training_hours`` short of the requirement, decided in SQL exactly.
+    """Rows of ``compliance_listing`` short of the requirement, decided in SQL exactly.
 
     Amounts are compared in whole tenths of an hour (integers, so SQLite's float sums cannot
-    tip a boundary) and the share without division: P < s·(P + G) ⇔ P·(d − n) < n·G.
+    tip a boundary) and fractions without division: with ``f`` = months/12 for a pro-rated
+    part-year (else 1), T < f·min ⇔ 12·T·den < num·(12 f); the share rule P < s·(P + G) ⇔
+    P·(d − n) < n·G; the fixed-minimum rule P < f·pmin likewise. Rows without
+    ``months_in_year`` count as whole years.
     """
     requirement = requirement or Requirement.from_settings()
     share = requirement.professional_share
@@ -257,12 +485,33 @@ def only_short(staff: QuerySet[Staff], requirement: Requirement | None = None) -
     def times(expression, factor: int):
         return expression * Value(factor)
 
+    has_months = "months_in_year" in staff.query.annotations
+    if has_months and requirement.joiners_rule == Rule.JoinersRule.PRORATE:
+        twelfths = Case(
+            When(months_in_year__lt=12, then=F("months_in_year")),
+            default=Value(12),
+            output_field=IntegerField(),
+        )
+    else:
+        twelfths = Value(12)
+    if has_months and requirement.joiners_rule == Rule.JoinersRule.EXEMPT:
+        staff = staff.exclude(months_in_year__lt=12)
+
     professional, general = tenths("professional_hours"), tenths("general_hours")
-    return staff.alias(
-        scaled_total=times(professional + general, minimum.denominator),
-        scaled_professional=times(professional, share.denominator - share.numerator),
-        scaled_general=times(general, share.numerator),
-    ).filter(Q(scaled_total__lt=minimum.numerator) | Q(scaled_professional__lt=F("scaled_general")))
+    aliases = {
+        "scaled_total": times(professional + general, 12 * minimum.denominator),
+        "needed_total": twelfths * Value(minimum.numerator),
+    }
+    if requirement.by_minimum:
+        floor = Fraction(requirement.professional_min_hours or 0) * 10
+        aliases["scaled_professional"] = times(professional, 12 * floor.denominator)
+        aliases["needed_professional"] = twelfths * Value(floor.numerator)
+    else:
+        aliases["scaled_professional"] = times(professional, share.denominator - share.numerator)
+        aliases["needed_professional"] = times(general, share.numerator)
+    return staff.alias(**aliases).filter(
+        Q(scaled_total__lt=F("needed_total")) | Q(scaled_professional__lt=F("needed_professional"))
+    )
 
 
 def compliance_listing(
@@ -273,12 +522,18 @@ def compliance_listing(
     short_only: bool = False,
     requirement: Requirement | None = None,
 ) -> QuerySet[Staff]:
-    """Professional-technical staff in post whom ``user`` may view, with their hours in
-    ``year``; in ``unit`` (and the units under it), only those short if asked."""
-    staff = visible(user, Staff.objects.in_post().filter(post_category=PostCategory.PROFESSIONAL))
+    """Staff whom ``user`` may view, employed in ``year`` in a professional-technical
+    post (the post held in that year), with their hours in ``year`` and the months of it
+    employed (``post_in_year``, ``months_in_year``); in ``unit`` (and the units under
+    it), only those short if asked. The requirement defaults to the year's rule."""
+    requirement = requirement or Requirement.for_year(year)
+    staff = employed_in(year, visible(user, Staff)).annotate(post_in_year=post_category_in(year))
+    staff = staff.filter(post_in_year=PostCategory.PROFESSIONAL)
     if unit is not None:
         staff = staff.filter(unit__path__startswith=unit.path)
-    staff = with_training_hours(staff.select_related("unit"), year)
+    staff = with_training_hours(staff.select_related("unit"), year).annotate(
+        months_in_year=months_in(year)
+    )
     if short_only:
         staff = only_short(staff, requirement)
     return staff.order_by("unit__path", "staff_number", "pk")
@@ -355,10 +610,12 @@ def training_records(staff: Staff, first: int, last: int) -> list[TrainingRecord
 def training_years(
     staff: Staff, first: int, last: int, requirement: Requirement | None = None
 ) -> list[TrainingYear]:
-    """Each year ``first``..``last`` with the person's records and compliance."""
-    requirement = requirement or Requirement.from_settings()
+    """Each year ``first``..``last`` with the person's records and compliance under that
+    year's rule (``requirement`` overrides it for every year), the post held that year
+    and the months employed in it (four queries)."""
+    requirements = Requirement.for_years(first, last) if requirement is None else {}
     records = training_records(staff, first, last)
-    required = staff.post_category == PostCategory.PROFESSIONAL
+    posts = list(PostAppointment.objects.filter(staff=staff).order_by("-start", "-pk"))
     years = []
     for year in range(first, last + 1):
         mine = [r for r in records if r.year == year]
@@ -366,11 +623,26 @@ def training_years(
         def hours(subject: str, mine=mine) -> Decimal:
             return sum((r.hours for r in mine if r.subject_type == subject), ZERO)
 
+        if posts:
+            held = next(
+                (
+                    p
+                    for p in posts
+                    if p.start <= dt.date(year, 12, 31)
+                    and (p.end is None or p.end >= dt.date(year, 1, 1))
+                ),
+                None,
+            )
+            category = held.category if held else None
+        else:
+            category = staff.post_category
+        months = months_employed(staff, year)
         compliance = assess(
             hours(SubjectType.PROFESSIONAL),
             hours(SubjectType.GENERAL),
-            required=required,
-            requirement=requirement,
+            required=category == PostCategory.PROFESSIONAL and months > 0,
+            requirement=requirement or requirements[year],
+            months=months,
         )
         years.append(TrainingYear(year, mine, compliance))
     return years

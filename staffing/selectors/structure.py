@@ -3,10 +3,16 @@ age band and unit — against HR's yearly targets, for the admin page, the roste
 plan's computed indicators (which read the same figures).
 
 Figures for a past date come from the histories: a person counts when hired by the date
-and not gone by it; their title is the latest obtained by the date and their post the one
-held on it. Every figure is a grouped query over the staff, each row annotated with its
-title and post as of the date (``Subquery``), so the cost in queries does not grow with
+and not gone by it; their title is the latest obtained by the date, their post the one
+held on it, their unit the one they were assigned to on it and their education the
+latest obtained by it. Every figure is a grouped query over the staff, each row annotated
+with its values as of the date (``Subquery``), so the cost in queries does not grow with
 the number of staff.
+
+People without a unit or education history (none recorded yet) are read from their staff
+row; with a history, a date before its first entry reads the first unit and no education
+("not recorded") — an education record without a date counts as held since before the
+records.
 """
 
 from __future__ import annotations
@@ -18,17 +24,22 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Count,
+    Exists,
     Expression,
+    F,
     OuterRef,
+    PositiveSmallIntegerField,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,12 +49,14 @@ from governance.models import Indicator, OrgUnit
 from ..models import (
     Discipline,
     Education,
+    EducationRecord,
     PostAppointment,
     PostCategory,
     Staff,
     StructureTarget,
     TitleLevel,
     TitleRecord,
+    UnitAssignment,
 )
 
 CENT = Decimal("0.01")
@@ -106,6 +119,57 @@ def post_category_on(as_of: dt.date) -> Subquery:
         Q(end__isnull=True) | Q(end__gte=as_of)
     )
     return Subquery(posts.order_by("-start", "-pk").values("category")[:1])
+
+
+def _unit_on(as_of: dt.date, field: str, output_field) -> Coalesce:
+    """``field`` of the unit a staff row was assigned to on ``as_of``: the assignment that
+    started last by then (one without a start counts as the earliest); before the first
+    assignment, the first one; without any history, the staff row's unit."""
+    mine = UnitAssignment.objects.filter(staff=OuterRef("pk"))
+    by_then = mine.filter(Q(start__isnull=True) | Q(start__lte=as_of)).order_by(
+        F("start").desc(nulls_last=True), "-pk"
+    )
+    first = mine.order_by(F("start").asc(nulls_first=True), "pk")
+    return Coalesce(
+        Subquery(by_then.values(field)[:1]),
+        Subquery(first.values(field)[:1]),
+        F(field),
+        output_field=output_field,
+    )
+
+
+def unit_on(as_of: dt.date) -> Coalesce:
+    """For a staff row: the id of the unit they were in on ``as_of``."""
+    return _unit_on(as_of, "unit", BigIntegerField())
+
+
+def unit_path_on(as_of: dt.date) -> Coalesce:
+    """For a staff row: the tree path of the unit they were in on ``as_of`` (to select a
+    subtree: ``unit_then_path__startswith``)."""
+    return _unit_on(as_of, "unit__path", CharField())
+
+
+def _education_on(as_of: dt.date, field: str, staff_field: str, output_field) -> Case:
+    mine = EducationRecord.objects.filter(staff=OuterRef("pk"))
+    by_then = mine.filter(Q(obtained__isnull=True) | Q(obtained__lte=as_of)).order_by(
+        F("obtained").desc(nulls_last=True), F("level").desc(nulls_last=True), "-pk"
+    )
+    return Case(
+        When(Exists(mine), then=Subquery(by_then.values(field)[:1])),
+        default=F(staff_field),
+        output_field=output_field,
+    )
+
+
+def education_on(as_of: dt.date) -> Case:
+    """For a staff row: the education level held on ``as_of`` (the latest obtained by
+    then); the staff row's when they have no education history."""
+    return _education_on(as_of, "level", "education", PositiveSmallIntegerField())
+
+
+def discipline_on(as_of: dt.date) -> Case:
+    """For a staff row: the discipline group of the education held on ``as_of``."""
+    return _education_on(as_of, "discipline", "discipline", CharField())
 
 
 def age_band_on(as_of: dt.date) -> Case:
@@ -251,14 +315,16 @@ def workforce_structure(
     number of staff (four grouped counts, one by unit × title level, the units, the
     targets)."""
     staff = staff_on(as_of, staff)
-    if unit is not None:
-        staff = staff.filter(unit__path__startswith=unit.path)
+    if unit is not None:  # the people in the subtree on the date, wherever they are now
+        staff = staff.alias(unit_then_path=unit_path_on(as_of)).filter(
+            unit_then_path__startswith=unit.path
+        )
     staff = staff.order_by()
 
     # Units and titles from one grouping: the unit table needs each unit's title mix.
     by_unit_level = list(
-        staff.annotate(level_on=title_level_on(as_of))
-        .values("unit", "level_on")
+        staff.annotate(level_on=title_level_on(as_of), unit_then=unit_on(as_of))
+        .values("unit_then", "level_on")
         .annotate(n=Count("pk"))
     )
     levels: Counter = Counter()
@@ -266,9 +332,9 @@ def workforce_structure(
     unit_intermediate: Counter = Counter()
     for row in by_unit_level:
         levels[row["level_on"]] += row["n"]
-        unit_counts[row["unit"]] += row["n"]
+        unit_counts[row["unit_then"]] += row["n"]
         if row["level_on"] is not None and row["level_on"] >= TitleLevel.INTERMEDIATE:
-            unit_intermediate[row["unit"]] += row["n"]
+            unit_intermediate[row["unit_then"]] += row["n"]
     headcount = sum(unit_counts.values())
 
     not_recorded = _("Not recorded")
@@ -284,7 +350,7 @@ def workforce_structure(
         _breakdown(
             Dimension.EDUCATION,
             Dimension.EDUCATION.label,
-            _count_by(staff, "education"),
+            _count_by(staff, "education_then", education_on(as_of)),
             Education.choices,
             headcount,
             not_recorded,
@@ -300,7 +366,7 @@ def workforce_structure(
         _breakdown(
             Dimension.DISCIPLINE,
             Dimension.DISCIPLINE.label,
-            _count_by(staff, "discipline"),
+            _count_by(staff, "discipline_then", discipline_on(as_of)),
             Discipline.choices,
             headcount,
             not_recorded,
@@ -369,8 +435,18 @@ def structure_units(user) -> QuerySet[OrgUnit]:
 
 
 def structure_for(user, *, as_of: dt.date, unit: OrgUnit | None = None) -> Structure:
-    """The structure the user may see: the whole system or their units, or ``unit``."""
-    return workforce_structure(visible_staff(user), as_of=as_of, unit=unit)
+    """The structure the user may see: the whole system or their units, or ``unit``.
+
+    A head's units are taken as they were on ``as_of``: the people who worked in them
+    then are counted, including those who have since moved elsewhere, and not those who
+    joined the units later."""
+    if may_everywhere(user, Staff, "view"):
+        staff = visible(user, Staff)
+    else:
+        staff = Staff.objects.alias(unit_then_path=unit_path_on(as_of)).filter(
+            get_user_access(user).units_q(prefix="unit_then_")
+        )
+    return workforce_structure(staff, as_of=as_of, unit=unit)
 
 
 def title_share_provider(level: int) -> Callable[[Indicator, int], Decimal | None]:

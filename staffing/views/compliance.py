@@ -72,7 +72,7 @@ def compliance_index(request):
     year = _year(request.GET.get("year"))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     short_only = request.GET.get("short") == "1"
-    requirement = Requirement.from_settings()
+    requirement = Requirement.for_year(year)  # the year's rule: past years keep theirs
     staff = compliance_listing(
         request.user, year=year, unit=unit, short_only=short_only, requirement=requirement
     )

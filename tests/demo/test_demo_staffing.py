@@ -197,3 +197,19 @@ def test_running_again_creates_nothing(counts):
     again = load_staffing()
     assert set(again.values()) == {0}
     assert [model.objects.count() for model in MODELS] == before
+
+
+def test_transfers_place_people_in_their_old_unit_in_the_past(counts):
+    from staffing.selectors.structure import workforce_structure
+
+    assert counts["transfers"] == 3 and counts["ce_rules"] == 2
+    mover = Staff.objects.get(staff_number="FZ0033")
+    stays = mover.unit_assignments.order_by("start")
+    assert [(s.unit.code, s.end) for s in stays] == [
+        ("FZ-SLIB-ACQ", dt.date(2019, 2, 28)),
+        ("FZ-SLIB-LEND", None),
+    ]
+    lend = mover.unit
+    before = workforce_structure(as_of=dt.date(2019, 2, 28), unit=lend)
+    after = workforce_structure(as_of=dt.date(2019, 3, 1), unit=lend)
+    assert after.headcount == before.headcount + 1

@@ -188,6 +188,7 @@ def test_leaving_is_dated_by_the_status_date_column(org):
         xlsx(zhang(状态="退休", 状态日期="2025-03-31"), li(状态="离职", 状态日期="2025.6.30"))
     )
 
+    import_staff(xlsx(zhang(状态="退休", 状态日期="2025-03-31"), li()))
     a, b = Staff.objects.order_by("staff_number")
     assert (a.status, a.status_date) == ("retired", dt.date(2025, 3, 31))
     assert (b.status, b.status_date) == ("left", dt.date(2025, 6, 30))

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('governance', '0006_bounded_years'),
-        ('staffing', '0005_bounded_years'),
+        ('staffing', '0007_histories_from_current_values'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
