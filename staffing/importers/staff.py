@@ -360,8 +360,8 @@ class _Importer:
             date = cells.read(own_column, sheet.parse_date, today=self.today)
         if {"status", "status_date", own_column} & cells.failed:
             return
-        if new:
-            changed = status not in (None, Staff.Status.IN_POST)
+        if new:  # someone arriving in post or seconded starts without a date; a leaver not
+            changed = status in (Staff.Status.LEFT, Staff.Status.RETIRED)
         else:
             changed = status is not None and status != staff.status
         if changed and not date:
