@@ -14,12 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reporting.forms import UploadForm
 
+from .fields import UnitMultipleChoiceField
 from .models import EVIDENCE_EXTENSIONS, OrgUnit, Period, Plan, ProgressReport
-
-
-class TreeMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return "\u3000" * (obj.depth - 1) + obj.name
 
 
 class UserAccessForm(forms.Form):
@@ -29,10 +25,9 @@ class UserAccessForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    units = TreeMultipleChoiceField(
+    units = UnitMultipleChoiceField(
         label=_("Acts for units"),
         queryset=OrgUnit.objects.order_by("path"),
-        widget=forms.SelectMultiple(attrs={"size": 16}),
         required=False,
         help_text=_(
             "Department heads and staff act for these units and every unit under them. "

@@ -11,6 +11,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from .access import SELF, ScopedPermissionPolicy, may, may_everywhere
+from .fields import register_form_fields
 from .indicators import register_provider
 from .models import (
     AnnualTarget,
@@ -24,6 +25,9 @@ from .models import (
     PlanItem,
     ProgressReport,
 )
+
+# Unit pickers grouped by library and people by name, in every admin model form.
+register_form_fields()
 
 # Policies first: a viewset that registers before its policy would get Wagtail's fallback.
 # A head edits the units under their own unit, not the unit that defines their scope.
