@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from reporting.forms import UploadForm
 
@@ -144,3 +145,11 @@ class AsOfForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("as_of"):
             return self.cleaned_data["as_of"]
         return timezone.localdate()
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's sign-in form with the password field labelled (translated)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='orgunit',
             name='label',
-            field=models.CharField(blank=True, editable=False, help_text="The unit's name with its library's, e.g. 临川区图书馆 · 借阅部.", max_length=250, verbose_name='full name'),
+            field=models.CharField(blank=True, editable=False, help_text="The unit's name with its library's, e.g. 临川区图书馆 · 借阅部.", max_length=250, verbose_name='name with library'),
         ),
         migrations.AddField(
             model_name='orgunit',

@@ -60,7 +60,7 @@ class OrgUnit(MP_Node):
         help_text=_("The library this unit belongs to (itself for a library)."),
     )
     label = models.CharField(
-        _("full name"),
+        _("name with library"),
         max_length=250,
         blank=True,
         editable=False,
