@@ -18,6 +18,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.models import register_form_field_override
 
@@ -122,6 +123,10 @@ class UnitFilterField(UnitFieldMixin, django_filters.fields.ModelChoiceField):
 class UnitFilter(django_filters.ModelChoiceFilter):
     field_class = UnitFilterField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("All"))  # as Wagtail's other filters say
+        super().__init__(*args, **kwargs)
+
 
 class UnitMultipleFilterField(UnitFieldMixin, django_filters.fields.ModelMultipleChoiceField):
     widget_class = SearchableSelectMultiple
@@ -140,6 +145,10 @@ class PersonFilterField(django_filters.fields.ModelChoiceField):
 
 class PersonFilter(django_filters.ModelChoiceFilter):
     field_class = PersonFilterField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("All"))
+        super().__init__(*args, **kwargs)
 
 
 class ShuxiangFilterSet(WagtailFilterSet):
