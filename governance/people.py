@@ -86,3 +86,16 @@ def person_labels(users) -> dict[int, str]:
             name = f"{name}（{staff_number(user) or user.get_username()}）"
         labels[user.pk] = name
     return labels
+
+
+def names_by_login(usernames) -> dict[str, str]:
+    """{login: person's name} for the logins that are users, in one query (a lockout list
+    holds typed user names, which need not be anyone's)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()  # noqa: N806
+    users = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": set(usernames)})
+    return {
+        user.get_username(): person_name(user)
+        for user in users.select_related(*person_record_related())
+    }

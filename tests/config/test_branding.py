@@ -87,3 +87,17 @@ def test_period_listing_names_who_closed_it_never_the_login(client, org, planner
     assert "规划员甲" in texts and "planner" not in texts
     assert "—" in texts  # the periods still open: nobody closed them
     assert_clean_chinese(html)
+
+
+def test_lockout_list_names_the_person_beside_the_typed_login(client, org, staff_a, admin_user):
+    from tests.factories import make_staff
+    from tests.security.test_login_throttling import LOCKOUTS, lock
+
+    make_staff(org["a"], name="孙八", user=staff_a)
+    lock(client, "staff_a")
+    lock(client, "nobody-such", address="10.9.9.9")
+    client.force_login(admin_user)
+    html = client.get(LOCKOUTS).content.decode()
+    cells = [visible_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+    assert "孙八" in cells and "—" in cells  # a typed name that is nobody's: no person
+    assert_clean_chinese(html, allowed=("IP",))
