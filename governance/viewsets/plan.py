@@ -32,6 +32,7 @@ from governance.models import (
     PlanItem,
     ProgressReport,
 )
+from governance.people import person_select_related
 from governance.selectors.plan import check_targets
 from governance.services.plan import ensure_periods, refresh_progress
 
@@ -377,7 +378,7 @@ class IndicatorInspectView(ScopedInspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        years = list(self.object.years.select_related("actual_recorded_by"))
+        years = list(self.object.years.select_related(*person_select_related("actual_recorded_by")))
         context["years"] = years
         context["check"] = check_targets(self.object, years)
         return context

@@ -101,3 +101,19 @@ def test_lockout_list_names_the_person_beside_the_typed_login(client, org, staff
     cells = [visible_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
     assert "孙八" in cells and "—" in cells  # a typed name that is nobody's: no person
     assert_clean_chinese(html, allowed=("IP",))
+
+
+def test_org_unit_export_writes_labels_kinds_and_flags_in_chinese(client, org, admin_user):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(admin_user)
+    response = client.get(reverse("governance_orgunit:index") + "?export=xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    lending = next(row for row in rows if row[0] == "T-A")
+    assert "测试市图书馆 · 借阅部" in lending and "部门" in lending and "启用" in lending
+    flat = {cell for row in rows for cell in row if not isinstance(cell, int | float)}
+    assert not flat & {"True", "False", "None", "department", "library"}
+    assert not any(isinstance(cell, bool) for row in rows for cell in row)
