@@ -111,7 +111,7 @@ def test_org_unit_export_writes_labels_kinds_and_flags_in_chinese(client, org, a
     client.force_login(admin_user)
     response = client.get(reverse("governance_orgunit:index") + "?export=xlsx")
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     lending = next(row for row in rows if row[0] == "T-A")
     assert "测试市图书馆 · 借阅部" in lending and "部门" in lending and "启用" in lending
     flat = {cell for row in rows for cell in row if not isinstance(cell, int | float)}
