@@ -93,3 +93,13 @@ def test_a_listing_of_rows_shows_their_units_with_the_library(org, county):
     PlanItem.objects.filter(plan=plan, title="借阅服务").update(lead_unit=county["lending"])
     rows = [str(i.lead_unit) for i in PlanItem.objects.filter(plan=plan, lead_unit__isnull=False)]
     assert rows == ["临川区图书馆 · 借阅部"]
+
+
+def test_demo_org_tree_loads_with_labels(db):
+    from demo.loaders.org import load_org_tree
+
+    load_org_tree()
+    assert str(OrgUnit.objects.get(code="FZ-LC-LEND")) == "临川区图书馆 · 借阅部"
+    assert str(OrgUnit.objects.get(code="FZ-SLIB-LEND-SELF")) == "抚州市图书馆 · 自助借还服务点"
+    assert str(OrgUnit.objects.get(code="FZ")) == "抚州市公共图书馆服务体系"
+    assert not OrgUnit.objects.filter(label="").exists()
