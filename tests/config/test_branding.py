@@ -31,6 +31,19 @@ def sidebar_menu(html):
     return props.group(1) if props else html
 
 
+@pytest.mark.parametrize("who", ["admin_user", "head_a", "planner"])
+def test_menu_labels_are_chinese(client, request, who):
+    import json as jsonlib
+
+    client.force_login(request.getfixturevalue(who))
+    menu = sidebar_menu(client.get(reverse("wagtailadmin_home")).content.decode())
+    labels = re.findall(r'"label": ("(?:[^"\\]|\\.)*")', menu)
+    english = [
+        jsonlib.loads(label) for label in labels if re.search(r"[A-Za-z]{2}", jsonlib.loads(label))
+    ]
+    assert labels and not english
+
+
 @pytest.mark.parametrize("who", ["admin_user", "head_a"])
 def test_admin_home_is_ours_in_clean_chinese_without_wagtails_guide(client, request, who):
     user = request.getfixturevalue(who)
