@@ -48,12 +48,20 @@
     });
   }
 
+  // Caught on the way down (capture) and stopped there: the search box is no field of
+  // the form, and a listing's filter form would otherwise reload the results at each key.
   document.addEventListener('input', function (event) {
     var input = event.target;
     if (!input.matches || !input.matches('[data-searchable-select-search]')) return;
+    event.stopPropagation();
     var select = input.closest('[data-searchable-select]').querySelector('select');
     if (select) filter(select, input.value);
-  });
+  }, true);
+  document.addEventListener('change', function (event) {
+    if (event.target.matches && event.target.matches('[data-searchable-select-search]')) {
+      event.stopPropagation();
+    }
+  }, true);
   // Enter in the search box must not submit the form.
   document.addEventListener('keydown', function (event) {
     if (event.key === 'Enter' && event.target.matches &&
