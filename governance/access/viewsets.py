@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column
@@ -24,7 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from governance.columns import CleanColumn, clean_value, user_fields
 from governance.fields import ShuxiangFilterSet
-from governance.people import person_select_related
+from governance.people import person_name, person_select_related
 from reporting.exports import SafeSpreadsheetExportMixin
 
 from .policy import SELF, ScopedPermissionPolicy
@@ -153,8 +154,28 @@ class ScopedCopyView(ScopedObjectMixin, ScopedUnitFormMixin, generic.CopyView):
     form_actions = ("add",)
 
 
+class PersonLogEntryUserColumn(history.LogEntryUserColumn):
+    """Who did it, by the person's name (staff record first), never the login."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        if context["value"] is not None:
+            context["display_name"] = person_name(context["value"])
+        return context
+
+
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
-    pass
+    @cached_property
+    def columns(self):
+        return [
+            PersonLogEntryUserColumn(column.name, label=column.label, width=column.width)
+            if isinstance(column, history.LogEntryUserColumn)
+            else column
+            for column in super().columns
+        ]
+
+    def _annotate_queryset(self, queryset):
+        return super()._annotate_queryset(queryset).select_related(*person_select_related("user"))
 
 
 class ScopedUsageView(ScopedObjectMixin, usage.UsageView):

@@ -139,3 +139,16 @@ def test_empty_and_filtered_listings_say_so_in_chinese(client, org, planner):
     html = client.get(reverse("governance_planitem:index"), {"lead_unit": org["a"].pk})
     assert "没有符合条件的规划条目" in visible_text(html.content.decode())
     assert_clean_chinese(html.content.decode())
+
+
+def test_history_names_who_changed_a_unit_by_their_staff_name(client, org, admin_user):
+    from governance.services.org import update_unit
+    from tests.factories import make_staff
+
+    make_staff(org["a"], name="周九", user=admin_user)
+    update_unit(org["b"], parent=org["library"], name="少儿阅读部", user=admin_user)
+    client.force_login(admin_user)
+    html = client.get(reverse("governance_orgunit:history", args=[org["b"].pk])).content.decode()
+    cells = [visible_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+    assert any("周九" in cell for cell in cells)
+    assert not any("administrator" in cell for cell in cells)
