@@ -135,7 +135,7 @@ def test_org_unit_export_writes_labels_kinds_and_flags_in_chinese(client, org, a
 def test_empty_and_filtered_listings_say_so_in_chinese(client, org, planner):
     client.force_login(planner)
     html = client.get(reverse("governance_planitem:index")).content.decode()
-    assert "还没有规划条目" in visible_text(html)
+    assert "没有可显示的 规划条目" in visible_text(html)
     html = client.get(reverse("governance_planitem:index"), {"lead_unit": org["a"].pk})
     assert "没有符合条件的规划条目" in visible_text(html.content.decode())
     assert_clean_chinese(html.content.decode())
