@@ -111,7 +111,7 @@ class OrgUnitViewSet(ScopedModelViewSet):
         YesNoColumn("active", label=_("active")),
     ]
     list_filter = ["kind", "active"]
-    search_fields = ["name", "short_name", "code"]
+    search_fields = ["label", "short_name", "code"]
     list_export = ["code", "name", "label", "short_name", "kind", "active", "depth", "order"]
     export_filename = "org-units"
     list_per_page = 100

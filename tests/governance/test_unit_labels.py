@@ -103,3 +103,11 @@ def test_demo_org_tree_loads_with_labels(db):
     assert str(OrgUnit.objects.get(code="FZ-SLIB-LEND-SELF")) == "抚州市图书馆 · 自助借还服务点"
     assert str(OrgUnit.objects.get(code="FZ")) == "抚州市公共图书馆服务体系"
     assert not OrgUnit.objects.filter(label="").exists()
+
+
+def test_searching_the_unit_listing_by_library_finds_its_departments(client, org, county, planner):
+    from django.urls import reverse
+
+    client.force_login(planner)
+    html = client.get(reverse("governance_orgunit:index"), {"q": "临川区"}).content.decode()
+    assert "T-LC-LEND" in html and "T-A1" not in html
