@@ -11,15 +11,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from reporting.forms import UploadForm
 
+from .fields import UnitMultipleChoiceField
 from .models import EVIDENCE_EXTENSIONS, OrgUnit, Period, Plan, ProgressReport
-
-
-class TreeMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return "\u3000" * (obj.depth - 1) + obj.name
 
 
 class UserAccessForm(forms.Form):
@@ -29,10 +26,9 @@ class UserAccessForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    units = TreeMultipleChoiceField(
+    units = UnitMultipleChoiceField(
         label=_("Acts for units"),
         queryset=OrgUnit.objects.order_by("path"),
-        widget=forms.SelectMultiple(attrs={"size": 16}),
         required=False,
         help_text=_(
             "Department heads and staff act for these units and every unit under them. "
@@ -176,3 +172,11 @@ class AsOfForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("as_of"):
             return self.cleaned_data["as_of"]
         return timezone.localdate()
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's sign-in form with the password field labelled (translated)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")

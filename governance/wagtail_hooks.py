@@ -11,6 +11,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from .access import SELF, ScopedPermissionPolicy, may, may_everywhere
+from .fields import register_form_fields
 from .indicators import register_provider
 from .models import (
     AnnualTarget,
@@ -25,6 +26,19 @@ from .models import (
     PlanItem,
     ProgressReport,
 )
+
+# Unit pickers grouped by library and people by name, in every admin model form.
+register_form_fields()
+
+# Wagtail's own release notes and editor guide (English, about its page editor) are not
+# for library staff: out of the help menu (the home-page banner is off in settings).
+WAGTAIL_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
+
+
+@hooks.register("construct_help_menu")
+def hide_wagtail_help(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS)]
+
 
 # Policies first: a viewset that registers before its policy would get Wagtail's fallback.
 # A head edits the units under their own unit, not the unit that defines their scope.

@@ -7,13 +7,15 @@ they are stored as text cells, which no spreadsheet program evaluates.
 
 Wagtail's listing export (``list_export``, ?export=csv) writes values as they are and no
 byte-order mark, so Excel on a Chinese Windows also reads its UTF-8 as GBK (mojibake).
-``SafeSpreadsheetExportMixin`` fixes both for any Wagtail index view.
+``SafeSpreadsheetExportMixin`` fixes both for any Wagtail index view, and writes choices by
+their label and booleans as 是/否.
 """
 
 import codecs
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 # What a spreadsheet program may read as the start of a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,6 +40,21 @@ class SafeSpreadsheetExportMixin:
     cells; ``generate_xlsx_row`` makes sure of it for all text, which openpyxl would also
     turn into an error cell when it reads like one ("#N/A").
     """
+
+    def to_row_dict(self, item):
+        """Values as a person reads them: a choice's label (never its stored value),
+        是/否 for booleans, nothing for None."""
+        row = super().to_row_dict(item)
+        for field, value in row.items():
+            display = getattr(item, f"get_{field}_display", None)
+            if callable(display):
+                value = display()
+            if isinstance(value, bool):
+                value = _("Yes") if value else _("No")
+            elif value is None:
+                value = ""
+            row[field] = value
+        return row
 
     def write_csv_row(self, writer, row_dict):
         return writer.writerow(

@@ -1,4 +1,6 @@
-"""Form widgets of the paper layer: a file input for files kept in private storage."""
+"""Form widgets shared by every app: a file input for files kept in private storage, and
+a select (single or multiple) with a search box above it that filters its options, their
+groups (``<optgroup>``) kept."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -34,3 +37,38 @@ class PrivateFileInput(forms.ClearableFileInput):
         if self.is_initial(value):
             return CurrentFile(self.current_name or PurePath(value.name).name, self.download_url)
         return None
+
+
+class SearchableSelectMixin:
+    """A search box above the select: typing keeps the options (and groups) whose text, or
+    ``search_text(instance)`` for model choices, contains what was typed; chosen options
+    always stay. Plain JavaScript, no dependency; without it the select works as usual."""
+
+    template_name = "reporting/widgets/searchable_select.html"
+    search_placeholder = _("Type to filter…")
+    search_text = None  # optional callable(instance) -> extra words to match (codes…)
+
+    class Media:
+        js = ["reporting/js/searchable-select.js"]
+        css = {"all": ["reporting/css/searchable-select.css"]}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_placeholder"] = self.search_placeholder
+        return context
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if self.search_text is not None and instance is not None:
+            option["attrs"]["data-search"] = self.search_text(instance)
+        return option
+
+
+class SearchableSelect(SearchableSelectMixin, forms.Select):
+    pass
+
+
+class SearchableSelectMultiple(SearchableSelectMixin, forms.SelectMultiple):
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"size": 10, **(attrs or {})}, choices)

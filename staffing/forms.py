@@ -10,16 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.access import may_everywhere
+from governance.fields import UnitChoiceField
 from governance.forms import AsOfDateField
 from governance.models import OrgUnit
 
 from .models import Staff
 from .selectors.structure import structure_units
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return "\u3000" * (obj.depth - 1) + obj.name  # ideographic spaces show the tree
 
 
 class StructureForm(forms.Form):

@@ -11,7 +11,6 @@ from wagtail.permissions import register_permission_policy
 
 from governance.access import ScopedPermissionPolicy, may
 from governance.indicators import register_provider
-from governance.people import register_people_source
 
 from .models import (
     Certificate,
@@ -91,12 +90,6 @@ register_provider(
     "staffing.senior_title_share",
     gettext_lazy("Staff records: associate senior title or higher (%)"),
     title_share_provider(TitleLevel.ASSOCIATE_SENIOR),
-)
-# The plan's assignment sheet names people as "name（工号）" with their unit.
-register_people_source(
-    lambda: Staff.objects.filter(user__isnull=False).values_list(
-        "user_id", "name", "staff_number", "unit_id"
-    )
 )
 
 

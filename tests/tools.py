@@ -60,3 +60,76 @@ def require_file(path: Path | str, what: str, how: str) -> Path:
     path = Path(path)
     require(path.is_file(), f"{what} ({path})", how)
     return path
+
+
+# Words that must not reach a Chinese screen: raw Python values and the English of
+# Wagtail's admin that its own catalogue or our pages could leave behind.
+NOT_CHINESE = (
+    "True",
+    "False",
+    "None",
+    "Wagtail",
+    "Password",
+    "Username",
+    "Sign in",
+    "Remember me",
+    "Forgotten password",
+    "Dashboard",
+    "Editor guide",
+    "editor guide",
+    "What's new",
+    "Skip to main content",
+    "created in",
+    "Search",
+    "Filter",
+    "Edit",
+    "Delete",
+    "Inspect",
+    "Add",
+    "Yes",
+    "No",
+    "Shortcuts",
+    "Application",
+    "account",
+)
+
+
+def visible_text(html: str) -> str:
+    """The text a person reads on the page: no scripts, styles or templates, no markup."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        skip_tags = {"script", "style", "template"}
+
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.parts, self.skipping = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in self.skip_tags:
+                self.skipping += 1
+
+        def handle_endtag(self, tag):
+            if tag in self.skip_tags and self.skipping:
+                self.skipping -= 1
+
+        def handle_data(self, data):
+            if not self.skipping:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def assert_clean_chinese(html: str, *, allowed: tuple[str, ...] = ()) -> None:
+    """Fail on a visible True/False/None or a common English admin word (whole words)."""
+    import re
+
+    text = visible_text(html)
+    found = [
+        word
+        for word in NOT_CHINESE
+        if word not in allowed and re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text)
+    ]
+    assert not found, f"not clean Chinese: {found} in {text[:2000]}"

@@ -184,7 +184,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Wagtail
-WAGTAIL_SITE_NAME = envstr("SHUXIANG_SITE_NAME", "书香 Shuxiang")
+WAGTAIL_SITE_NAME = envstr("SHUXIANG_SITE_NAME", "书香")
+# The library that runs this installation, shown beside our name on the sign-in page and
+# the admin home ("书香 · 抚州市图书馆"); empty shows our name alone.
+SHUXIANG_LIBRARY_NAME = envstr("SHUXIANG_LIBRARY_NAME", "抚州市图书馆")
+# Library staff see neither Wagtail's release-note banner nor its editor guide (both are
+# about Wagtail's page editor, in English); the help-menu items go in governance's hooks.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Wagtail's sign-in form leaves its password label untranslated ("Password").
+WAGTAILADMIN_USER_LOGIN_FORM = "governance.forms.LoginForm"
 WAGTAILADMIN_BASE_URL = envstr("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -14,13 +14,18 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import BaseOperationView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from governance.columns import CleanColumn, clean_value, user_fields
+from governance.fields import ShuxiangFilterSet
+from governance.people import person_name, person_select_related
 from reporting.exports import SafeSpreadsheetExportMixin
 
 from .policy import SELF, ScopedPermissionPolicy
@@ -78,10 +83,17 @@ class ScopedUnitFormMixin:
 
 class ScopedIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     """Lists (and exports) only the rows the user may view, change or delete; the rows'
-    related objects come from the viewset's ``list_select_related``."""
+    related objects come from the viewset's ``list_select_related``. Fields show clean
+    Chinese (是/否, —, people by name); unit and people filters are grouped pickers."""
 
     list_select_related: tuple[str, ...] = ()
     list_prefetch_related: tuple[str, ...] = ()
+    base_filterset_class = ShuxiangFilterSet
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        if column_class is Column:
+            column_class = CleanColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
 
     def get_base_queryset(self):
         queryset = self.permission_policy.filter_queryset(
@@ -91,6 +103,8 @@ class ScopedIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
             queryset = queryset.select_related(*self.list_select_related)
         if self.list_prefetch_related:
             queryset = queryset.prefetch_related(*self.list_prefetch_related)
+        if people := user_fields(self.model, self.list_display):
+            queryset = queryset.select_related(*person_select_related(*people))  # names
         # The lock as a column, so the edit/delete links cost no query per row.
         return self.permission_policy.annotate_locked(queryset)
 
@@ -126,6 +140,9 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
+    def get_field_display_value(self, field_name, field):
+        return clean_value(super().get_field_display_value(field_name, field))
+
     def related(self, queryset, actions=("view",)):
         """A related list for the inspect page, narrowed by *its* model's policy (a
         partner unit opening an item must not see the lead unit's draft reports)."""
@@ -137,8 +154,28 @@ class ScopedCopyView(ScopedObjectMixin, ScopedUnitFormMixin, generic.CopyView):
     form_actions = ("add",)
 
 
+class PersonLogEntryUserColumn(history.LogEntryUserColumn):
+    """Who did it, by the person's name (staff record first), never the login."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        if context["value"] is not None:
+            context["display_name"] = person_name(context["value"])
+        return context
+
+
 class ScopedHistoryView(ScopedObjectMixin, history.HistoryView):
-    pass
+    @cached_property
+    def columns(self):
+        return [
+            PersonLogEntryUserColumn(column.name, label=column.label, width=column.width)
+            if isinstance(column, history.LogEntryUserColumn)
+            else column
+            for column in super().columns
+        ]
+
+    def _annotate_queryset(self, queryset):
+        return super()._annotate_queryset(queryset).select_related(*person_select_related("user"))
 
 
 class ScopedUsageView(ScopedObjectMixin, usage.UsageView):

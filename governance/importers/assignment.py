@@ -18,7 +18,7 @@ from wagtail.log_actions import log
 
 from governance.importers.units import UnitLookup
 from governance.models import OrgUnit, Plan, PlanItem
-from governance.people import people
+from governance.people import people, person_record_related
 from governance.services.plan import grant_reporting, refresh_progress
 from reporting.imports import CellError, ImportFailed
 from reporting.spreadsheets import SpreadsheetError, read_xlsx
@@ -47,7 +47,10 @@ class PeopleLookup:
 
     def __init__(self):
         User = get_user_model()  # noqa: N806
-        self.users = {u.pk: u for u in User.objects.filter(is_active=True)}
+        self.users = {
+            u.pk: u
+            for u in User.objects.filter(is_active=True).select_related(*person_record_related())
+        }
         self.by_key: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = {}
         for person in people(self.users.values()):

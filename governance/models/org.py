@@ -1,5 +1,7 @@
 """Org units (library system → libraries → departments) and the roles' scope records."""
 
+from __future__ import annotations
+
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,9 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from .base import VisibleToMixin
+
+# "临川区图书馆 · 借阅部": the library's name, this separator, the unit's name.
+LABEL_SEPARATOR = " · "
 
 
 class OrgUnitQuerySet(VisibleToMixin, MP_NodeQuerySet):
@@ -42,6 +47,25 @@ class OrgUnit(MP_Node):
     order = models.PositiveIntegerField(
         _("order"), default=0, help_text=_("Position among the units under the same parent.")
     )
+    # Denormalised so that every listing, sheet and PDF names the unit with its library in
+    # the same query that reads the unit; kept right by governance.services.org.
+    library = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("library"),
+        help_text=_("The library this unit belongs to (itself for a library)."),
+    )
+    label = models.CharField(
+        _("name with library"),
+        max_length=250,
+        blank=True,
+        editable=False,
+        help_text=_("The unit's name with its library's, e.g. 临川区图书馆 · 借阅部."),
+    )
 
     node_order_by = ["order", "code"]
 
@@ -54,7 +78,13 @@ class OrgUnit(MP_Node):
         permissions = [("act_for_unit", _("Can act for this unit and the units under it"))]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label or self.name
+
+    def full_label(self, library: OrgUnit | None) -> str:
+        """The label this unit has under ``library`` (its nearest library, or none)."""
+        if library is None or library.pk == self.pk or self.kind in LABEL_ALONE:
+            return self.name
+        return f"{library.name}{LABEL_SEPARATOR}{self.name}"
 
     @property
     def display_name(self) -> str:
@@ -68,6 +98,10 @@ class OrgUnit(MP_Node):
 
     def get_active_display(self) -> str:
         return _("Active") if self.active else _("Inactive")
+
+
+# Kinds named by their own name alone: the system and the libraries themselves.
+LABEL_ALONE = (OrgUnit.Kind.SYSTEM, OrgUnit.Kind.LIBRARY)
 
 
 class OrgUnitUserObjectPermission(UserObjectPermissionBase):

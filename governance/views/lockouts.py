@@ -14,6 +14,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import BaseListingView
 
 from governance.access import may_everywhere
+from governance.columns import CleanColumn
+from governance.people import names_by_login
 from governance.selectors.lockouts import locked_logins
 from governance.services.lockouts import unlock_login
 
@@ -54,6 +56,7 @@ class LockoutIndexView(BaseListingView):
     paginator_class = LockoutPaginator
     columns = [
         Column("username", label=gettext_lazy("User name")),
+        CleanColumn("person", label=gettext_lazy("Person")),
         Column("ip_address", label=gettext_lazy("IP address")),
         Column("failures", label=gettext_lazy("Failed sign-ins")),
         DateTimeColumn("last_attempt", label=gettext_lazy("Last attempt")),
@@ -68,6 +71,13 @@ class LockoutIndexView(BaseListingView):
 
     def get_base_queryset(self):
         return locked_logins()
+
+    def get_table(self, object_list):
+        rows = list(object_list)
+        names = names_by_login(row["username"] for row in rows)  # one query a page
+        for row in rows:
+            row["person"] = names.get(row["username"], "")
+        return super().get_table(rows)
 
     @property
     def no_results_message(self):

@@ -6,11 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, TitleColumn
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
 
 from governance.access import may_everywhere, visible
 from governance.access.viewsets import ScopedEditView, ScopedIndexView, ScopedModelViewSet
+from governance.columns import YesNoColumn
+from governance.fields import UnitChoiceField
 from governance.models import OrgUnit
 from governance.services.org import create_unit, update_unit
 
@@ -19,7 +21,7 @@ STRUCTURE_FIELDS = ("code", "parent", "active")
 
 
 class OrgUnitForm(WagtailAdminModelForm):
-    parent = forms.ModelChoiceField(
+    parent = UnitChoiceField(
         queryset=OrgUnit.objects.none(),
         required=False,
         label=_("Parent unit"),
@@ -44,7 +46,6 @@ class OrgUnitForm(WagtailAdminModelForm):
             choices = choices | OrgUnit.objects.filter(pk=current_parent.pk)
             self.fields["parent"].initial = current_parent.pk
         self.fields["parent"].queryset = choices.order_by("path")
-        self.fields["parent"].label_from_instance = lambda u: "\u3000" * (u.depth - 1) + u.name
         # Only a role that acts for every unit may make a new root.
         self.may_make_root = self.manages_tree
 
@@ -100,19 +101,30 @@ class OrgUnitViewSet(ScopedModelViewSet):
     add_view_class = OrgUnitCreateView
     edit_view_class = OrgUnitEditView
     copy_view_enabled = False
+    list_select_related = ("library",)
     list_display = [
         "name",
+        "library",
         "short_name",
         "code",
         "kind",
-        BooleanColumn("active", label=_("active")),
+        YesNoColumn("active", label=_("active")),
     ]
     list_filter = ["kind", "active"]
-    search_fields = ["name", "short_name", "code"]
-    list_export = ["code", "name", "short_name", "kind", "active", "depth", "order"]
+    search_fields = ["label", "short_name", "code"]
+    list_export = ["code", "name", "label", "short_name", "kind", "active", "depth", "order"]
     export_filename = "org-units"
     list_per_page = 100
-    inspect_view_fields = ["name", "short_name", "code", "kind", "ancestry", "active", "order"]
+    inspect_view_fields = [
+        "name",
+        "label",
+        "short_name",
+        "code",
+        "kind",
+        "ancestry",
+        "active",
+        "order",
+    ]
     edit_handler = ObjectList(
         [
             FieldPanel("parent"),

@@ -34,6 +34,7 @@ from governance.models import (
     PlanItem,
     ProgressReport,
 )
+from governance.people import person_select_related
 from governance.selectors.dashboard import item_figures
 from governance.selectors.plan import check_targets, task_paths
 from governance.services.plan import ensure_periods, grant_reporting, refresh_progress
@@ -450,7 +451,7 @@ class IndicatorInspectView(ScopedInspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        years = list(self.object.years.select_related("actual_recorded_by"))
+        years = list(self.object.years.select_related(*person_select_related("actual_recorded_by")))
         context["years"] = years
         context["check"] = check_targets(self.object, years)
         return context

@@ -28,6 +28,7 @@ DELIBERATE = {
     "Active",
     "Inactive",
     "Administrator",
+    "Enter your %(username_field_name)s",  # the sign-in placeholder, without a stray space
 }
 
 

@@ -36,7 +36,7 @@ EXTRA = {
         "access",  # the one access API (DESIGN.md: access lives in governance)
         "indicators",  # the registry later apps feed (register_provider)
         "params",  # numbers from URLs and query strings, checked
-        "people",  # the registry of people's names later apps feed (register_people_source)
+        "people",  # people by name: the record later apps register (register_person_record)
     },
     "staffing": {"validators"},  # field validators the models use
     "demo": {"data", "loaders", "tools"},

@@ -26,7 +26,7 @@ def test_administrator_grants_roles_and_units(client, org, admin_user):
     assert list(subject.groups.values_list("role__key", flat=True)) == ["department_head"]
     assert list(granted_units(subject)) == [org["b"]]
     entry = ModelLogEntry.objects.get(action="shuxiang.access.set")
-    assert entry.data == {"roles": ["部门负责人"], "units": ["少儿部"]}
+    assert entry.data == {"roles": ["部门负责人"], "units": ["测试市图书馆 · 少儿部"]}
     listing = client.get(reverse("governance_access:index"), {"role": "department_head"})
     assert "newhead" in listing.content.decode()
 
