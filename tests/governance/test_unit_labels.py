@@ -73,7 +73,7 @@ def test_refresh_labels_mends_every_unit_in_two_statements(org, county, django_a
 
 def test_data_migration_labels_existing_units(org, county):
     OrgUnit.objects.update(label="", library=None)
-    migration = importlib.import_module("governance.migrations.0007_unit_library_label")
+    migration = importlib.import_module("governance.migrations.0008_unit_library_label")
     migration.label_units(global_apps, None)
     assert str(fresh(county["lending"])) == "临川区图书馆 · 借阅部"
     assert str(fresh(org["b1"])) == "测试市图书馆 · 绘本馆"
