@@ -98,8 +98,8 @@ def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
                 full_title(item),
                 item.depth,
                 item.get_kind_display(),
-                item.lead_unit.name if item.lead_unit else "—",
-                "、".join(u.name for u in item.partner_units.all()) or "—",
+                str(item.lead_unit) if item.lead_unit else "—",
+                "、".join(str(u) for u in item.partner_units.all()) or "—",
                 (item.responsible.get_full_name() or item.responsible.get_username())
                 if item.responsible
                 else "—",
@@ -342,7 +342,7 @@ def _at_risk_table(board: Dashboard):
             + [
                 [
                     item_label(row.item),
-                    row.item.lead_unit.name,
+                    str(row.item.lead_unit),
                     f"{row.progress:.1f}",
                     f"{row.expected:.1f}",
                     row.health_label or "—",
@@ -444,7 +444,7 @@ def progress_report_pdf(board: Dashboard, *, issued: dt.date | None = None) -> b
             ]
             + [
                 [
-                    row.unit.name,
+                    str(row.unit),
                     row.items,
                     f"{row.progress:.1f}",
                     f"{row.expected:.1f}",
@@ -463,7 +463,7 @@ def progress_report_pdf(board: Dashboard, *, issued: dt.date | None = None) -> b
         story.append(
             table(
                 [[_("Item"), _("Lead unit")]]
-                + [[item_label(item), item.lead_unit.name] for item in board.overdue],
+                + [[item_label(item), str(item.lead_unit)] for item in board.overdue],
                 col_widths=[120 * mm, 50 * mm],
             )
         )

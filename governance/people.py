@@ -51,7 +51,16 @@ def person_name(user) -> str:
         name = getattr(record, _record.name_field, "")
         if name:
             return name
-    return user.get_full_name().strip() or user.get_username()
+    return full_name(user) or user.get_username()
+
+
+def full_name(user) -> str:
+    """The login's own name, family name first for a Chinese name ("王小明"), Western
+    order otherwise."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
 
 
 def staff_number(user) -> str:

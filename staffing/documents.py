@@ -73,7 +73,7 @@ def compliance_workbook(staff: QuerySet[Staff], year: int, requirement: Requirem
             [
                 person.staff_number,
                 person.name,
-                person.unit.name,
+                str(person.unit),
                 person.title,
                 year,
                 c.total,
@@ -107,7 +107,7 @@ def training_record_pdf(staff: Staff, years: list[TrainingYear]) -> bytes:
         table(
             [
                 [_("Full name"), staff.name, _label(Staff, "staff_number"), staff.staff_number],
-                [_label(Staff, "unit"), staff.unit.name, _label(Staff, "title"), staff.title],
+                [_label(Staff, "unit"), str(staff.unit), _label(Staff, "title"), staff.title],
                 [
                     _label(Staff, "post_category"),
                     staff.get_post_category_display(),
@@ -261,7 +261,7 @@ def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff], *, prepared_by: str = "") 
             p.staff_number,
             p.name,
             p.get_gender_display(),
-            p.unit.name,
+            str(p.unit),
             _post(p) or "—",
             _title(p) or "—",
             p.get_education_display() if p.education else "—",
@@ -281,6 +281,6 @@ def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff], *, prepared_by: str = "") 
         title=_("Staff roster"),
         organisation=organisation_name(),
         subtitle=_("%(unit)s and the units under it, as of %(date)s")
-        % {"unit": unit.name, "date": today},
+        % {"unit": unit, "date": today},
         landscape=True,
     )

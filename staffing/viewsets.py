@@ -5,6 +5,7 @@ in private storage), post qualifications."""
 from pathlib import PurePath
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import path, reverse
@@ -28,6 +29,7 @@ from governance.access.viewsets import (
 )
 from reporting.widgets import PrivateFileInput
 
+from .forms import HISTORY_FIELDS, StaffForm
 from .models import (
     Certificate,
     Enrolment,
@@ -39,7 +41,14 @@ from .models import (
     TrainingProgram,
 )
 from .selectors.structure import unit_labels
-from .services import close_other_appointments, refresh_current
+from .services import (
+    change_status,
+    close_other_appointments,
+    record_education,
+    refresh_current,
+    start_histories,
+    transfer_staff,
+)
 from .views.attendance import attendees, program_attendance
 from .views.certificates import may_download_certificates
 from .views.staff_page import staff_page, unit_with_library
@@ -149,6 +158,64 @@ class StaffInspectView(CleanInspectView):
         return context
 
 
+class StaffServiceFormMixin:
+    """A service refusing the change (a transfer dated before the hire date, say) shows
+    its message on the form; nothing is saved."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            self.produced_error_message = " ".join(error.messages)
+            return self.form_invalid(form)
+
+
+class StaffCreateView(StaffServiceFormMixin, ScopedCreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        start_histories([instance])  # the unit and education histories start here
+        return instance
+
+
+class StaffEditView(StaffServiceFormMixin, ScopedEditView):
+    """Unit, education and status change through the services, with their dates, so
+    the histories follow; the rest of the row is saved as edited."""
+
+    def save_instance(self):
+        form = self.form
+        history = form.changed_history_fields()
+        status_changed = "status" in form.changed_data
+        if not history and not status_changed:
+            return super().save_instance()
+        staff = self.object
+        wanted = {name: getattr(staff, name) for name in (*HISTORY_FIELDS, "status")}
+        stored = Staff.objects.get(pk=staff.pk)
+        for name in wanted:  # left as stored: the services below change them
+            setattr(staff, name, getattr(stored, name))
+        if status_changed:
+            staff.status_date = stored.status_date
+        instance = super().save_instance()
+        user, date = self.request.user, form.cleaned_data["changed_on"]
+        if "unit" in history:
+            transfer_staff(instance, unit=wanted["unit"], date=date, user=user)
+        if set(history) - {"unit"}:
+            record_education(
+                instance,
+                level=wanted["education"],
+                obtained=date,
+                degree=wanted["degree"],
+                major=wanted["major"],
+                discipline=wanted["discipline"],
+                user=user,
+            )
+        if status_changed:
+            change_status(
+                instance, status=wanted["status"], date=form.cleaned_data["status_date"], user=user
+            )
+        return instance
+
+
 class StaffViewSet(ScopedModelViewSet):
     model = Staff
     icon = "user"
@@ -210,6 +277,8 @@ class StaffViewSet(ScopedModelViewSet):
         "status",
         "status_date",
     ]
+    add_view_class = StaffCreateView
+    edit_view_class = StaffEditView
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("staff_number"), FieldPanel("name"), FieldPanel("gender")]),
@@ -218,10 +287,12 @@ class StaffViewSet(ScopedModelViewSet):
             FieldRowPanel([FieldPanel("unit"), FieldPanel("employment_type")]),
             FieldRowPanel([FieldPanel("education"), FieldPanel("degree")]),
             FieldRowPanel([FieldPanel("major"), FieldPanel("discipline")]),
+            FieldPanel("changed_on"),
             FieldRowPanel(
                 [FieldPanel("hire_date"), FieldPanel("status"), FieldPanel("status_date")]
             ),
-        ]
+        ],
+        base_form_class=StaffForm,
     )
 
 

@@ -1,4 +1,5 @@
-"""Finding the unit a cell of an uploaded sheet names: its code or its unique name."""
+"""Finding the unit a cell of an uploaded sheet names: its code, its label ("临川区图书馆 ·
+借阅部") or its unique name."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from governance.models import OrgUnit
 
 
 class UnitLookup:
-    """Finds a unit by its code (first word of the cell) or by its unique name."""
+    """Finds a unit by its code (first word of the cell), its label with the library or
+    its unique name."""
 
     def __init__(self):
-        units = list(OrgUnit.objects.filter(active=True).only("pk", "code", "name"))
+        units = list(OrgUnit.objects.filter(active=True).only("pk", "code", "name", "label"))
         self.by_code = {u.code.upper(): u for u in units}
         self.by_name: dict[str, list[OrgUnit]] = {}
         for unit in units:
             self.by_name.setdefault(unit.name, []).append(unit)
+            if unit.label and unit.label != unit.name:
+                self.by_name.setdefault(unit.label, []).append(unit)
 
     def find(self, text: str) -> OrgUnit:
         first = text.split()[0].upper()

@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Q, Subquery
 from governance.access import get_user_access, granted_units, visible
 from governance.forms import started_open_periods
 from governance.models import Period, Plan, PlanItem, ProgressReport, Role
+from governance.people import person_name
 from governance.selectors.dashboard import latest_reports
 from governance.selectors.plan import (
     last_closed_period,
@@ -25,13 +26,6 @@ from governance.selectors.reports import returned_reports_for
 LIST_LIMIT = 10  # rows a panel lists; the counts cover all of them
 STILL_OWED = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
 RISKY = (ProgressReport.Health.AT_RISK, ProgressReport.Health.OFF_TRACK)
-
-
-def person_name(user) -> str:
-    """How people are named on screen: their name, not their login."""
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.username
 
 
 def role_keys(user) -> frozenset[str]:

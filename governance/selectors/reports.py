@@ -20,6 +20,7 @@ from governance.models import (
     PlanItem,
     ProgressReport,
 )
+from governance.people import person_select_related
 from governance.selectors.plan import overdue_items, reminder_recipients
 
 HEAD_ROLE = "department_head"
@@ -38,7 +39,7 @@ def returned_reports_for(user) -> QuerySet[ProgressReport]:
     mine = visible(user, returned, ["add", "change"]).values("pk")
     return (
         returned.filter(Q(pk__in=mine) | Q(author=user) | Q(item__responsible=user))
-        .select_related("item", "item__lead_unit", "period", "reviewed_by")
+        .select_related("item", "item__lead_unit", "period", *person_select_related("reviewed_by"))
         .order_by("-reviewed_at", "pk")
     )
 

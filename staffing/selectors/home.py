@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import registry as log_registry
 
 from governance.access import visible
-from governance.selectors.home import person_name
+from governance.people import person_name
 
 from ..importers.staff import IMPORT_ACTION
 from ..models import Certificate, Staff

@@ -556,11 +556,4 @@ def units_by_library(structure: Structure) -> list[LibraryBlock]:
 def unit_labels(units) -> dict[int, str]:
     """{unit pk: "临川区图书馆 · 借阅部"} — the unit with its library, so the county
     libraries' departments of the same name can be told apart; one query."""
-    libraries = library_of(units)
-    labels = {}
-    for unit in units:
-        library = libraries[unit.pk]
-        labels[unit.pk] = (
-            f"{library.name} · {unit.name}" if library and library.pk != unit.pk else unit.name
-        )
-    return labels
+    return {unit.pk: str(unit) for unit in units}

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from governance.models import OrgUnit
 
-from ..models import Certificate, ExternalTraining, PostAppointment, Staff, TitleRecord
+from ..models import (
+    Certificate,
+    EducationRecord,
+    ExternalTraining,
+    PostAppointment,
+    Staff,
+    TitleRecord,
+    UnitAssignment,
+)
 from ..selectors.compliance import training_years
 from .certificates import may_download_certificates
 
@@ -19,11 +27,8 @@ TRAINING_YEARS = 5  # the current year and the four before it (not before the hi
 
 
 def unit_with_library(unit: OrgUnit) -> str:
-    """ "临川区图书馆 · 借阅部": the unit with the library it belongs to (one query)."""
-    if unit.kind == OrgUnit.Kind.LIBRARY:
-        return unit.name
-    library = unit.get_ancestors().filter(kind=OrgUnit.Kind.LIBRARY).last()
-    return f"{library.name} · {unit.name}" if library else unit.name
+    """ "临川区图书馆 · 借阅部": the unit with the library it belongs to (its label)."""
+    return str(unit)
 
 
 def training_window(staff: Staff) -> tuple[int, int]:
@@ -42,6 +47,20 @@ def staff_page(staff: Staff, user, related: Callable[[QuerySet], QuerySet]) -> d
     return {
         "unit_label": unit_with_library(staff.unit),
         "posts": list(related(PostAppointment.objects.filter(staff=staff).order_by("-start"))),
+        "unit_history": list(
+            related(
+                UnitAssignment.objects.filter(staff=staff)
+                .select_related("unit")
+                .order_by(F("start").desc(nulls_last=True), "-pk")
+            )
+        ),
+        "education_history": list(
+            related(
+                EducationRecord.objects.filter(staff=staff).order_by(
+                    F("obtained").desc(nulls_last=True), "-pk"
+                )
+            )
+        ),
         "titles": list(related(TitleRecord.objects.filter(staff=staff).order_by("-obtained"))),
         "training_years": list(reversed(training_years(staff, first, last))),
         "qualifications": list(

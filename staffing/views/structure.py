@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from governance.access import granted_units, may
 from governance.models import OrgUnit
+from governance.people import person_name
 from reporting.responses import pdf_response
 
 from ..documents import roster_pdf
 from ..forms import StructureForm
-from ..models import Staff, StructureTarget
+from ..models import StructureTarget
 from ..selectors.structure import (
     may_see_structure,
     structure_for,
@@ -37,7 +38,7 @@ def structure_view(request):
     else:
         roster_units = list(OrgUnit.get_root_nodes())
     if unit is not None:
-        scope_label = unit.name
+        scope_label = str(unit)
     else:
         scope_label = _("All my units") if form.scoped else _("Whole system")
     context = {
@@ -51,18 +52,11 @@ def structure_view(request):
     return TemplateResponse(request, "staffing/structure.html", context)
 
 
-def person_name(user) -> str:
-    """The name a document prints for the user: their staff record's, else the name on
-    their login (never the login name unless there is nothing else)."""
-    name = Staff.objects.filter(user=user).values_list("name", flat=True).first()
-    return name or user.get_full_name().strip() or user.get_username()
-
-
 def roster_pdf_view(request, unit_pk: int):
     """HR, or a head whose units include ``unit_pk``; a unit out of reach does not exist."""
     unit = get_object_or_404(structure_units(request.user), pk=unit_pk)
     today = timezone.localdate().isoformat()
     return pdf_response(
         roster_pdf(unit, visible_staff(request.user), prepared_by=person_name(request.user)),
-        _("Staff roster %(unit)s %(date)s") % {"unit": unit.name, "date": today},
+        _("Staff roster %(unit)s %(date)s") % {"unit": unit, "date": today},
     )
