@@ -134,7 +134,8 @@ SHUXIANG_PROXY_COUNT = envint("SHUXIANG_PROXY_COUNT", 0)
 # Language: Simplified Chinese first (Wagtail creates its first Locale from it).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: our strings (make messages); locale_wagtail/: Wagtail's strings its catalogue lacks.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -3,7 +3,7 @@ the planning office's assignment sheet, five years of progress reports from its 
 and its indicators from its indicator table.
 
 The plan, the assignment and the indicators go through the importers a user runs. The
-progress reports are history and take a set-based path instead: the ledger's 1,878
+progress reports are history and take a set-based path instead: the ledger's 1,877
 reports are written with one ``bulk_create``, their quarters closed on the recorded days
 and the items' status set from their last accepted report, then the stored progress is
 refreshed with ``refresh_progress``. Going through ``submit_report`` and

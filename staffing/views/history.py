@@ -102,5 +102,5 @@ class ContinuingEducationRuleViewSet(ScopedModelViewSet):
 
 
 continuing_education_rules = ContinuingEducationRuleViewSet(
-    "staffing_cerule", url_prefix="staffing/ce-rules"
+    "staffing_continuingeducationrule", url_prefix="staffing/ce-rules"
 )

@@ -2,7 +2,7 @@
 names, no English admin words (one row of every model, from tests/world.py)."""
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from tests.factories import make_user
 from tests.tools import assert_clean_chinese
@@ -12,11 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def url(model, view, *args):
-    name = f"{model._meta.app_label}_{model._meta.model_name}:{view}"
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        pytest.skip(f"{name} has no URL")
+    # Every viewset of ours is named app_model (the URL walker relies on it too).
+    return reverse(f"{model._meta.app_label}_{model._meta.model_name}:{view}", args=args)
 
 
 @pytest.mark.parametrize("model", list(BUILDERS), ids=lambda m: m._meta.label)
@@ -31,14 +28,17 @@ def test_listing_and_inspect_page_are_clean_chinese(client, org, model):
     assert_clean_chinese(response.content.decode())
 
 
-@pytest.mark.parametrize("model", list(BUILDERS), ids=lambda m: m._meta.label)
-def test_spreadsheet_export_has_no_python_values(client, org, model):
+def test_spreadsheet_exports_have_no_python_values(client, org):
     import re
 
-    BUILDERS[model](org["a"], "标记")
     client.force_login(make_user("root", is_superuser=True, is_staff=True))
-    response = client.get(url(model, "index") + "?export=csv")
-    if response.status_code != 200 or not hasattr(response, "streaming_content"):
-        pytest.skip("no export")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert not re.search(r"(?<![A-Za-z])(True|False|None)(?![A-Za-z])", text), text
+    exported = []
+    for model, build in BUILDERS.items():
+        build(org["a"], "标记")
+        response = client.get(url(model, "index") + "?export=csv")
+        if response.status_code != 200 or not hasattr(response, "streaming_content"):
+            continue  # this listing offers no export
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert not re.search(r"(?<![A-Za-z])(True|False|None)(?![A-Za-z])", text), (model, text)
+        exported.append(model)
+    assert len(exported) >= 5, exported  # the staff, plan and training listings export

@@ -36,6 +36,8 @@ EXTRA = {
         "access",  # the one access API (DESIGN.md: access lives in governance)
         "indicators",  # the registry later apps feed (register_provider)
         "params",  # numbers from URLs and query strings, checked
+        "fields",  # unit and person form fields every app's forms and filters use
+        "columns",  # clean listing columns (是/否, —, names) every viewset uses
         "people",  # people by name: the record later apps register (register_person_record)
     },
     "staffing": {"validators"},  # field validators the models use

@@ -250,7 +250,7 @@ def test_hours_cannot_be_negative_in_the_database(org):
 def test_hr_adds_a_years_rule_in_the_admin(client, org, hr):
     client.force_login(hr)
     response = client.post(
-        reverse("staffing_cerule:add"),
+        reverse("staffing_continuingeducationrule:add"),
         {
             "year": YEAR,
             "total_hours": "90",
@@ -267,7 +267,7 @@ def test_hr_adds_a_years_rule_in_the_admin(client, org, hr):
         Decimal(60),
         "exempt",
     )
-    listing = client.get(reverse("staffing_cerule:index"))
+    listing = client.get(reverse("staffing_continuingeducationrule:index"))
     html = listing.content.decode()
     assert listing.status_code == 200
     assert "继续教育规则" in html and "专业科目不少于固定学时" in html and "当年免于考核" in html
@@ -276,7 +276,7 @@ def test_hr_adds_a_years_rule_in_the_admin(client, org, hr):
 def test_admin_refuses_a_minimum_rule_without_its_hours(client, org, hr):
     client.force_login(hr)
     response = client.post(
-        reverse("staffing_cerule:add"),
+        reverse("staffing_continuingeducationrule:add"),
         {
             "year": YEAR,
             "total_hours": "90",
@@ -293,7 +293,7 @@ def test_admin_refuses_a_minimum_rule_without_its_hours(client, org, hr):
 def test_staff_and_heads_cannot_open_the_rules(client, org, staff_a, head_a):
     for user in (staff_a, head_a):
         client.force_login(user)
-        response = client.get(reverse("staffing_cerule:index"))
+        response = client.get(reverse("staffing_continuingeducationrule:index"))
         assert response.status_code in (302, 403, 404)
 
 
