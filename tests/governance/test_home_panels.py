@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Period, PlanItem, ProgressReport
@@ -162,6 +163,9 @@ def test_staff_sees_own_tasks(client, plan, staff_a):
     assert "借阅乙任务" in page
     assert "借阅甲任务" in page  # led by the unit
     assert "少儿丙任务" not in page
+    given = item(plan, "借阅乙任务").pk
+    assert reverse("plan_report_item", args=[given]) in page  # a report button on their task
+    assert reverse("plan_report_item", args=[item(plan, "借阅甲任务").pk]) not in page
 
 
 @pytest.mark.parametrize(
