@@ -219,12 +219,18 @@ def _initial_start(staff: Staff, before: dt.date) -> dt.date | None:
     return hired if hired and hired <= before else None
 
 
-def start_histories(staff: list[Staff], *, basis: str = "") -> None:
+def start_histories(
+    staff: list[Staff], *, basis: str = "", units_from: set[int] = frozenset(), education_from=None
+) -> None:
     """New staff: an open assignment in their unit from the hire date and, when an
     education is recorded, an education record of unknown date (the rule of migration
-    0007, applied to people added later)."""
+    0007, applied to people added later). Those in ``units_from`` already have a unit
+    history and those in ``education_from`` an education history: theirs is left alone."""
+    education_from = units_from if education_from is None else education_from
     UnitAssignment.objects.bulk_create(
-        UnitAssignment(staff=s, unit_id=s.unit_id, start=s.hire_date, basis=basis) for s in staff
+        UnitAssignment(staff=s, unit_id=s.unit_id, start=s.hire_date, basis=basis)
+        for s in staff
+        if s.pk not in units_from
     )
     EducationRecord.objects.bulk_create(
         EducationRecord(
@@ -237,7 +243,7 @@ def start_histories(staff: list[Staff], *, basis: str = "") -> None:
             basis=basis,
         )
         for s in staff
-        if s.education or s.degree or s.major
+        if s.pk not in education_from and (s.education or s.degree or s.major)
     )
 
 
@@ -246,29 +252,15 @@ def ensure_histories(staff: list[Staff], *, basis: str = "") -> None:
     (created before the histories, or outside the services), from their current values —
     so that a first dated row added by hand does not erase what they held before."""
     ids = [s.pk for s in staff]
-    with_units = set(
-        UnitAssignment.objects.filter(staff__in=ids).values_list("staff_id", flat=True)
-    )
-    with_education = set(
-        EducationRecord.objects.filter(staff__in=ids).values_list("staff_id", flat=True)
-    )
-    UnitAssignment.objects.bulk_create(
-        UnitAssignment(staff=s, unit_id=s.unit_id, start=s.hire_date, basis=basis)
-        for s in staff
-        if s.pk not in with_units
-    )
-    EducationRecord.objects.bulk_create(
-        EducationRecord(
-            staff=s,
-            level=s.education,
-            degree=s.degree,
-            major=s.major,
-            discipline=s.discipline,
-            obtained=None,
-            basis=basis,
-        )
-        for s in staff
-        if s.pk not in with_education and (s.education or s.degree or s.major)
+    start_histories(
+        staff,
+        basis=basis,
+        units_from=set(
+            UnitAssignment.objects.filter(staff__in=ids).values_list("staff_id", flat=True)
+        ),
+        education_from=set(
+            EducationRecord.objects.filter(staff__in=ids).values_list("staff_id", flat=True)
+        ),
     )
 
 

@@ -32,6 +32,7 @@ from reporting.widgets import PrivateFileInput
 from .forms import HISTORY_FIELDS, StaffForm
 from .models import (
     Certificate,
+    EducationRecord,
     Enrolment,
     ExternalTraining,
     PostAppointment,
@@ -39,11 +40,14 @@ from .models import (
     StructureTarget,
     TitleRecord,
     TrainingProgram,
+    UnitAssignment,
 )
 from .selectors.structure import unit_labels
 from .services import (
     change_status,
     close_other_appointments,
+    close_other_assignments,
+    ensure_histories,
     record_education,
     refresh_current,
     start_histories,
@@ -297,12 +301,18 @@ class StaffViewSet(ScopedModelViewSet):
 
 
 class HistoryFormMixin:
-    """Saving a post or title row keeps the staff record's current post and title right."""
+    """Saving a history row (post, title, unit, education) keeps the staff record's
+    current values right; someone without a unit or education history yet keeps what
+    they held before this row."""
 
     def save_instance(self):
+        if isinstance(self.form.instance, UnitAssignment | EducationRecord):
+            ensure_histories([self.form.cleaned_data["staff"]])
         instance = super().save_instance()
         if isinstance(instance, PostAppointment):
             close_other_appointments(instance)
+        if isinstance(instance, UnitAssignment):
+            close_other_assignments(instance)
         refresh_current([instance.staff_id])
         return instance
 

@@ -14,35 +14,16 @@ can move there.)
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 
-from governance.access.viewsets import ScopedCreateView, ScopedEditView, ScopedModelViewSet
+from governance.access.viewsets import ScopedModelViewSet
 
 from ..models import ContinuingEducationRule, EducationRecord, UnitAssignment
-from ..services import close_other_assignments, ensure_histories, refresh_current
-
-
-class CurrentValuesFormMixin:
-    def save_instance(self):
-        # Someone without a history yet keeps what they held before this row.
-        ensure_histories([self.form.cleaned_data["staff"]])
-        instance = super().save_instance()
-        if isinstance(instance, UnitAssignment):
-            close_other_assignments(instance)
-        refresh_current([instance.staff_id])
-        return instance
-
-
-class HistoryRowCreateView(CurrentValuesFormMixin, ScopedCreateView):
-    pass
-
-
-class HistoryRowEditView(CurrentValuesFormMixin, ScopedEditView):
-    pass
+from ..viewsets import HistoryCreateView, HistoryEditView
 
 
 class UnitAssignmentViewSet(ScopedModelViewSet):
     model = UnitAssignment
-    add_view_class = HistoryRowCreateView
-    edit_view_class = HistoryRowEditView
+    add_view_class = HistoryCreateView
+    edit_view_class = HistoryEditView
     icon = "arrow-right"
     menu_label = _("unit history")
     add_to_admin_menu = False
@@ -56,8 +37,8 @@ class UnitAssignmentViewSet(ScopedModelViewSet):
 
 class EducationRecordViewSet(ScopedModelViewSet):
     model = EducationRecord
-    add_view_class = HistoryRowCreateView
-    edit_view_class = HistoryRowEditView
+    add_view_class = HistoryCreateView
+    edit_view_class = HistoryEditView
     icon = "pick"
     menu_label = _("education history")
     add_to_admin_menu = False
