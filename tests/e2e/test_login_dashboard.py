@@ -34,7 +34,8 @@ def test_head1_logs_in_and_sees_chinese_dashboard(live_server, page):
     assert "用户" not in menu
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "head1-dashboard.png"), full_page=True)
-    # Their plan view lists their unit's items with a button to report on each.
+    # Their plan view lists their unit's items with a button to report on each one still
+    # open (the demo leaves one owed in 2025 Q4).
     page.goto(f"{live_server.url}/admin/plan/dashboard/")
     assert "本部门条目" in page.content()
     page.get_by_role("link", name="报送进度").first.click()

@@ -147,6 +147,15 @@ def test_head_sees_own_and_partnered_items_with_links_and_expected_progress(clie
     assert "60.0" in mine and "落后序时进度" in mine
 
 
+def test_head_gets_no_report_button_on_a_completed_item(client, plan, head_b, planner):
+    done = item(plan, "少儿部任务")
+    report(plan, "少儿部任务", head_b, 100, accept=planner)
+    mine = section(dashboard(client, head_b, as_of="2021-06-30"), "my-items")
+    assert reverse("governance_planitem:inspect", args=[done.pk]) in mine
+    assert reverse("plan_report_item", args=[done.pk]) not in mine
+    assert "已完成" in mine
+
+
 def test_item_page_opens_for_the_lead_partner_planner_and_leadership_only(
     client, plan, head_a, head_b, planner, leader, staff_a
 ):
