@@ -118,6 +118,10 @@ ALIASES = {
     "status_date": ("离职/退休日期", "离退休日期", "状态变动日期", "变动日期"),
     "left_date": ("离职日期", "离职时间", "调离日期", "调离时间"),
     "retired_date": ("退休日期", "退休时间"),
+    # When a change of unit or education found by the import took effect (else the day
+    # of the import, said in the result).
+    "transfer_date": ("调动日期", "调动时间", "调入日期", "调入时间", "调入本部门日期"),
+    "education_date": ("学历取得时间", "学历取得日期", "毕业时间", "毕业日期", "毕业年月"),
     "phone": ("联系电话", "手机", "手机号码", "手机号", "联系方式"),
     "email": ("邮箱", "电子邮件", "Email", "E-mail"),
 }
@@ -131,6 +135,8 @@ HEADER = {key: header for header, key in COLUMNS.items()} | {
     "library": "工作单位",
     "left_date": "离职日期",
     "retired_date": "退休日期",
+    "transfer_date": "调动日期",
+    "education_date": "学历取得时间",
 }
 REQUIRED = ("工号", "姓名", "所在单位")
 # The unit may be given by 所在单位, a department column, a library column or two of them.

@@ -80,6 +80,7 @@ class ImportResult:
     updated: int
     unchanged: int = 0
     ignored: tuple[str, ...] = ()  # the headers of the columns not read
+    dated_today: int = 0  # changes of unit or education the sheet gave no date for
 
     def __str__(self) -> str:
         text = _("Imported: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.") % {
@@ -89,6 +90,11 @@ class ImportResult:
         }
         if self.ignored:
             text += " " + _("Ignored columns: %(columns)s.") % {"columns": "、".join(self.ignored)}
+        if self.dated_today:
+            text += " " + _(
+                "%(count)s changes of unit or education are dated today in the histories: "
+                "the sheet has no 调动日期 / 学历取得时间 for them."
+            ) % {"count": self.dated_today}
         return text
 
 
@@ -107,6 +113,8 @@ class _Row:
     before: tuple | None  # the stored values, None for a new staff member
     post: PostChange | None
     title: TitleChange | None
+    transfer_date: dt.date | None = None  # when a change of unit took effect
+    education_date: dt.date | None = None  # when a new education was obtained
 
 
 def _snapshot(staff: Staff) -> tuple:
@@ -186,7 +194,11 @@ class _Importer:
         self._employment(cells, staff, new=new)
         post = self._post(cells, staff, new=new)
         title = self._title(cells, staff)
-        return _Row(staff, before, post, title)
+        dates = {
+            key: cells.read(key, sheet.parse_date, today=self.today, months=True)
+            for key in ("transfer_date", "education_date")
+        }
+        return _Row(staff, before, post, title, **dates)
 
     def _person(self, cells: _Cells, staff: Staff) -> None:
         name = cells.text("name", sheet.parse_name)
@@ -479,6 +491,7 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
     titles: list[TitleChange] = []
     unchanged = 0
     befores: dict[int, tuple] = {}
+    dates: dict[int, tuple] = {}  # the sheet's dates of a change of unit and of education
     for row in rows:
         cells = _Cells(row, headers)
         read = importer.read(cells)
@@ -498,6 +511,7 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
         elif _snapshot(person) != read.before:
             updated.append(person)
             befores[person.pk] = read.before
+            dates[person.pk] = (read.transfer_date, read.education_date)
         else:
             unchanged += 1
     if errors:
@@ -507,7 +521,9 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
     _ensure_pks(created)
     basis = _("Staff sheet import")
     try:
-        _record_histories(created, updated, befores, today=importer.today, basis=basis)
+        dated_today = _record_histories(
+            created, updated, befores, dates, today=importer.today, basis=basis
+        )
     except ValidationError as error:  # e.g. a status dated before the hire date
         raise ImportFailed([FileError(message) for message in error.messages]) from None
     Staff.objects.bulk_update(updated, IMPORTED_FIELDS)
@@ -516,25 +532,41 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
     _log(created, updated, user=user)
     ignored = tuple(h for h in table.ignored if h not in sheet.UNNAMED)
     return ImportResult(
-        created=len(created), updated=len(updated), unchanged=unchanged, ignored=ignored
+        created=len(created),
+        updated=len(updated),
+        unchanged=unchanged,
+        ignored=ignored,
+        dated_today=dated_today,
     )
 
 
 def _record_histories(
-    created: list[Staff], updated: list[Staff], befores: dict, *, today: dt.date, basis: str
-) -> None:
+    created: list[Staff],
+    updated: list[Staff],
+    befores: dict,
+    dates: dict,
+    *,
+    today: dt.date,
+    basis: str,
+) -> int:
     """The unit and education histories and the status dates of the rows written: new
-    staff start their histories; a changed unit is a transfer and a changed education a
-    new record, both dated the day of the import (the sheet gives no date for them, and
-    an earlier one would rewrite past figures); a changed status takes the sheet's date."""
+    staff start their histories; a changed unit is a transfer dated by the row's 调动日期
+    and a changed education a new record dated by its 学历取得时间 — or, where the sheet
+    gives none, the day of the import (never a guessed earlier day, which would rewrite
+    past figures); a changed status takes the sheet's date. Returns how many changes
+    were dated the day of the import."""
     at = {name: IMPORTED_FIELDS.index(name) for name in IMPORTED_FIELDS}
     education = ("education", "degree", "major", "discipline")
     units, degrees, statuses = [], [], []
+    dated_today = 0
     for staff in updated:
         before = befores[staff.pk]
+        moved_on, obtained_on = dates.get(staff.pk, (None, None))
         if staff.unit_id != before[at["unit"]]:
-            units.append(UnitChange(staff, staff.unit, today, before[at["unit"]]))
+            dated_today += moved_on is None
+            units.append(UnitChange(staff, staff.unit, moved_on or today, before[at["unit"]]))
         if tuple(getattr(staff, f) for f in education) != tuple(before[at[f]] for f in education):
+            dated_today += obtained_on is None
             degrees.append(
                 EducationChange(
                     staff,
@@ -542,7 +574,7 @@ def _record_histories(
                     staff.degree,
                     staff.major,
                     staff.discipline,
-                    today,
+                    obtained_on or today,
                     tuple(before[at[f]] for f in education),
                 )
             )
@@ -552,6 +584,7 @@ def _record_histories(
     record_unit_changes(units, basis=basis)
     record_education_changes(degrees, basis=basis)
     record_status_changes(statuses)
+    return dated_today
 
 
 def _ensure_pks(created: list[Staff]) -> None:

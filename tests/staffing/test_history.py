@@ -238,6 +238,36 @@ def test_sheet_starts_the_histories_and_dates_a_transfer_by_the_import(org):
     assert unit_counts(workforce_structure(as_of=today - dt.timedelta(days=1))) == {"T-A": 1}
 
 
+def test_sheet_dates_a_transfer_and_a_degree_by_its_own_columns(org):
+    import_staff(xlsx(zhang()))
+    result = import_staff(
+        xlsx(
+            zhang(
+                所在单位="T-B 少儿部",
+                调动日期="2024.3",
+                最高学历="硕士",
+                学位="硕士",
+                毕业时间="2023年6月",
+            )
+        )
+    )
+
+    person = Staff.objects.get(staff_number="A001")
+    stays = UnitAssignment.objects.filter(staff=person).order_by("start")
+    assert [(s.unit, s.start, s.end) for s in stays] == [
+        (org["a"], dt.date(2009, 7, 1), dt.date(2024, 2, 29)),
+        (org["b"], dt.date(2024, 3, 1), None),
+    ]
+    assert EducationRecord.objects.filter(staff=person).latest("pk").obtained == dt.date(2023, 6, 1)
+    assert "今天" not in str(result)
+
+
+def test_sheet_says_when_it_dates_a_change_by_the_import(org):
+    import_staff(xlsx(zhang()))
+    result = import_staff(xlsx(zhang(所在单位="T-B 少儿部")))
+    assert "1 项单位或学历变动" in str(result)
+
+
 def test_sheet_status_change_takes_the_sheets_date(org):
     import_staff(xlsx(zhang()))
     import_staff(xlsx(zhang(状态="离职", 状态日期="2025-06-30")))
