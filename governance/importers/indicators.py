@@ -31,11 +31,12 @@ FIXED_COLUMNS = {
     "计量单位": "measure_unit",
     "类型": "kind",
     "方向": "direction",
+    "属性": "nature",
     "基期值": "baseline",
     "规划目标值": "final_target",
     "关联任务": "items",
 }
-FIXED_OPTIONAL = ("计量单位", "类型", "方向", "基期值", "关联任务")
+FIXED_OPTIONAL = ("计量单位", "类型", "方向", "属性", "基期值", "关联任务")
 # The words of the kind and direction cells: part of the format, like the headers.
 KINDS = {
     "水平型": Indicator.Kind.LEVEL,
@@ -50,6 +51,12 @@ DIRECTIONS = {
     "正向": Indicator.Direction.HIGHER,
     "越低越好": Indicator.Direction.LOWER,
     "逆向": Indicator.Direction.LOWER,
+}
+NATURES = {
+    "预期性": Indicator.Nature.EXPECTED,
+    "预期": Indicator.Nature.EXPECTED,
+    "约束性": Indicator.Nature.BINDING,
+    "约束": Indicator.Nature.BINDING,
 }
 SEPARATORS = re.compile(r"[；;\n]+")
 VALUE_FIELD = IndicatorYear._meta.get_field("target")
@@ -154,7 +161,7 @@ def import_indicators(plan: Plan, filename: str, data: bytes, *, user=None) -> i
             values["measure_unit"] = cells.read("measure_unit", _text("measure_unit")) or ""
         if "baseline" not in absent:
             values["baseline"] = cells.read("baseline", parse_value)
-        for key, words in (("kind", KINDS), ("direction", DIRECTIONS)):
+        for key, words in (("kind", KINDS), ("direction", DIRECTIONS), ("nature", NATURES)):
             choice = None if key in absent else cells.read(key, _choice(words))
             if choice:  # an empty cell keeps the stored choice (a new row: the default)
                 values[key] = choice
@@ -193,7 +200,7 @@ def import_indicators(plan: Plan, filename: str, data: bytes, *, user=None) -> i
 
 
 def _save(plan: Plan, read: list, stored_years: dict, *, user) -> None:
-    fields = ["name", "final_target", "measure_unit", "kind", "direction", "baseline"]
+    fields = ["name", "final_target", "measure_unit", "kind", "direction", "nature", "baseline"]
     # Only the keys a row gave are set; bulk_update writes the others back unchanged.
     for indicator, values, _linked, _yearly in read:
         for key, value in values.items():

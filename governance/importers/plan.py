@@ -174,10 +174,25 @@ def indicator_workbook(indicators: list[ParsedIndicator]) -> bytes:
     from reporting.spreadsheets import write_xlsx
 
     rows = [
-        [f"I{n:02d}", i.name, i.measure_unit, i.baseline_value, i.target_value]
+        [
+            f"I{n:02d}",
+            i.name,
+            i.measure_unit,
+            _nature(i.attribute),
+            i.baseline_value,
+            i.target_value,
+        ]
         for n, i in enumerate((i for i in indicators if i.importable), start=1)
     ]
-    return write_xlsx([("指标", ["编号", "指标名称", "计量单位", "基期值", "规划目标值"], rows)])
+    header = ["编号", "指标名称", "计量单位", "属性", "基期值", "规划目标值"]
+    return write_xlsx([("指标", header, rows)])
+
+
+def _nature(attribute: str) -> str:
+    """预期性 / 约束性 when the table says so, else nothing (the importer reads no other)."""
+    from governance.importers.indicators import NATURES
+
+    return attribute if attribute in NATURES else ""
 
 
 @dataclass

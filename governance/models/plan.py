@@ -383,6 +383,11 @@ class Indicator(ClusterableModel):
         CUMULATIVE = "cumulative", _("Cumulative (yearly amounts add up to the target)")
         LEVEL = "level", _("Level (the last year reaches the target)")
 
+    class Nature(models.TextChoices):
+        # 属性 in a plan's indicator table: whether the target is a commitment.
+        EXPECTED = "expected", _("Expected (预期性)")
+        BINDING = "binding", _("Binding (约束性)")
+
     class Source(models.TextChoices):
         MANUAL = "manual", _("Entered by hand")
         COMPUTED = "computed", _("Computed by the system")
@@ -397,6 +402,7 @@ class Indicator(ClusterableModel):
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.LEVEL)
+    nature = models.CharField(_("attribute"), max_length=10, choices=Nature.choices, blank=True)
     baseline = models.DecimalField(
         _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
     )

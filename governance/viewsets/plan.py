@@ -525,16 +525,30 @@ class IndicatorViewSet(ScopedModelViewSet):
         TargetCheckColumn("targets", label=_("Yearly targets")),
         "source",
     ]
-    list_filter = ["plan", "source", "kind"]
+    list_filter = ["plan", "source", "kind", "nature"]
     search_fields = ["code", "name"]
-    list_export = ["code", "name", "measure_unit", "direction", "kind", "baseline", "final_target"]
+    list_export = [
+        "code",
+        "name",
+        "measure_unit",
+        "direction",
+        "kind",
+        "nature",
+        "baseline",
+        "final_target",
+    ]
     export_filename = "indicators"
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("plan"), FieldPanel("code")]),
             FieldPanel("name"),
             FieldRowPanel(
-                [FieldPanel("measure_unit"), FieldPanel("direction"), FieldPanel("kind")]
+                [
+                    FieldPanel("measure_unit"),
+                    FieldPanel("direction"),
+                    FieldPanel("kind"),
+                    FieldPanel("nature"),
+                ]
             ),
             FieldRowPanel([FieldPanel("baseline"), FieldPanel("final_target")]),
             FieldRowPanel([FieldPanel("source"), FieldPanel("provider")]),

@@ -100,6 +100,26 @@ def test_the_table_may_be_a_workbook(plan):
     assert IndicatorYear.objects.get(indicator__code="ZB-03", year=2021).actual == 78
 
 
+def test_the_attribute_column_says_expected_or_binding(plan):
+    header = list(columns(plan))
+
+    def row(code, name, nature):
+        values = dict.fromkeys(header)
+        values.update({"编号": code, "指标名称": name, "规划目标值": 100, "属性": nature})
+        return list(values.values())
+
+    table = [row("ZB-03", "数字资源总量", "约束性"), row("ZB-04", "读者满意度", "预期性")]
+    import_indicators(plan, "指标.xlsx", write_xlsx([("指标", header, table)]))
+
+    natures = dict(Indicator.objects.values_list("code", "nature"))
+    assert natures == {"ZB-03": "binding", "ZB-04": "expected"}
+
+    bad = write_xlsx([("指标", header, [row("ZB-05", "到馆人次", "重要")])])
+    with pytest.raises(ImportFailed) as caught:
+        import_indicators(plan, "指标.xlsx", bad)
+    assert {(e.row, e.column) for e in caught.value.errors} == {(2, "属性")}
+
+
 def test_bad_rows_save_nothing_and_are_reported_by_cell(plan):
     rows = [
         ZB01,

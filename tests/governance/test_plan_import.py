@@ -159,9 +159,9 @@ def test_another_librarys_action_plan_is_previewed_with_its_guesses_then_saved(
     box = PlanItem.objects.get(plan=plan, title="强化保障")
     assert box.numchild == 0 and "3．读者服务大数据工程。" in box.text
     indicators = Indicator.objects.filter(plan=plan).order_by("code")
-    assert [(i.name, i.measure_unit, i.baseline, i.final_target) for i in indicators] == [
-        ("数字资源总量", "TB", 50, 120),
-        ("读者满意度", "%", 90, 95),
+    assert [(i.name, i.measure_unit, i.baseline, i.final_target, i.nature) for i in indicators] == [
+        ("数字资源总量", "TB", 50, 120, "expected"),
+        ("读者满意度", "%", 90, 95, "binding"),
     ]
 
 
