@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,17 +112,22 @@ class StaffLookup:
     """The staff a sheet names, read in one query; checks a name given beside the number."""
 
     def __init__(self, rows: list[dict], *, lock: bool = False):
-        numbers = {sheet.cell_text(r["staff_number"]) for r in rows} - {""}
-        staff = Staff.objects.filter(staff_number__in=numbers).order_by()
+        # 工号 are one whatever their case (the staff table's constraint): a001 is A001.
+        numbers = {sheet.cell_text(r["staff_number"]).lower() for r in rows} - {""}
+        staff = (
+            Staff.objects.annotate(number_key=Lower("staff_number"))
+            .filter(number_key__in=numbers)
+            .order_by()
+        )
         if lock:
             staff = staff.select_for_update(of=("self",))
-        self.by_number = {s.staff_number: s for s in staff}
+        self.by_number = {s.staff_number.lower(): s for s in staff}
 
     def read(self, cells: RowCells) -> Staff | None:
         number = cells.read("staff_number", sheet.cell_text, required=True)
         if not number:
             return None
-        staff = self.by_number.get(number)
+        staff = self.by_number.get(number.lower())
         if staff is None:
             cells.fail(
                 "staff_number",

@@ -148,3 +148,11 @@ def test_a_certificate_cannot_expire_before_it_is_issued(zhang):
 
     assert cells_of(caught.value) == {(2, "有效期至"), (3, "有效期至")}
     assert not Certificate.objects.exists()
+
+
+def test_a_staff_number_is_found_whatever_the_case_of_its_letters(zhang):
+    import_title_history(
+        "职称记录.xlsx",
+        xlsx(TITLES, ["a001", "图书资料", "馆员", "中级", "2018-12-01", "评审通过"]),
+    )
+    assert TitleRecord.objects.get(staff=zhang).title == "馆员"
