@@ -2,7 +2,7 @@
 periods. Workflows (import, report, review, close) are custom views in views/plan.py."""
 
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -222,9 +222,13 @@ class PlanItemInspectView(ScopedInspectView):
         context["figures"] = item_figures(self.object, as_of=as_of)
         # Each related list through its own model's policy: a partner unit sees the
         # item, not the lead unit's draft reports or targets.
+        # Periods begun by that date: the page as it stood then.
+        begun = Q(period__year__lt=as_of.year) | Q(
+            period__year=as_of.year, period__quarter__lte=(as_of.month + 2) // 3
+        )
         context["reports"] = (
-            self.related(self.object.reports.all())
-            .select_related("period", "reviewed_by")
+            self.related(self.object.reports.filter(begun))
+            .select_related("period", *person_select_related("reviewed_by"))
             .prefetch_related(
                 Prefetch("evidence_files", queryset=self.related(Evidence.objects.all()))
             )
@@ -232,8 +236,8 @@ class PlanItemInspectView(ScopedInspectView):
         )
         context["targets"] = self.related(self.object.annual_targets.all()).order_by("year")
         context["contributions"] = (
-            self.related(self.object.contributions.all())
-            .select_related("unit", "period", "author")
+            self.related(self.object.contributions.filter(begun))
+            .select_related("unit", "period", *person_select_related("author"))
             .order_by("-period__year", "-period__quarter", "unit__path")
         )
         return context

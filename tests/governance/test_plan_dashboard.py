@@ -217,6 +217,19 @@ def test_item_page_opened_from_the_dashboard_shows_its_date(client, plan, head_a
     assert "<td>2023Q1</td><td>—</td>" in page.replace("\n", "")  # not ended by then
 
 
+def test_item_page_as_of_a_date_lists_only_the_reports_begun_by_then(client, plan, head_a, planner):
+    report(plan, "借阅部任务", head_a, 25, year=2022, quarter=4, accept=planner)
+    report(plan, "借阅部任务", head_a, 35, year=2023, quarter=2, accept=planner)
+    url = reverse("governance_planitem:inspect", args=[item(plan, "借阅部任务").pk])
+    client.force_login(planner)
+
+    then = client.get(url, {"as_of": "2022-12-31"}).content.decode()
+    now = client.get(url).content.decode()
+
+    assert "2022年第4季度" in then and "2023年第2季度" not in then
+    assert "2022年第4季度" in now and "2023年第2季度" in now
+
+
 def test_item_page_of_the_preamble_says_it_is_not_a_task(client, plan, planner):
     client.force_login(planner)
     url = reverse("governance_planitem:inspect", args=[item(plan, "指导思想").pk])
