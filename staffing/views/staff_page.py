@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from governance.access import may
 from governance.models import OrgUnit
 
 from ..models import (
@@ -74,5 +76,16 @@ def staff_page(staff: Staff, user, related: Callable[[QuerySet], QuerySet]) -> d
             )
         ),
         "may_download_certificates": downloads,
+        # HR corrects a dated row in the history's own listing, found by the 工号.
+        "unit_history_url": (
+            f"{reverse('staffing_unitassignment:index')}?q={staff.staff_number}"
+            if may(user, UnitAssignment, "change")
+            else ""
+        ),
+        "education_history_url": (
+            f"{reverse('staffing_educationrecord:index')}?q={staff.staff_number}"
+            if may(user, EducationRecord, "change")
+            else ""
+        ),
         "today": timezone.localdate(),
     }

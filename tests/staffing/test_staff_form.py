@@ -122,3 +122,24 @@ def test_the_staff_page_shows_the_dated_unit_and_education_history(client, hr, p
     assert "测试市图书馆 · 少儿部" in page and "测试市图书馆 · 借阅部" in page
     assert "2024-06-30" in page and "2024-07-01" in page
     assert "2023-06-30" in page and "硕士" in page
+
+
+def test_hr_finds_a_link_to_correct_the_history_and_a_head_does_not(client, hr, person, org):
+    client.force_login(hr)
+    page = client.get(reverse("staffing_staff:inspect", args=[person.pk])).content.decode()
+    assert f"{reverse('staffing_unitassignment:index')}?q={person.staff_number}" in page
+    assert "更正履历" in page
+
+    client.force_login(make_user("head", role="department_head", units=[org["a"]]))
+    page = client.get(reverse("staffing_staff:inspect", args=[person.pk])).content.decode()
+    assert "更正履历" not in page
+
+
+def test_the_history_listing_found_by_the_staff_number_shows_that_person(client, hr, person, org):
+    other = make_staff(org["b"], name="赵六", hire_date=dt.date(2016, 1, 1))
+    edit(client, hr, person, unit=org["b"].pk, changed_on="2024-07-01")
+    edit(client, hr, other, unit=org["a"].pk, changed_on="2024-08-01")
+    page = client.get(
+        f"{reverse('staffing_unitassignment:index')}?q={person.staff_number}"
+    ).content.decode()
+    assert "王芳" in page and "赵六" not in page
