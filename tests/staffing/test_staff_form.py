@@ -139,7 +139,7 @@ def test_the_history_listing_found_by_the_staff_number_shows_that_person(client,
     other = make_staff(org["b"], name="赵六", hire_date=dt.date(2016, 1, 1))
     edit(client, hr, person, unit=org["b"].pk, changed_on="2024-07-01")
     edit(client, hr, other, unit=org["a"].pk, changed_on="2024-08-01")
-    page = client.get(
-        f"{reverse('staffing_unitassignment:index')}?q={person.staff_number}"
-    ).content.decode()
+    url = f"{reverse('staffing_unitassignment:index')}?q={person.staff_number}"
+    client.get(url)  # shows (and clears) the "saved" message of the last edit
+    page = client.get(url).content.decode()
     assert "王芳" in page and "赵六" not in page
