@@ -385,7 +385,7 @@ def record_status_changes(changes: list[StatusChange]) -> None:
 
 
 def _locked(staff: Staff) -> Staff:
-    return Staff.objects.select_for_update().select_related("unit").get(pk=staff.pk)
+    return Staff.objects.select_for_update(of=("self",)).select_related("unit").get(pk=staff.pk)
 
 
 @transaction.atomic

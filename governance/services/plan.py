@@ -256,7 +256,7 @@ def _evidence_for(evidence, upload, *, user):
 
 def _review(report: ProgressReport, *, reviewer, accept: bool, comment: str) -> ProgressReport:
     report = (
-        ProgressReport.objects.select_for_update()
+        ProgressReport.objects.select_for_update(of=("self",))
         .select_related("period", "item", "item__lead_unit")
         .get(pk=report.pk)
     )
