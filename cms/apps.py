@@ -1,8 +1,35 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _forget_cached_pages(sender, **kwargs):
+    from .services import forget_cached_pages
+
+    forget_cached_pages()
 
 
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Website")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail.models import PageViewRestriction, Site, get_page_models
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        # Signals rather than the admin's after_publish_page hooks: scheduled publishing
+        # (manage.py publish_scheduled) publishes and unpublishes without the admin's views.
+        # A saved page is only a draft until it is published; a deleted one is gone at once;
+        # a page made private must stop being served from the cache at once.
+        # Each signal for its senders only: a post_delete listener on every model would
+        # turn Django's fast bulk deletes into row-by-row ones.
+        receivers = [(page_published, None), (page_unpublished, None), (post_page_move, None)]
+        receivers += [
+            (signal, model)
+            for signal in (post_save, post_delete)
+            for model in (PageViewRestriction, Site)
+        ]
+        receivers += [(post_delete, model) for model in get_page_models()]
+        for signal, sender in receivers:
+            signal.connect(_forget_cached_pages, sender=sender, dispatch_uid="cms_forget_pages")

@@ -72,3 +72,49 @@ def email_settings(url: str) -> dict:
         if timeout:
             result["EMAIL_TIMEOUT"] = int(timeout[0])
     return result
+
+
+def database_settings(
+    url: str, *, conn_max_age: int = 0, conn_health_checks: bool = False, pg_jit: bool = False
+) -> dict:
+    """Django's DATABASES["default"] from a DATABASE_URL (dj-database-url).
+
+    On PostgreSQL every connection starts with ``jit=off`` unless ``pg_jit``: JIT compiling
+    only costs for this app's queries (README, Configuration). Options already in the URL
+    (``?options=-c%20search_path%3D…``) are kept.
+    """
+    import dj_database_url
+
+    database = dj_database_url.parse(
+        url, conn_max_age=conn_max_age, conn_health_checks=conn_health_checks
+    )
+    if database["ENGINE"] == "django.db.backends.postgresql" and not pg_jit:
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
+    return database
+
+
+def cache_settings(url: str) -> dict:
+    """Django's CACHES from a CACHE_URL.
+
+    locmem:// (default: one copy per process), dummy:// (no cache), redis://host:6379/0 or
+    rediss://… (Django's RedisCache; needs the ``redis`` package).
+    """
+    from importlib.util import find_spec
+
+    scheme = urlparse(url).scheme
+    if scheme == "locmem":
+        cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shuxiang"}
+    elif scheme == "dummy":
+        cache = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    elif scheme in {"redis", "rediss"}:
+        if find_spec("redis") is None:
+            raise ImproperlyConfigured(
+                "CACHE_URL redis:// needs the redis package (pip install redis)"
+            )
+        cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    else:
+        raise ImproperlyConfigured(
+            f"CACHE_URL scheme {scheme!r} is not one of dummy, locmem, redis, rediss"
+        )
+    return {"default": {**cache, "KEY_PREFIX": "shuxiang"}}

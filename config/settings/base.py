@@ -3,9 +3,15 @@
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
-
-from config.env import email_settings, envbool, envint, envlist, envstr
+from config.env import (
+    cache_settings,
+    database_settings,
+    email_settings,
+    envbool,
+    envint,
+    envlist,
+    envstr,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -57,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Inside sessions, language and authentication: a cached public page passes back out
+    # through them, so it gets their headers like a freshly rendered one.
+    "cms.views.PageCacheMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -81,13 +90,27 @@ TEMPLATES = [
 ]
 
 # SQLite file by default; PostgreSQL (or anything dj-database-url knows) from DATABASE_URL.
+# On PostgreSQL every connection runs with jit=off (README: its compiling only ever cost
+# here); SHUXIANG_PG_JIT=on leaves the server's own setting.
+_database_url = envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+SHUXIANG_PG_JIT = envbool("SHUXIANG_PG_JIT", False)
 DATABASES = {
-    "default": dj_database_url.parse(
-        envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": database_settings(
+        _database_url,
         conn_max_age=envint("CONN_MAX_AGE", 0),
+        conn_health_checks=envbool("CONN_HEALTH_CHECKS", False),
+        pg_jit=SHUXIANG_PG_JIT,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: local memory by default (one copy per process); Redis in production from
+# CACHE_URL=redis://host:6379/0 (README, Configuration).
+CACHES = cache_settings(envstr("CACHE_URL", "locmem://"))
+# Public pages (cms.views.PageCacheMiddleware): a page served to a visitor without a session
+# is kept this many seconds, and publishing, unpublishing, moving or deleting any page, or
+# changing a page's privacy, empties them all at once. 0 turns the page cache off.
+SHUXIANG_PAGE_CACHE_SECONDS = envint("SHUXIANG_PAGE_CACHE_SECONDS", 300)
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user before any password is checked.

@@ -19,6 +19,11 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(S
 if not envstr("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host(s) in production")
 
+# Persistent database connections: each worker keeps its connection up to CONN_MAX_AGE
+# seconds instead of opening one per request, and checks it before reuse after an error.
+DATABASES["default"]["CONN_MAX_AGE"] = envint("CONN_MAX_AGE", 60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("CONN_HEALTH_CHECKS", True)  # noqa: F405
+
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)

@@ -22,3 +22,6 @@ AUTHENTICATION_BACKENDS = [
     "tests.security.backends.AxesBackendForTestClient",
     *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
 ]
+# No page cache: tests share one cache but not one database (tests/cms/test_cache.py turns
+# it on and empties the cache around each test).
+SHUXIANG_PAGE_CACHE_SECONDS = 0
