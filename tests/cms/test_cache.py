@@ -152,3 +152,19 @@ def test_no_page_is_cached_when_the_page_cache_is_off(client, home, settings):
     retitle_behind_the_cache(home, "不缓存")
 
     assert "不缓存" in client.get("/").content.decode()
+
+
+def test_each_language_has_its_own_cached_copy(client, home):
+    assert "服务与信息" in client.get("/").content.decode()
+
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Services and information" in english
+    assert "服务与信息" in client.get("/").content.decode()
+
+
+def test_head_requests_are_answered_from_the_cache(client, home, django_assert_num_queries):
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        assert client.head("/").status_code == 200

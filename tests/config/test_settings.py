@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import email_settings, envbool, envlist
+from config.env import cache_settings, database_settings, email_settings, envbool, envlist
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,3 +126,76 @@ def test_sign_in_throttling_defaults():
         "django.contrib.auth.backends.ModelBackend",
         "guardian.backends.ObjectPermissionBackend",
     ]
+
+
+def test_postgresql_connections_run_without_jit_unless_asked():
+    database = database_settings("postgres://lib@db.example.org:5432/shuxiang")
+    assert database["OPTIONS"]["options"] == "-c jit=off"
+
+    kept = database_settings("postgres://lib@db/shuxiang?options=-c%20search_path%3Dlib")
+    assert kept["OPTIONS"]["options"] == "-c search_path=lib -c jit=off"
+
+    server_default = database_settings("postgres://lib@db/shuxiang", pg_jit=True)
+    assert "options" not in server_default.get("OPTIONS", {})
+
+
+def test_sqlite_gets_no_postgresql_options():
+    database = database_settings("sqlite:///var/db.sqlite3", conn_max_age=60)
+    assert "options" not in database.get("OPTIONS", {})
+    assert database["CONN_MAX_AGE"] == 60
+
+
+@pytest.mark.django_db
+def test_the_apps_database_connection_runs_without_jit():
+    """PostgreSQL's JIT made the compliance page 3-7x slower and a bulk update endless."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # SQLite has no JIT and would refuse psycopg's connection options.
+        assert "options" not in connection.settings_dict["OPTIONS"]
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_cache_is_local_memory_by_default():
+    from django.conf import settings
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert cache_settings("dummy://")["default"]["BACKEND"].endswith("DummyCache")
+
+
+def test_cache_url_redis_uses_djangos_redis_cache(monkeypatch):
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: object())
+
+    cache = cache_settings("redis://127.0.0.1:6379/1")["default"]
+
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://127.0.0.1:6379/1"
+
+
+def test_cache_url_redis_without_the_redis_package_is_refused(monkeypatch):
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+
+    with pytest.raises(ImproperlyConfigured, match="pip install redis"):
+        cache_settings("redis://127.0.0.1:6379/1")
+
+
+def test_cache_url_unknown_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL scheme"):
+        cache_settings("memcached://127.0.0.1:11211")
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        " print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], s.SHUXIANG_PAGE_CACHE_SECONDS)",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="library.example.org",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["60", "True", "300"]
