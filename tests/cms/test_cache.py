@@ -168,3 +168,18 @@ def test_head_requests_are_answered_from_the_cache(client, home, django_assert_n
 
     with django_assert_num_queries(0):
         assert client.head("/").status_code == 200
+
+
+def test_a_password_protected_page_asking_for_its_password_is_never_cached(client, home):
+    PageViewRestriction.objects.create(
+        page=home, restriction_type=PageViewRestriction.PASSWORD, password="书香"
+    )
+    first = client.get("/")
+    assert first.status_code == 200  # the password form, marked uncacheable by Wagtail
+    assert "password" in first.content.decode()
+
+    client.cookies.clear()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/")
+    assert again.status_code == 200
+    assert len(queries) > 0
