@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance.models import Indicator, IndicatorYear, Plan
-from reporting.bulk import insert_new, snapshot, update_changed
+from reporting.bulk import insert_new, snapshot, update_changed, update_fields
 from staffing.models import Staff
 from tests.factories import make_staff, valid_id_number
 
@@ -214,6 +214,20 @@ def test_fields_that_are_not_columns_of_the_table_are_refused(org):
 
     with pytest.raises(ValueError, match="id"):
         update_changed(Staff, rows, fields=("id",))
+
+
+def test_update_fields_writes_every_named_field_in_one_statement(org):
+    rows = staff_rows(org["a"], 40)
+    for i, person in enumerate(rows):
+        person.hire_date, person.phone = dt.date(2020, 1, 1 + i % 28), ""
+
+    with CaptureQueriesContext(connection) as queries:
+        assert update_fields(Staff, rows, fields=["hire_date", "phone"]) == 40
+
+    [sql] = updates(queries)
+    assert columns_set(sql) == {"hire_date", "phone"}
+    assert not Staff.objects.exclude(phone="").exists()
+    assert Staff.objects.get(staff_number="B0029").hire_date == dt.date(2020, 1, 2)
 
 
 def test_new_rows_get_their_keys(org):
