@@ -115,6 +115,15 @@ def test_values_may_be_changed_to_empty_and_to_none(org):
     assert person.post_grade is None
 
 
+def test_text_with_tabs_new_lines_and_backslashes_round_trips(org):
+    [(person, before)] = read(staff_rows(org["a"], 1))
+    person.name = "王\t五\n\\N 'x\"；"  # COPY's own separators, NULL marker and quotes
+
+    update_changed(Staff, [(person, before)], fields=FIELDS)
+
+    assert Staff.objects.get().name == "王\t五\n\\N 'x\"；"
+
+
 def test_dates_and_foreign_keys_round_trip(org):
     rows = read(staff_rows(org["a"], 2))
     rows[0][0].hire_date = dt.date(2009, 7, 1)
