@@ -45,10 +45,12 @@ def update_changed(
     ``rows`` are ``(instance, before)`` pairs: the instance with its new values and the
     values of ``fields`` as read (``snapshot``), or ``None`` to write every field. Only the
     fields whose value differs from ``before`` are written, each row its own; rows without
-    a change cost nothing. One statement per batch of ``batch_size`` rows (by default
+    a change cost nothing. One UPDATE per batch of ``batch_size`` rows (by default
     ``COPY_BATCH_SIZE`` on PostgreSQL, ``CASE_BATCH_SIZE`` elsewhere, fewer where the
-    database limits the parameters of a query), whatever the mix of changed fields; all of
-    it in one transaction (the caller's, if any). Returns the number of rows written.
+    database limits the parameters of a query), whatever the mix of changed fields — on
+    PostgreSQL with its COPY and TRUNCATE, the temporary table made and dropped once per
+    call; all of it in one transaction (the caller's, if any). Returns the number of rows
+    written.
     """
     columns = [_writable(model, name) for name in fields]
     changes: list[tuple[Model, frozenset[int]]] = []
