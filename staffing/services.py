@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from governance.models import OrgUnit
+from reporting.bulk import update_fields
 
 from .models import EducationRecord, PostAppointment, Staff, TitleRecord, UnitAssignment
 
@@ -86,8 +87,9 @@ def record_post_changes(changes: list[PostChange], *, basis: str = "") -> None:
                 )
             )
         change.staff.post_category, change.staff.post_grade = change.category, change.grade
-    PostAppointment.objects.bulk_update(closed, ["end"])
-    PostAppointment.objects.bulk_update(corrected, ["category", "grade"])
+    # One statement per batch (a 20,000-row bulk_update is one CASE PostgreSQL crawls through).
+    update_fields(PostAppointment, closed, fields=["end"])
+    update_fields(PostAppointment, corrected, fields=["category", "grade"])
     PostAppointment.objects.bulk_create(opened)
 
 
@@ -314,8 +316,8 @@ def record_unit_changes(changes: list[UnitChange], *, basis: str = "") -> None:
                 UnitAssignment(staff=staff, unit=change.unit, start=change.start, basis=basis)
             )
         staff.unit = change.unit
-    UnitAssignment.objects.bulk_update(closed, ["end"])
-    UnitAssignment.objects.bulk_update(corrected, ["unit"])
+    update_fields(UnitAssignment, closed, fields=["end"])
+    update_fields(UnitAssignment, corrected, fields=["unit"])
     UnitAssignment.objects.bulk_create(opened)
 
 
@@ -354,7 +356,7 @@ def record_education_changes(changes: list[EducationChange], *, basis: str = "")
             )
         staff.education, staff.degree = change.level, change.degree
         staff.major, staff.discipline = change.major, change.discipline
-    EducationRecord.objects.bulk_update(corrected, list(fields))
+    update_fields(EducationRecord, corrected, fields=fields)
     EducationRecord.objects.bulk_create(added)
 
 

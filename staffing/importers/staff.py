@@ -27,6 +27,7 @@ from wagtail.log_actions import registry as log_registry
 
 from governance.importers.units import UnitLookup
 from governance.models import OrgUnit
+from reporting.bulk import insert_new, update_changed
 from reporting.imports import CellError, FileError, ImportFailed, RowCells
 from reporting.spreadsheets import SpreadsheetError, read_xlsx_table
 
@@ -517,8 +518,7 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
     if errors:
         raise ImportFailed(errors)
 
-    Staff.objects.bulk_create(created)
-    _ensure_pks(created)
+    insert_new(Staff, created, key="staff_number")
     basis = _("Staff sheet import")
     try:
         dated_today = _record_histories(
@@ -526,7 +526,8 @@ def import_staff(data: bytes, *, user=None) -> ImportResult:
         )
     except ValidationError as error:  # e.g. a status dated before the hire date
         raise ImportFailed([FileError(message) for message in error.messages]) from None
-    Staff.objects.bulk_update(updated, IMPORTED_FIELDS)
+    # Only the columns each row changed, one statement per batch (reporting.bulk).
+    update_changed(Staff, [(s, befores[s.pk]) for s in updated], fields=IMPORTED_FIELDS)
     record_post_changes(posts, basis=basis)
     record_title_changes(titles, basis=basis)
     _log(created, updated, user=user)
@@ -585,18 +586,6 @@ def _record_histories(
     record_education_changes(degrees, basis=basis)
     record_status_changes(statuses)
     return dated_today
-
-
-def _ensure_pks(created: list[Staff]) -> None:
-    """Backends that cannot return ids from a bulk insert: read them back in one query."""
-    if any(s.pk is None for s in created):
-        pks = dict(
-            Staff.objects.filter(staff_number__in=[s.staff_number for s in created]).values_list(
-                "staff_number", "pk"
-            )
-        )
-        for staff in created:
-            staff.pk = pks[staff.staff_number]
 
 
 def _log(created: Iterable[Staff], updated: Iterable[Staff], *, user=None) -> None:

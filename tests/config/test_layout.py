@@ -45,6 +45,7 @@ EXTRA = {
     "cms": set(),
     # reporting is the shared paper layer: its own modules, no rooms.
     "reporting": {
+        "bulk",  # set-based writes for every all-or-nothing import (issue #9)
         "charts",
         "checks",
         "exports",

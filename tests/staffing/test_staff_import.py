@@ -2,6 +2,7 @@
 export (ID numbers for HR only), the admin upload and download, and the commands."""
 
 import datetime as dt
+import re
 from io import BytesIO, StringIO
 
 import pytest
@@ -860,3 +861,82 @@ def test_a_sheet_without_any_unit_column_is_refused(org):
         import_staff(handmade(["工号", "姓名"], ["A001", "张三"]))
 
     assert "Required columns are missing: “所在单位”" in str(caught.value)
+
+
+# --- the write step: only the changed columns, one statement per batch (issue #9) ---------
+
+
+def staff_updates(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "staffing_staff"')]
+
+
+def assigned(sql: str) -> set[str]:
+    """The staff columns an UPDATE sets (``"column" =`` in its SET list)."""
+    sets = sql.split(" SET ", 1)[1].split(" FROM ", 1)[0].split(" WHERE ", 1)[0]
+    columns = {f.column for f in Staff._meta.concrete_fields}
+    return set(re.findall(r'(?:^|, )"(\w+)" = ', sets)) & columns
+
+
+def test_reimport_writes_only_the_columns_the_sheet_changed(org):
+    import_staff(xlsx(zhang(), li()))
+
+    with CaptureQueriesContext(connection) as queries:
+        import_staff(xlsx(zhang(电话="13900000000", 所在单位="T-A1"), li(学位="硕士")))
+
+    [sql] = staff_updates(queries)
+    assert assigned(sql) == {"phone", "unit_id", "degree"}
+    a, b = Staff.objects.order_by("staff_number")
+    assert (a.phone, a.unit, a.degree, a.email) == (
+        "13900000000",
+        org["a1"],
+        "学士",
+        "zhang@example.org",
+    )
+    assert (b.phone, b.unit, b.degree) == ("", org["b"], "硕士")
+
+
+def test_every_row_changed_is_one_update_for_20_rows_as_for_200(org):
+    import_staff(many(20))
+    import_staff(many(200, offset=100))
+
+    for count, data in ((20, many(20, grade=9)), (200, many(200, offset=100, grade=9))):
+        with CaptureQueriesContext(connection) as queries:
+            result = import_staff(data)
+        # One UPDATE, setting only the grade, whatever the number of rows.
+        assert [assigned(sql) for sql in staff_updates(queries)] == [{"post_grade"}]
+        assert result.updated == count
+    assert Staff.objects.filter(post_grade=9).count() == 220
+
+
+def test_a_bad_row_in_a_reimport_writes_no_row(org):
+    import_staff(xlsx(zhang(), li()))
+    before, logged = stored(), ModelLogEntry.objects.count()
+
+    with pytest.raises(ImportFailed) as caught:
+        import_staff(
+            xlsx(
+                zhang(电话="13900000000", 岗位等级=9),
+                li(入职日期="2019-13-45"),
+                li(工号="A003", 身份证号="", 性别="男"),
+            )
+        )
+
+    assert cells_of(caught.value) == {(3, "入职日期")}
+    assert stored() == before and ModelLogEntry.objects.count() == logged
+
+
+def test_a_refusal_found_while_writing_undoes_the_rows_already_inserted(org):
+    import_staff(xlsx(zhang(), li()))
+    before = stored()
+
+    # The new row is inserted before the change of status is checked against the hire date.
+    with pytest.raises(ImportFailed):
+        import_staff(
+            xlsx(
+                zhang(电话="13900000000", 状态="离职", 状态日期="2000-01-01"),
+                li(工号="A003", 身份证号="", 性别="男"),
+            )
+        )
+
+    assert stored() == before
+    assert not Staff.objects.filter(staff_number="A003").exists()
