@@ -4,13 +4,11 @@ assignment sheet to fill in, and the progress report PDF of the whole plan."""
 from __future__ import annotations
 
 import datetime as dt
-from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from reportlab.lib.enums import TA_RIGHT
@@ -212,16 +210,26 @@ def export_assignment(plan: Plan) -> bytes:
         ]
         for p in persons
     ]
-    data = write_xlsx(
+    units_title, people_title = _("Units"), _("People")
+    return write_xlsx(
         [
-            (_("Assignment"), list(ASSIGNMENT_COLUMNS), rows),
+            Sheet(
+                _("Assignment"),
+                list(ASSIGNMENT_COLUMNS),
+                rows,
+                Layout(
+                    validations=_dropdowns(
+                        len(rows), (units_title, len(unit_rows)), (people_title, len(people_rows))
+                    )
+                ),
+            ),
             (
-                _("Units"),
+                units_title,
                 [_("Choice in the sheet"), _("Unit code"), _("Library"), _("Unit"), _("Kind")],
                 unit_rows,
             ),
             (
-                _("People"),
+                people_title,
                 [
                     _("Choice in the sheet"),
                     _("Full name"),
@@ -233,23 +241,22 @@ def export_assignment(plan: Plan) -> bytes:
             ),
         ]
     )
-    return _with_dropdowns(data, len(rows), len(unit_rows), len(people_rows))
 
 
-def _with_dropdowns(data: bytes, items: int, units: int, persons: int) -> bytes:
-    """Add the lists to the assignment sheet: lead unit and responsible person from the
-    reference sheets (a pick or a typed code/name both pass); partner units offer the
-    list too but accept several separated by 、."""
-    workbook = load_workbook(BytesIO(data))
-    sheet, unit_sheet, people_sheet = workbook.worksheets[:3]
+def _dropdowns(
+    items: int, units: tuple[str, int], persons: tuple[str, int]
+) -> list[DataValidation]:
+    """The lists of the assignment sheet: lead unit and responsible person from the
+    reference sheets (``(title, rows)``; a pick or a typed code/name both pass); partner
+    units offer the list too but accept several separated by 、."""
     last = max(items + 1, 2) + EXTRA_ROWS
     columns = {key: get_column_letter(i) for i, key in enumerate(ASSIGNMENT_COLUMNS.values(), 1)}
 
-    def listing(source, count: int, column: str, *, strict: bool) -> DataValidation:
-        rows = max(count + 1, 2)
+    def listing(source: tuple[str, int], column: str, *, strict: bool) -> DataValidation:
+        title, count = source
         check = DataValidation(
             type="list",
-            formula1=f"'{source.title}'!$A$2:$A${rows}",
+            formula1=f"'{title}'!$A$2:$A${max(count + 1, 2)}",
             allow_blank=True,
             showErrorMessage=strict,
             errorStyle="warning",
@@ -257,15 +264,13 @@ def _with_dropdowns(data: bytes, items: int, units: int, persons: int) -> bytes:
             errorTitle=_("Not in the list"),
         )
         check.add(f"{column}2:{column}{last}")
-        sheet.add_data_validation(check)
         return check
 
-    listing(unit_sheet, units, columns["lead_unit"], strict=True)
-    listing(unit_sheet, units, columns["partner_units"], strict=False)
-    listing(people_sheet, persons, columns["responsible"], strict=True)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return [
+        listing(units, columns["lead_unit"], strict=True),
+        listing(units, columns["partner_units"], strict=False),
+        listing(persons, columns["responsible"], strict=True),
+    ]
 
 
 def _number(value) -> str:

@@ -34,6 +34,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.uploads import ArchiveTooLarge, check_zip
@@ -66,6 +67,7 @@ class Layout:
     fit_to_width: bool = False  # one page wide, as many pages down as needed
     repeat_header: bool = False  # the header row printed on every page
     page_numbers: bool = False  # footer 第 n 页 / 共 m 页
+    validations: Sequence[DataValidation] = ()  # drop-down lists and checks on cells
 
 
 class Row(NamedTuple):
@@ -191,6 +193,8 @@ def _write_sheet(workbook: Workbook, sheet: Sheet, used: set[str]) -> None:
     if sheet.header:
         worksheet.freeze_panes = "A2"
     _page_setup(worksheet, layout)
+    for validation in layout.validations:
+        worksheet.data_validations.append(validation)
 
     cells = _CellMaker(worksheet, layout)
     worksheet.append([cells.header(str(h)) for h in sheet.header])
