@@ -41,6 +41,7 @@ from reporting.uploads import ArchiveTooLarge, check_zip
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TIME_FORMAT = "hh:mm"
 MIN_WIDTH = 6
 MAX_WIDTH = 60
 SAMPLE_ROWS = 200  # rows read to size the columns before a write-only sheet is written
@@ -107,6 +108,8 @@ def _cell_value(value: Any) -> tuple[Any, str | None]:
         return value, DATETIME_FORMAT
     if isinstance(value, datetime.date):
         return value, DATE_FORMAT
+    if isinstance(value, datetime.time):
+        return value, TIME_FORMAT
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -125,6 +128,8 @@ def _display_width(value: Any) -> int:
         return 16
     if isinstance(value, datetime.date):
         return 10
+    if isinstance(value, datetime.time):
+        return 5
     return max((text_width(line) for line in str(value).splitlines()), default=0)
 
 
