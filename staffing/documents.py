@@ -83,13 +83,10 @@ def _export_header() -> list[str]:
 
 
 def compliance_workbook(staff: QuerySet[Staff], year: int, requirement: Requirement) -> bytes:
-    from reporting.spreadsheets import write_xlsx
-
-    rows = []
-    for person in staff:
-        c = assess_staff(person, requirement)
-        rows.append(
-            [
+    def rows():
+        for person in staff:
+            c = assess_staff(person, requirement)
+            yield [
                 person.staff_number,
                 person.name,
                 str(person.unit),
@@ -104,9 +101,9 @@ def compliance_workbook(staff: QuerySet[Staff], year: int, requirement: Requirem
                 c.professional_short,
                 _("No") if c.is_short else _("Yes"),
             ]
-        )
+
     title = _("Continuing education %(year)s") % {"year": year}
-    return write_xlsx([(title, _export_header(), rows)])
+    return write_xlsx([(title, _export_header(), rows())])
 
 
 def _label(model, name: str) -> str:
