@@ -2,7 +2,9 @@
 ``read_csv`` for the same rows saved as CSV, ``read_table`` for either by file name.
 
 ``write_xlsx`` takes plain rows and produces a workbook people can sort and filter at once:
-bold frozen header, auto-filter, widths that fit Chinese text, real numbers and dates.
+bold frozen header, auto-filter, widths that fit Chinese text, real numbers and dates. It
+streams (openpyxl's write-only mode: rows from any iterable, widths from the first rows), and
+a sheet's ``Layout`` adds wrapping, row fills, print settings and drop-downs in the same pass.
 ``read_xlsx`` maps the Chinese column headers of an uploaded sheet to keys and raises
 ``SpreadsheetError`` with a message fit to show the user when the file cannot be used —
 including a file too big to read safely (see ``read_limits``: a few hundred KB of .xlsx
@@ -55,6 +57,9 @@ class SpreadsheetError(ValueError):
     """An uploaded spreadsheet cannot be read; ``str(error)`` is a translated message."""
 
 
+# --- writing ----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Layout:
     """How a written sheet looks and prints beyond the defaults (bold frozen header,
@@ -85,9 +90,6 @@ class Sheet(NamedTuple):
     header: Sequence[str]
     rows: Iterable[Sequence[Any] | Row]
     layout: Layout | None = None
-
-
-# --- writing ----------------------------------------------------------------------------
 
 
 def text_width(text: str) -> int:
