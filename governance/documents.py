@@ -4,14 +4,11 @@ assignment sheet to fill in, and the progress report PDF of the whole plan."""
 from __future__ import annotations
 
 import datetime as dt
-from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from reportlab.lib.enums import TA_RIGHT
@@ -32,11 +29,12 @@ from governance.selectors.plan import (
 from reporting.charts import bar_chart
 from reporting.organisation import organisation_name
 from reporting.pdf import build_pdf, para, styles, table
-from reporting.spreadsheets import write_xlsx
+from reporting.spreadsheets import Layout, Row, Sheet, write_xlsx
 
 EXTRA_ROWS = 200  # drop-downs also below the listed items (rows people add)
-OVERDUE_FILL = PatternFill("solid", start_color="FDE2E1", end_color="FDE2E1")
+OVERDUE_FILL = "FDE2E1"  # the whole row of an overdue item, light red
 WRAPPED_COLUMNS = {"title": 60, "partners": 30}  # column widths (characters) of wrapped text
+TITLE_COLUMN, PARTNERS_COLUMN = 1, 5  # of the tracking table, counted from 0
 
 
 def full_title(item: PlanItem) -> str:
@@ -59,7 +57,8 @@ def _dash(value):
 def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
     """``items`` (already scoped to the user, with lead unit, responsible and partner units
     loaded) as the planning office's tracking table, printable on A4 landscape, with
-    full titles wrapped and overdue rows coloured; five queries in all."""
+    full titles wrapped and overdue rows coloured; five queries in all, written in one
+    pass (write-only)."""
     items = list(items)
     figures = rollup(plan, as_of=as_of)
     tolerance = behind_tolerance()
@@ -88,12 +87,12 @@ def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
         _("Overdue"),
         _("Status"),
     ]
-    rows = []
-    for item in items:
-        report = latest.get(item.pk)
-        task = figures.is_task(item.pk)
-        rows.append(
-            [
+
+    def rows():
+        for item in items:
+            report = latest.get(item.pk)
+            task = figures.is_task(item.pk)
+            values = [
                 item.number,
                 full_title(item),
                 item.depth,
@@ -114,29 +113,22 @@ def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
                 (_("Yes") if item.pk in overdue else _("No")) if task else "—",
                 status[figures.status[item.pk]] if task else _("Not a task"),
             ]
-        )
+            yield Row(values, fill=OVERDUE_FILL if item.pk in overdue else None)
+
     title = _("Tracking table as of %(date)s") % {"date": as_of.isoformat()}
-    workbook = load_workbook(BytesIO(write_xlsx([(title, header, rows)])))
-    sheet = workbook.active
-    for column, width in ((2, WRAPPED_COLUMNS["title"]), (6, WRAPPED_COLUMNS["partners"])):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    for item, cells in zip(items, sheet.iter_rows(min_row=2), strict=True):
-        for cell in cells:
-            cell.alignment = wrap if cell.column in (2, 6) else top
-            if item.pk in overdue:
-                cell.fill = OVERDUE_FILL
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as needed
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    sheet.oddFooter.center.text = "第 &P 页 / 共 &N 页"  # Chinese like reporting.pdf.PAGE_FOOTER
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    layout = Layout(
+        widths={
+            TITLE_COLUMN: WRAPPED_COLUMNS["title"],
+            PARTNERS_COLUMN: WRAPPED_COLUMNS["partners"],
+        },
+        wrap=(TITLE_COLUMN, PARTNERS_COLUMN),
+        align_top=True,
+        landscape=True,
+        fit_to_width=True,
+        repeat_header=True,
+        page_numbers=True,
+    )
+    return write_xlsx([Sheet(title, header, rows(), layout)])
 
 
 def _libraries(units: list[OrgUnit]) -> dict[int, OrgUnit | None]:
@@ -218,16 +210,26 @@ def export_assignment(plan: Plan) -> bytes:
         ]
         for p in persons
     ]
-    data = write_xlsx(
+    units_title, people_title = _("Units"), _("People")
+    return write_xlsx(
         [
-            (_("Assignment"), list(ASSIGNMENT_COLUMNS), rows),
+            Sheet(
+                _("Assignment"),
+                list(ASSIGNMENT_COLUMNS),
+                rows,
+                Layout(
+                    validations=_dropdowns(
+                        len(rows), (units_title, len(unit_rows)), (people_title, len(people_rows))
+                    )
+                ),
+            ),
             (
-                _("Units"),
+                units_title,
                 [_("Choice in the sheet"), _("Unit code"), _("Library"), _("Unit"), _("Kind")],
                 unit_rows,
             ),
             (
-                _("People"),
+                people_title,
                 [
                     _("Choice in the sheet"),
                     _("Full name"),
@@ -239,23 +241,22 @@ def export_assignment(plan: Plan) -> bytes:
             ),
         ]
     )
-    return _with_dropdowns(data, len(rows), len(unit_rows), len(people_rows))
 
 
-def _with_dropdowns(data: bytes, items: int, units: int, persons: int) -> bytes:
-    """Add the lists to the assignment sheet: lead unit and responsible person from the
-    reference sheets (a pick or a typed code/name both pass); partner units offer the
-    list too but accept several separated by 、."""
-    workbook = load_workbook(BytesIO(data))
-    sheet, unit_sheet, people_sheet = workbook.worksheets[:3]
+def _dropdowns(
+    items: int, units: tuple[str, int], persons: tuple[str, int]
+) -> list[DataValidation]:
+    """The lists of the assignment sheet: lead unit and responsible person from the
+    reference sheets (``(title, rows)``; a pick or a typed code/name both pass); partner
+    units offer the list too but accept several separated by 、."""
     last = max(items + 1, 2) + EXTRA_ROWS
     columns = {key: get_column_letter(i) for i, key in enumerate(ASSIGNMENT_COLUMNS.values(), 1)}
 
-    def listing(source, count: int, column: str, *, strict: bool) -> DataValidation:
-        rows = max(count + 1, 2)
+    def listing(source: tuple[str, int], column: str, *, strict: bool) -> DataValidation:
+        title, count = source
         check = DataValidation(
             type="list",
-            formula1=f"'{source.title}'!$A$2:$A${rows}",
+            formula1=f"'{title}'!$A$2:$A${max(count + 1, 2)}",
             allow_blank=True,
             showErrorMessage=strict,
             errorStyle="warning",
@@ -263,15 +264,13 @@ def _with_dropdowns(data: bytes, items: int, units: int, persons: int) -> bytes:
             errorTitle=_("Not in the list"),
         )
         check.add(f"{column}2:{column}{last}")
-        sheet.add_data_validation(check)
         return check
 
-    listing(unit_sheet, units, columns["lead_unit"], strict=True)
-    listing(unit_sheet, units, columns["partner_units"], strict=False)
-    listing(people_sheet, persons, columns["responsible"], strict=True)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return [
+        listing(units, columns["lead_unit"], strict=True),
+        listing(units, columns["partner_units"], strict=False),
+        listing(persons, columns["responsible"], strict=True),
+    ]
 
 
 def _number(value) -> str:

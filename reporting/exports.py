@@ -8,14 +8,19 @@ they are stored as text cells, which no spreadsheet program evaluates.
 Wagtail's listing export (``list_export``, ?export=csv) writes values as they are and no
 byte-order mark, so Excel on a Chinese Windows also reads its UTF-8 as GBK (mojibake).
 ``SafeSpreadsheetExportMixin`` fixes both for any Wagtail index view, and writes choices by
-their label and booleans as 是/否.
+their label and booleans as 是/否. Its .xlsx goes through ``reporting.spreadsheets.write_xlsx``
+(write-only, rows streamed from the queryset): columns sized to the first rows, a bold frozen
+header with a filter, and times in the project's time zone where Wagtail writes UTC.
 """
 
 import codecs
+import datetime
 from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
+
+from reporting.spreadsheets import write_xlsx
 
 # What a spreadsheet program may read as the start of a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,9 +41,8 @@ class SafeSpreadsheetExportMixin:
     ``class ScopedIndexView(SafeSpreadsheetExportMixin, generic.IndexView)``.
 
     CSV: formula-like text cells get a leading apostrophe, the file starts with a UTF-8 BOM
-    and says ``charset=utf-8``. XLSX: Wagtail already stores formula-like text as text
-    cells; ``generate_xlsx_row`` makes sure of it for all text, which openpyxl would also
-    turn into an error cell when it reads like one ("#N/A").
+    and says ``charset=utf-8``. XLSX: written by ``write_xlsx``, which stores all text as
+    text cells (never a formula, nor an error cell for text like "#N/A").
     """
 
     def to_row_dict(self, item):
@@ -76,8 +80,18 @@ class SafeSpreadsheetExportMixin:
             response["Content-Type"] = "text/csv; charset=utf-8"
         return response
 
-    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
-        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-            yield cell
+    def xlsx_value(self, field, value):
+        """``value`` as the writer takes it: an aware datetime stays aware (the writer puts
+        it in the project's time zone; Wagtail's own preprocessing writes UTC)."""
+        custom = self.custom_field_preprocess.get(field, {})
+        if isinstance(value, datetime.datetime) and self.FORMAT_XLSX not in custom:
+            return value
+        return self.preprocess_field_value(field, value, self.FORMAT_XLSX)
+
+    def write_xlsx(self, queryset, output):
+        header = [self.get_heading(queryset, field) for field in self.list_export]
+        rows = (
+            [self.xlsx_value(field, value) for field, value in self.to_row_dict(item).items()]
+            for item in queryset
+        )
+        output.write(write_xlsx([(str(self.get_filename()), header, rows)]))

@@ -2,7 +2,9 @@
 ``read_csv`` for the same rows saved as CSV, ``read_table`` for either by file name.
 
 ``write_xlsx`` takes plain rows and produces a workbook people can sort and filter at once:
-bold frozen header, auto-filter, widths that fit Chinese text, real numbers and dates.
+bold frozen header, auto-filter, widths that fit Chinese text, real numbers and dates. It
+streams (openpyxl's write-only mode: rows from any iterable, widths from the first rows), and
+a sheet's ``Layout`` adds wrapping, row fills, print settings and drop-downs in the same pass.
 ``read_xlsx`` maps the Chinese column headers of an uploaded sheet to keys and raises
 ``SpreadsheetError`` with a message fit to show the user when the file cannot be used —
 including a file too big to read safely (see ``read_limits``: a few hundred KB of .xlsx
@@ -16,9 +18,11 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
+from itertools import chain, islice
 from pathlib import PurePath
 from typing import IO, Any, NamedTuple
 
@@ -28,18 +32,23 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reporting.uploads import ArchiveTooLarge, check_zip
 
-Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
-
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TIME_FORMAT = "hh:mm"
 MIN_WIDTH = 6
 MAX_WIDTH = 60
+SAMPLE_ROWS = 200  # rows read to size the columns before a write-only sheet is written
+# Excel's codes for the page number and the page count (&P, &N), Chinese like reporting.pdf's.
+PAGE_FOOTER = "第 &P 页 / 共 &N 页"
 HEADER_SCAN_ROWS = 10  # a title or note may sit above the header row of an uploaded sheet
 SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
@@ -49,6 +58,38 @@ class SpreadsheetError(ValueError):
 
 
 # --- writing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a written sheet looks and prints beyond the defaults (bold frozen header,
+    auto-filter, widths that fit the header and the first rows, A4 paper). Columns are
+    counted from 0."""
+
+    widths: Mapping[int, float] = field(default_factory=dict)  # fixed, in characters
+    wrap: Collection[int] = ()  # columns whose text wraps (and sits at the top of its cell)
+    align_top: bool = False  # every data cell at the top (for rows made tall by wrapping)
+    landscape: bool = False
+    fit_to_width: bool = False  # one page wide, as many pages down as needed
+    repeat_header: bool = False  # the header row printed on every page
+    page_numbers: bool = False  # footer 第 n 页 / 共 m 页
+    validations: Sequence[DataValidation] = ()  # drop-down lists and checks on cells
+
+
+class Row(NamedTuple):
+    """A written row with a fill (an RGB colour such as ``"FDE2E1"``) on all its cells."""
+
+    values: Sequence[Any]
+    fill: str | None = None
+
+
+class Sheet(NamedTuple):
+    """One worksheet for ``write_xlsx``: a plain ``(title, header, rows)`` is one too."""
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any] | Row]
+    layout: Layout | None = None
 
 
 def text_width(text: str) -> int:
@@ -69,6 +110,8 @@ def _cell_value(value: Any) -> tuple[Any, str | None]:
         return value, DATETIME_FORMAT
     if isinstance(value, datetime.date):
         return value, DATE_FORMAT
+    if isinstance(value, datetime.time):
+        return value, TIME_FORMAT
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -87,6 +130,8 @@ def _display_width(value: Any) -> int:
         return 16
     if isinstance(value, datetime.date):
         return 10
+    if isinstance(value, datetime.time):
+        return 5
     return max((text_width(line) for line in str(value).splitlines()), default=0)
 
 
@@ -101,46 +146,143 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return candidate
 
 
-def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook with one worksheet per ``(title, header, rows)``, as bytes.
+def write_xlsx(sheets: Sequence[Sheet | tuple]) -> bytes:
+    """A workbook with one worksheet per ``(title, header, rows)`` (or ``Sheet``), as bytes.
 
     Decimals and numbers are written as numbers (Decimals keep their decimal places in the
     number format), dates and datetimes as Excel dates — aware datetimes in the project's
     time zone (Asia/Shanghai). Strings are always text, never formulas, so user data such as
     ``=1+1`` is shown as typed. Sheet titles are cut to Excel's 31 characters.
+
+    Written in openpyxl's write-only mode: ``rows`` may be any iterable (a generator, a
+    ``values_list(...).iterator()``) and is read once, row by row, so memory does not grow
+    with the cells' styles; column widths come from the header and the first
+    ``SAMPLE_ROWS`` rows. A row may be a ``Row`` to give it a fill; a ``Sheet``'s ``Layout``
+    adds wrapped columns, fixed widths and print settings.
     """
     if not sheets:
         raise ValueError("write_xlsx() needs at least one sheet")
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     used: set[str] = set()
-    bold = Font(bold=True)
-    for title, header, rows in sheets:
-        worksheet = workbook.create_sheet(_sheet_title(title, used))
-        widths = [text_width(str(h)) for h in header]
-        worksheet.append([str(h) for h in header])
-        for cell in worksheet[1]:
-            cell.font = bold
-        for r, row in enumerate(rows, start=2):
-            for c, raw in enumerate(row, start=1):
-                value, number_format = _cell_value(raw)
-                cell = worksheet.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # a leading "=" would otherwise make it a formula
-                if number_format:
-                    cell.number_format = number_format
-                if c > len(widths):
-                    widths.append(0)
-                widths[c - 1] = max(widths[c - 1], _display_width(value))
-        for c, width in enumerate(widths, start=1):
-            letter = get_column_letter(c)
-            worksheet.column_dimensions[letter].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
-        if header:
-            worksheet.freeze_panes = "A2"
-            worksheet.auto_filter.ref = worksheet.dimensions
+    for sheet in sheets:
+        _write_sheet(workbook, Sheet(*sheet), used)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _values(row: Row | Sequence[Any]) -> Sequence[Any]:
+    return row.values if isinstance(row, Row) else row
+
+
+def _sample_widths(header: Sequence[str], sample: list) -> list[int]:
+    widths = [text_width(str(h)) for h in header]
+    for row in sample:
+        for c, raw in enumerate(_values(row)):
+            if c == len(widths):
+                widths.append(0)
+            widths[c] = max(widths[c], _display_width(_cell_value(raw)[0]))
+    return widths
+
+
+def _write_sheet(workbook: Workbook, sheet: Sheet, used: set[str]) -> None:
+    worksheet = workbook.create_sheet(_sheet_title(sheet.title, used))
+    layout = sheet.layout or Layout()
+    rows = iter(sheet.rows)
+    sample = list(islice(rows, SAMPLE_ROWS))
+    # A write-only sheet writes its columns and panes before its first row.
+    widths = _sample_widths(sheet.header, sample)
+    for c in sorted(set(range(len(widths))) | set(layout.widths)):
+        width = layout.widths.get(c)
+        if width is None:
+            width = min(max(widths[c] + 2, MIN_WIDTH), MAX_WIDTH)
+        worksheet.column_dimensions[get_column_letter(c + 1)].width = width
+    if sheet.header:
+        worksheet.freeze_panes = "A2"
+    _page_setup(worksheet, layout)
+    for validation in layout.validations:
+        worksheet.data_validations.append(validation)
+
+    cells = _CellMaker(worksheet, layout)
+    worksheet.append([cells.header(str(h)) for h in sheet.header])
+    last_row, last_column = 1, len(sheet.header)
+    for row in chain(sample, rows):
+        values = cells.row(row)
+        worksheet.append(values)
+        last_row += 1
+        last_column = max(last_column, len(values))
+    if sheet.header:
+        worksheet.auto_filter.ref = f"A1:{get_column_letter(max(last_column, 1))}{last_row}"
+
+
+def _page_setup(worksheet, layout: Layout) -> None:
+    setup = worksheet.page_setup
+    setup.paperSize = Worksheet.PAPERSIZE_A4  # the paper of every Chinese office
+    if layout.landscape:
+        setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    if layout.fit_to_width:
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0  # as many pages down as needed
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if layout.repeat_header:
+        worksheet.print_title_rows = "1:1"
+    if layout.page_numbers:
+        worksheet.oddFooter.center.text = PAGE_FOOTER
+
+
+class _CellMaker:
+    """The cells of one write-only sheet. A plain value is passed as it is (openpyxl's
+    fastest path); a value that needs a number format, a fill, an alignment or to be kept
+    as text becomes a cell sharing one style array per kind, so styling a cell costs a
+    dictionary look-up rather than a search of the workbook's style tables."""
+
+    def __init__(self, worksheet, layout: Layout):
+        self.worksheet = worksheet
+        self.styles: dict[tuple, Any] = {}
+        self.bold = Font(bold=True)
+        wrap = Alignment(wrap_text=True, vertical="top")
+        top = Alignment(vertical="top") if layout.align_top else None
+        self.alignments = dict.fromkeys(layout.wrap, wrap)
+        self.default_alignment = top
+
+    def _style(self, key: tuple):
+        array = self.styles.get(key)
+        if array is None:
+            number_format, fill, alignment, bold = key
+            template = WriteOnlyCell(self.worksheet)
+            if number_format:
+                template.number_format = number_format
+            if fill:
+                template.fill = PatternFill("solid", start_color=fill, end_color=fill)
+            if alignment is not None:
+                template.alignment = alignment
+            if bold:
+                template.font = self.bold
+            array = self.styles[key] = template._style
+        return array
+
+    def _cell(self, value: Any, key: tuple) -> Cell:
+        cell = Cell(self.worksheet, row=1, column=1, value=value, style_array=self._style(key))
+        if isinstance(value, str):
+            cell.data_type = "s"  # a leading "=" would make it a formula, "#N/A" an error
+        return cell
+
+    def header(self, text: str) -> Cell:
+        return self._cell(ILLEGAL_CHARACTERS_RE.sub("", text), (None, None, None, True))
+
+    def row(self, row: Row | Sequence[Any]) -> list[Any]:
+        fill = row.fill if isinstance(row, Row) else None
+        out = []
+        for c, raw in enumerate(_values(row)):
+            value, number_format = _cell_value(raw)
+            alignment = self.alignments.get(c, self.default_alignment)
+            if number_format or fill or alignment is not None:
+                out.append(self._cell(value, (number_format, fill, alignment, False)))
+            elif isinstance(value, str) and value.startswith(("=", "#")):
+                out.append(self._cell(value, (None, None, None, False)))
+            else:
+                out.append(value)
+        return out
 
 
 # --- reading ----------------------------------------------------------------------------

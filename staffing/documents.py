@@ -4,7 +4,8 @@ roster (PDFs) — never ID numbers, birth dates or phones without the HR role.""
 
 from __future__ import annotations
 
-from django.db.models import DateField, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, DateField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -21,12 +22,17 @@ from .models import ExternalTraining, Staff, TitleRecord
 from .selectors.compliance import Requirement, TrainingYear, assess_staff
 from .selectors.structure import roster_staff
 
+# The staff sheet's columns that come from a lookup or an annotation, not a field.
+EXPORT_SOURCES = {"unit": "unit_label", "title_obtained": "title_obtained"}
+
 
 def export_staff(queryset: QuerySet[Staff], *, personal: bool) -> bytes:
     """The staff in ``queryset`` as the staff sheet, which imports back unchanged.
 
     Without ``personal`` the ID number and birth date columns are left out (the sheet still
-    imports: absent columns leave the stored values alone).
+    imports: absent columns leave the stored values alone) and never leave the database.
+    One query: the rows come from SQL as tuples (the unit's label and the current title's
+    date included) and stream into the write-only workbook.
     """
     obtained = (
         TitleRecord.objects.filter(
@@ -35,11 +41,24 @@ def export_staff(queryset: QuerySet[Staff], *, personal: bool) -> bytes:
         .order_by("-obtained")
         .values("obtained")[:1]
     )
-    staff = queryset.select_related("unit").annotate(
-        title_obtained=Subquery(obtained, output_field=DateField())
+    keys = sheet.export_keys(personal=personal)
+    rows = (
+        queryset.annotate(
+            unit_label=Concat("unit__code", Value(" "), "unit__name", output_field=CharField()),
+            title_obtained=Subquery(obtained, output_field=DateField()),
+        )
+        .values_list(*[EXPORT_SOURCES.get(key, key) for key in keys])
+        .iterator(chunk_size=2000)
     )
-    rows = [sheet.staff_row(s, personal=personal, title_obtained=s.title_obtained) for s in staff]
-    return write_xlsx([(_("Staff"), sheet.header(personal=personal), rows)])
+    return write_xlsx(
+        [
+            (
+                _("Staff"),
+                sheet.header(personal=personal),
+                (sheet.written_row(keys, values) for values in rows),
+            )
+        ]
+    )
 
 
 def _export_header() -> list[str]:
@@ -64,13 +83,10 @@ def _export_header() -> list[str]:
 
 
 def compliance_workbook(staff: QuerySet[Staff], year: int, requirement: Requirement) -> bytes:
-    from reporting.spreadsheets import write_xlsx
-
-    rows = []
-    for person in staff:
-        c = assess_staff(person, requirement)
-        rows.append(
-            [
+    def rows():
+        for person in staff:
+            c = assess_staff(person, requirement)
+            yield [
                 person.staff_number,
                 person.name,
                 str(person.unit),
@@ -85,9 +101,9 @@ def compliance_workbook(staff: QuerySet[Staff], year: int, requirement: Requirem
                 c.professional_short,
                 _("No") if c.is_short else _("Yes"),
             ]
-        )
+
     title = _("Continuing education %(year)s") % {"year": year}
-    return write_xlsx([(title, _export_header(), rows)])
+    return write_xlsx([(title, _export_header(), rows())])
 
 
 def _label(model, name: str) -> str:

@@ -558,28 +558,27 @@ def unit_label(unit) -> str:
     return f"{unit.code} {unit.name}"
 
 
-def staff_row(staff: Staff, *, personal: bool, title_obtained: dt.date | None) -> list[Any]:
-    values = {
-        "staff_number": staff.staff_number,
-        "name": staff.name,
-        "gender": GENDER.label(staff.gender),
-        "id_number": staff.id_number,
-        "birth_date": staff.birth_date,
-        "unit": unit_label(staff.unit),
-        "employment_type": EMPLOYMENT_TYPE.label(staff.employment_type),
-        "post_category": POST_CATEGORY.label(staff.post_category),
-        "post_grade": staff.post_grade,
-        "title": staff.title,
-        "title_level": TITLE_LEVEL.label(staff.title_level),
-        "title_obtained": title_obtained,
-        "education": EDUCATION.label(staff.education),
-        "degree": staff.degree,
-        "major": staff.major,
-        "discipline": DISCIPLINE.label(staff.discipline),
-        "hire_date": staff.hire_date,
-        "status": STATUS.label(staff.status),
-        "status_date": staff.status_date,
-        "phone": staff.phone,
-        "email": staff.email,
-    }
-    return [values[COLUMNS[h]] for h in header(personal=personal)]
+# The columns written as a word of the sheet's vocabulary rather than as stored; the others
+# are written as stored (``unit`` as ``unit_label`` gives it, ``title_obtained`` the date).
+LABELS = {
+    "gender": GENDER,
+    "employment_type": EMPLOYMENT_TYPE,
+    "post_category": POST_CATEGORY,
+    "title_level": TITLE_LEVEL,
+    "education": EDUCATION,
+    "discipline": DISCIPLINE,
+    "status": STATUS,
+}
+
+
+def export_keys(*, personal: bool) -> list[str]:
+    """The keys of ``header(personal=...)``'s columns, in its order."""
+    return [COLUMNS[h] for h in header(personal=personal)]
+
+
+def written_row(keys: list[str], values) -> list[Any]:
+    """One exported row from the stored ``values`` of ``keys`` (the unit already a label)."""
+    return [
+        LABELS[key].label(value) if key in LABELS else value
+        for key, value in zip(keys, values, strict=True)
+    ]

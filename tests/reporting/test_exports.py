@@ -107,3 +107,24 @@ def test_write_xlsx_never_writes_a_formula_or_an_error_cell():
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [c.value for c in cells] == as_read(texts)
     assert {c.data_type for c in cells} == {"s"}
+
+
+class DatedExportView(SafeSpreadsheetExportMixin, generic.IndexView):
+    list_export = ["name", "updated"]
+    export_filename = "export"
+
+
+def test_xlsx_export_is_sized_frozen_and_in_shanghai_time(rf):
+    view = DatedExportView()
+    view.setup(rf.get("/", {"export": "xlsx"}))
+    item = SimpleNamespace(
+        name="开展“世界读书日”系列活动",
+        updated=datetime.datetime(2025, 3, 31, 16, 30, tzinfo=datetime.UTC),
+    )
+    response = view.as_spreadsheet([item], "xlsx")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width >= 2 * len("开展世界读书日系列活动")
+    # 16:30 UTC is half past midnight the next day in Shanghai (Wagtail alone writes UTC).
+    assert sheet["B2"].value == datetime.datetime(2025, 4, 1, 0, 30)
