@@ -98,9 +98,8 @@ def cache_settings(url: str) -> dict:
     """Django's CACHES from a CACHE_URL.
 
     locmem:// (default: one copy per process), dummy:// (no cache), redis://host:6379/0 or
-    rediss://… (Django's RedisCache; needs the ``redis`` package).
+    rediss://… (Django's RedisCache, on the pinned ``redis`` package).
     """
-    from importlib.util import find_spec
 
     scheme = urlparse(url).scheme
     if scheme == "locmem":
@@ -108,10 +107,6 @@ def cache_settings(url: str) -> dict:
     elif scheme == "dummy":
         cache = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     elif scheme in {"redis", "rediss"}:
-        if find_spec("redis") is None:
-            raise ImproperlyConfigured(
-                "CACHE_URL redis:// needs the redis package (pip install redis)"
-            )
         cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     else:
         raise ImproperlyConfigured(
