@@ -208,3 +208,23 @@ def test_certificate_reimport_writes_only_the_changed_dates_and_stays_all_or_not
     with pytest.raises(ImportFailed):
         import_certificates("c.xlsx", xlsx(CERTIFICATES, row[:5] + ["2031-04-30"], bad))
     assert Certificate.objects.get().expires == dt.date(2030, 4, 30)
+
+
+def test_title_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(zhang):
+    rows = [
+        ["A001", "图书资料", "助理馆员", "初级", "2010-09-30", ""],
+        ["A001", "图书资料", "馆员", "中级", "2016-05-20", "评审通过"],
+    ]
+    import_title_history("t.xlsx", xlsx(TITLES, *rows))
+    rows[1][2] = "副研究馆员"  # the latest title, so the staff row's current title as well
+    rows[1][3] = "副高级"
+
+    with CaptureQueriesContext(connection) as queries:
+        import_title_history("t.xlsx", xlsx(TITLES, *rows))
+
+    assert updated_columns(queries, TitleRecord) == [{"title", "level"}]
+    assert updated_columns(queries, Staff) == [{"title", "title_level"}]
+    with pytest.raises(ImportFailed):
+        import_title_history("t.xlsx", xlsx(TITLES, rows[0], rows[1][:4] + [None, ""]))
+    zhang.refresh_from_db()
+    assert zhang.title == "副研究馆员"
