@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from governance.models import OrgUnit
-from reporting.bulk import update_fields
+from reporting.bulk import snapshot, update_changed, update_fields
 
 from .models import EducationRecord, PostAppointment, Staff, TitleRecord, UnitAssignment
 
@@ -131,8 +131,20 @@ def refresh_current(staff_ids) -> None:
         e_major=Subquery(education.values("major")[:1]),
         e_discipline=Subquery(education.values("discipline")[:1]),
     )
+    fields = [
+        "post_category",
+        "post_grade",
+        "title",
+        "title_level",
+        "unit",
+        "education",
+        "degree",
+        "major",
+        "discipline",
+    ]
     changed = []
     for staff in rows:
+        before = snapshot(staff, fields)
         staff.post_category, staff.post_grade = staff.p_category or "", staff.p_grade
         staff.title, staff.title_level = staff.t_title or "", staff.t_level
         if staff.u_unit is not None:
@@ -140,21 +152,9 @@ def refresh_current(staff_ids) -> None:
         if staff.e_pk is not None:
             staff.education, staff.degree = staff.e_level, staff.e_degree
             staff.major, staff.discipline = staff.e_major, staff.e_discipline
-        changed.append(staff)
-    Staff.objects.bulk_update(
-        changed,
-        [
-            "post_category",
-            "post_grade",
-            "title",
-            "title_level",
-            "unit",
-            "education",
-            "degree",
-            "major",
-            "discipline",
-        ],
-    )
+        changed.append((staff, before))
+    # Only the columns each row changed, one statement per batch (reporting.bulk).
+    update_changed(Staff, changed, fields=fields)
 
 
 @transaction.atomic

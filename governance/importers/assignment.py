@@ -20,6 +20,7 @@ from governance.importers.units import UnitLookup
 from governance.models import OrgUnit, Plan, PlanItem
 from governance.people import people, person_record_related
 from governance.services.plan import grant_reporting, refresh_progress
+from reporting.bulk import snapshot, update_changed
 from reporting.imports import CellError, ImportFailed
 from reporting.spreadsheets import SpreadsheetError, read_xlsx
 
@@ -40,6 +41,8 @@ OPTIONAL = ("编号", "标题", "配合部门", "责任人", "开始年度", "�
 WEIGHT_FIELD = PlanItem._meta.get_field("weight")
 SEPARATORS = re.compile(r"[、,，;；\n]+")
 LABEL = re.compile(r"^(?P<name>.*?)[（(](?P<key>[^（()）]+)[)）]$")
+# The item's own columns the sheet sets (the partner units are a link table).
+ASSIGNED_FIELDS = ("lead_unit", "responsible", "start_year", "end_year", "weight")
 
 
 class PeopleLookup:
@@ -86,6 +89,8 @@ class Change:
     new: dict
     partners: list[OrgUnit] | None  # None: the column is not in the sheet (kept)
     changed: list[str] = field(default_factory=list)  # keys whose value changes
+    # ASSIGNED_FIELDS as read (reporting.bulk.snapshot); None: write them all.
+    before: tuple | None = None
 
     @property
     def rows(self) -> list[tuple[str, str, str, bool]]:
@@ -169,6 +174,7 @@ def read_assignment(plan: Plan, data: bytes) -> list[Change]:
             continue
         seen.add(item.pk)
         old = _snapshot(item, sorted(item.partner_units.all(), key=lambda u: u.path))
+        before = snapshot(item, ASSIGNED_FIELDS)
         lead = None
         if row["lead_unit"]:
             try:
@@ -220,7 +226,7 @@ def read_assignment(plan: Plan, data: bytes) -> list[Change]:
             None if "partner_units" in absent else list({u.pk: u for u in partners}.values())
         )
         new = _snapshot(item, old["partner_units"] if kept_partners is None else kept_partners)
-        change = Change(item=item, old=old, new=new, partners=kept_partners)
+        change = Change(item=item, old=old, new=new, partners=kept_partners, before=before)
         change.changed = [
             key
             for key in old
@@ -240,11 +246,8 @@ def read_assignment(plan: Plan, data: bytes) -> list[Change]:
 def apply_assignment(plan: Plan, changes: list[Change], *, user=None) -> int:
     """Save the checked changes (one audit entry for the plan); returns the rows applied.
     Responsible persons get (and former ones lose) the right to report on their items."""
-    PlanItem.objects.bulk_update(
-        [c.item for c in changes],
-        ["lead_unit", "responsible", "start_year", "end_year", "weight"],
-        batch_size=500,
-    )
+    # Only the columns each row changed, one statement per batch (reporting.bulk).
+    update_changed(PlanItem, [(c.item, c.before) for c in changes], fields=ASSIGNED_FIELDS)
     through = PlanItem.partner_units.through
     replaced = [c.item.pk for c in changes if c.partners is not None]
     through.objects.filter(planitem_id__in=replaced).delete()

@@ -21,6 +21,7 @@ from wagtail.log_actions import log
 
 from governance.importers.items import ItemLookup
 from governance.models import Indicator, IndicatorYear, Plan
+from reporting.bulk import snapshot, update_changed
 from reporting.imports import CellError, FileError, ImportFailed, RowCells
 from reporting.spreadsheets import SpreadsheetError, read_table
 
@@ -199,14 +200,30 @@ def import_indicators(plan: Plan, filename: str, data: bytes, *, user=None) -> i
     return len(read)
 
 
+INDICATOR_FIELDS = (
+    "name",
+    "final_target",
+    "measure_unit",
+    "kind",
+    "direction",
+    "nature",
+    "baseline",
+)
+YEAR_FIELDS = ("target", "actual", "actual_source", "actual_recorded_at", "actual_recorded_by")
+
+
 def _save(plan: Plan, read: list, stored_years: dict, *, user) -> None:
-    fields = ["name", "final_target", "measure_unit", "kind", "direction", "nature", "baseline"]
-    # Only the keys a row gave are set; bulk_update writes the others back unchanged.
+    # Only the keys a row gave are set, and only the columns a row changed are written
+    # (reporting.bulk): one statement per batch, none for a sheet that changes nothing.
+    stored = []
     for indicator, values, _linked, _yearly in read:
+        if indicator.pk:
+            stored.append((indicator, snapshot(indicator, INDICATOR_FIELDS)))
         for key, value in values.items():
             setattr(indicator, key, value)
-    Indicator.objects.bulk_update([i for i, *_rest in read if i.pk], fields)
+    update_changed(Indicator, stored, fields=INDICATOR_FIELDS)
     new = [i for i, *_rest in read if i.pk is None]
+    # Not insert_new(key="code"): a code is unique within its plan only.
     Indicator.objects.bulk_create(new)
     if any(i.pk is None for i in new):  # backends that return no ids from bulk inserts
         pks = dict(
@@ -230,7 +247,7 @@ def _save(plan: Plan, read: list, stored_years: dict, *, user) -> None:
                 row = IndicatorYear(indicator=indicator, year=year)
                 created.append(row)
             else:
-                updated.append(row)
+                updated.append((row, snapshot(row, YEAR_FIELDS)))
             if target_key in yearly:
                 row.target = yearly[target_key]
             if actual_key in yearly and yearly[actual_key] != row.actual:
@@ -240,10 +257,7 @@ def _save(plan: Plan, read: list, stored_years: dict, *, user) -> None:
                 row.actual_recorded_at = now if recorded else None
                 row.actual_recorded_by = user if recorded else None
     IndicatorYear.objects.bulk_create(created)
-    IndicatorYear.objects.bulk_update(
-        updated,
-        ["target", "actual", "actual_source", "actual_recorded_at", "actual_recorded_by"],
-    )
+    update_changed(IndicatorYear, updated, fields=YEAR_FIELDS)
 
     link = Indicator.items.through
     replaced = [i.pk for i, _v, linked, _y in read if linked is not None]

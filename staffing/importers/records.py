@@ -24,6 +24,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting.bulk import snapshot, update_changed
 from reporting.imports import CellError, FileError, ImportFailed, RowCells, log_each
 from reporting.spreadsheets import SpreadsheetError, read_table
 
@@ -61,6 +62,7 @@ CERTIFICATE_COLUMNS = {
     "有效期至": "expires",
 }
 CERTIFICATE_OPTIONAL = ("姓名", "证书编号", "有效期至")
+CERTIFICATE_DATES = ("issued", "expires")
 
 
 @dataclass(frozen=True)
@@ -148,9 +150,9 @@ def _dates_so_far(today: dt.date):
 
 
 def _replace_histories(model, staff_ids, rows: list, fields: list[str]) -> None:
-    """Make ``rows`` the whole history of ``staff_ids``: stored rows are rewritten in place,
-    the surplus deleted and the rest inserted (a delete costs queries per row: Wagtail's
-    reference index listens to it)."""
+    """Make ``rows`` the whole history of ``staff_ids``: stored rows are rewritten in place
+    (only the columns that differ), the surplus deleted and the rest inserted (a delete
+    costs queries per row: Wagtail's reference index listens to it)."""
     stored = defaultdict(list)
     for row in model.objects.filter(staff__in=list(staff_ids)).order_by("pk"):
         stored[row.staff_id].append(row)
@@ -158,14 +160,15 @@ def _replace_histories(model, staff_ids, rows: list, fields: list[str]) -> None:
     for row in rows:
         spare = stored[row.staff_id]
         if spare:
-            row.pk = spare.pop(0).pk
-            rewritten.append(row)
+            old = spare.pop(0)
+            row.pk = old.pk
+            rewritten.append((row, snapshot(old, fields)))
         else:
             added.append(row)
     surplus = [row.pk for spares in stored.values() for row in spares]
     if surplus:
         model.objects.filter(pk__in=surplus).delete()
-    model.objects.bulk_update(rewritten, fields, batch_size=500)
+    update_changed(model, rewritten, fields=fields)
     model.objects.bulk_create(added, batch_size=500)
 
 
@@ -222,10 +225,12 @@ def import_post_history(filename: str, data: bytes, *, user=None) -> RecordsResu
         [a for history in by_staff.values() for a, _row in history],
         ["category", "grade", "start", "end", "basis"],
     )
+    current = ["post_category", "post_grade"]
+    befores = {pk: snapshot(person, current) for pk, person in people.items()}
     for pk, history in by_staff.items():
         last = history[-1][0]
         people[pk].post_category, people[pk].post_grade = last.category, last.grade
-    Staff.objects.bulk_update(people.values(), ["post_category", "post_grade"])
+    update_changed(Staff, [(s, befores[pk]) for pk, s in people.items()], fields=current)
     log_each(people.values(), action=HISTORY_ACTION, user=user, data={"history": "posts"})
     return RecordsResult(staff=len(people), rows=len(rows))
 
@@ -279,10 +284,12 @@ def import_title_history(filename: str, data: bytes, *, user=None) -> RecordsRes
         [r for records in by_staff.values() for r in records],
         ["series", "title", "level", "obtained", "basis"],
     )
+    current = ["title", "title_level"]
+    befores = {pk: snapshot(person, current) for pk, person in people.items()}
     for pk, records in by_staff.items():
         last = max(records, key=lambda r: r.obtained)
         people[pk].title, people[pk].title_level = last.title, last.level
-    Staff.objects.bulk_update(people.values(), ["title", "title_level"])
+    update_changed(Staff, [(s, befores[pk]) for pk, s in people.items()], fields=current)
     log_each(people.values(), action=HISTORY_ACTION, user=user, data={"history": "titles"})
     return RecordsResult(staff=len(people), rows=len(rows))
 
@@ -304,6 +311,7 @@ def import_certificates(filename: str, data: bytes, *, user=None) -> RecordsResu
     errors: list[CellError] = []
     seen: dict[tuple, int] = {}
     changed: list[Certificate] = []
+    befores: dict[int, tuple] = {}  # stored certificates' dates as read, by pk
     people: dict[int, Staff] = {}
     for row in rows:
         cells = RowCells(row, names)
@@ -327,13 +335,16 @@ def import_certificates(filename: str, data: bytes, *, user=None) -> RecordsResu
             continue
         seen[key] = cells.number
         certificate = existing.get(key) or Certificate(staff=person, kind=kind, number=number)
+        if certificate.pk:
+            befores[certificate.pk] = snapshot(certificate, CERTIFICATE_DATES)
         certificate.issued, certificate.expires = issued, expires
         changed.append(certificate)
         people[person.pk] = person
     if errors:
         raise ImportFailed(errors)
 
+    stored = [(c, befores[c.pk]) for c in changed if c.pk]
     Certificate.objects.bulk_create([c for c in changed if c.pk is None])
-    Certificate.objects.bulk_update([c for c in changed if c.pk], ["issued", "expires"])
+    update_changed(Certificate, stored, fields=CERTIFICATE_DATES)
     log_each(people.values(), action=HISTORY_ACTION, user=user, data={"history": "certificates"})
     return RecordsResult(staff=len(people), rows=len(rows))

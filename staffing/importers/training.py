@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting.bulk import snapshot, update_changed
 from reporting.imports import CellError, ImportFailed, RowCells, log_each
 
 from ..models import Enrolment, ExternalTraining, SubjectType, TrainingProgram
@@ -24,6 +25,10 @@ from . import sheet
 from .records import RecordsResult, StaffLookup, headers, plain_text, read_rows, text_parser
 
 IMPORT_ACTION = "shuxiang.training.import"
+# The columns a re-import may change on a stored row (written only where they differ).
+PROGRAM_FIELDS = ("kind", "organiser", "start", "end", "hours", "subject_type", "mode", "capacity")
+ENROLMENT_FIELDS = ("attended", "hours")
+EXTERNAL_FIELDS = ("organiser", "hours", "subject_type")
 
 PROGRAM_COLUMNS = {
     "项目名称": "name",
@@ -116,6 +121,7 @@ def import_programs(filename: str, data: bytes, *, user=None) -> RecordsResult:
     errors: list[CellError] = []
     seen: dict[str, int] = {}
     changed: list[TrainingProgram] = []
+    stored: list[tuple[TrainingProgram, tuple]] = []  # (program, its fields as read)
     for row in rows:
         cells = RowCells(row, names)
         name = cells.read("name", text_parser(TrainingProgram, "name"), required=True)
@@ -141,14 +147,15 @@ def import_programs(filename: str, data: bytes, *, user=None) -> RecordsResult:
             continue
         seen[name] = cells.number
         program = existing[name][0] if name in existing else TrainingProgram(name=name)
+        if program.pk:
+            stored.append((program, snapshot(program, PROGRAM_FIELDS)))
         for field, value in values.items():
             setattr(program, field, value)
         changed.append(program)
     if errors:
         raise ImportFailed(errors)
 
-    fields = ["kind", "organiser", "start", "end", "hours", "subject_type", "mode", "capacity"]
-    TrainingProgram.objects.bulk_update([p for p in changed if p.pk], fields)
+    update_changed(TrainingProgram, stored, fields=PROGRAM_FIELDS)
     created = TrainingProgram.objects.bulk_create([p for p in changed if p.pk is None])
     if any(p.pk is None for p in created):  # backends that return no ids from bulk inserts
         pks = dict(
@@ -186,6 +193,7 @@ def import_enrolments(filename: str, data: bytes, *, user=None) -> RecordsResult
     errors: list[CellError] = []
     seen: dict[tuple[int, int], int] = {}
     changed: list[Enrolment] = []
+    stored: list[tuple[Enrolment, tuple]] = []  # (enrolment, its fields as read)
     for row in rows:
         cells = RowCells(row, names)
         program = _program(cells, programs)
@@ -214,12 +222,14 @@ def import_enrolments(filename: str, data: bytes, *, user=None) -> RecordsResult
             continue
         seen[key] = cells.number
         enrolment = existing.get(key) or Enrolment(program=program, staff=person)
+        if enrolment.pk:
+            stored.append((enrolment, snapshot(enrolment, ENROLMENT_FIELDS)))
         enrolment.attended, enrolment.hours = attended, hours
         changed.append(enrolment)
     if errors:
         raise ImportFailed(errors)
 
-    Enrolment.objects.bulk_update([e for e in changed if e.pk], ["attended", "hours"])
+    update_changed(Enrolment, stored, fields=ENROLMENT_FIELDS)
     Enrolment.objects.bulk_create([e for e in changed if e.pk is None], batch_size=500)
     by_pk = {p.pk: p for found in programs.values() for p in found}
     touched = {by_pk[e.program_id] for e in changed}
@@ -258,6 +268,7 @@ def import_external_training(filename: str, data: bytes, *, user=None) -> Record
     errors: list[CellError] = []
     seen: dict[tuple, int] = {}
     changed: list[ExternalTraining] = []
+    stored: list[tuple[ExternalTraining, tuple]] = []  # (training, its fields as read)
     for row in rows:
         cells = RowCells(row, names)
         person = staff.read(cells)
@@ -279,14 +290,15 @@ def import_external_training(filename: str, data: bytes, *, user=None) -> Record
             continue
         seen[key] = cells.number
         training = existing.get(key) or ExternalTraining(staff=person, name=name, date=date)
+        if training.pk:
+            stored.append((training, snapshot(training, EXTERNAL_FIELDS)))
         training.organiser, training.hours = organiser, hours
         training.subject_type = subject_type
         changed.append(training)
     if errors:
         raise ImportFailed(errors)
 
-    fields = ["organiser", "hours", "subject_type"]
-    ExternalTraining.objects.bulk_update([t for t in changed if t.pk], fields)
+    update_changed(ExternalTraining, stored, fields=EXTERNAL_FIELDS)
     ExternalTraining.objects.bulk_create([t for t in changed if t.pk is None], batch_size=500)
     by_pk = {s.pk: s for s in staff.by_number.values()}
     people = {by_pk[t.staff_id] for t in changed}

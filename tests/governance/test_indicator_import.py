@@ -2,9 +2,12 @@
 targets, actuals stamped as entered by hand, linked items by title or number; bad cells
 reported by row and column, nothing saved."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from governance.importers.indicators import columns, import_indicators
@@ -157,3 +160,32 @@ def test_actuals_of_a_computed_indicator_are_refused(plan):
         "2023年实际",
         "2024年实际",
     }
+
+
+def updated_columns(queries, model) -> list[set[str]]:
+    """The columns each UPDATE of ``model``'s table sets, statement by statement."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    found = []
+    for query in queries.captured_queries:
+        if query["sql"].startswith(f"UPDATE {table} "):
+            sets = re.split(r" (?:FROM|WHERE) ", query["sql"].split(" SET ", 1)[1])[0]
+            found.append(set(re.findall(r'"(\w+)" = ', sets)))
+    return found
+
+
+def test_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(plan):
+    import_indicators(plan, "指标.csv", csv(ZB01, ZB02))
+    renamed = ZB01.replace("年外借册次", "年外借总册次").replace(",41,", ",42,")
+
+    with CaptureQueriesContext(connection) as queries:
+        import_indicators(plan, "指标.csv", csv(renamed, ZB02))
+
+    assert updated_columns(queries, Indicator) == [{"name"}]
+    assert updated_columns(queries, IndicatorYear) == [{"target"}]
+    loans = Indicator.objects.get(code="ZB-01")
+    assert (loans.name, loans.years.get(year=2021).target) == ("年外借总册次", Decimal(42))
+    with pytest.raises(ImportFailed):
+        import_indicators(
+            plan, "指标.csv", csv(renamed.replace(",55,", ",60,", 1), ZB02.replace("累计型", "x"))
+        )
+    assert Indicator.objects.get(code="ZB-01").final_target == Decimal(55)

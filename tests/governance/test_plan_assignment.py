@@ -1,10 +1,13 @@
 """Assigning items in bulk through the spreadsheet: round trip, bad rows, all-or-nothing,
 drop-downs and reference sheets, and a preview of the changes before anything is saved."""
 
+import re
 from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
@@ -234,3 +237,36 @@ def test_ambiguous_person_name_asks_for_the_staff_number(plan, org):
         import_assignment(
             plan, sheet([[item(plan, "甲").pk, "", "", "T-A", "", "王小明", None, None, None]])
         )
+
+
+def updated_columns(queries, model) -> list[set[str]]:
+    """The columns each UPDATE of ``model``'s table sets, statement by statement."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    found = []
+    for query in queries.captured_queries:
+        if query["sql"].startswith(f"UPDATE {table} "):
+            sets = re.split(r" (?:FROM|WHERE) ", query["sql"].split(" SET ", 1)[1])[0]
+            found.append(set(re.findall(r'"(\w+)" = ', sets)))
+    return found
+
+
+def test_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(plan, org, head_a):
+    a, b = item(plan, "甲"), item(plan, "乙")
+    rows = [
+        [a.pk, "", "", "T-A", "", "head_a", 2022, 2024, 3],
+        [b.pk, "", "", "T-B", "", "", None, None, None],
+    ]
+    import_assignment(plan, sheet(rows))
+    rows[0][7] = 2025
+
+    with CaptureQueriesContext(connection) as queries:
+        import_assignment(plan, sheet(rows))
+
+    assigned = {"lead_unit_id", "responsible_id", "start_year", "end_year", "weight"}
+    writes = [columns for columns in updated_columns(queries, PlanItem) if columns & assigned]
+    assert writes == [{"end_year"}]
+    assert item(plan, "甲").end_year == 2025
+    rows[0][8], rows[1][3] = 7, "不存在的部门"
+    with pytest.raises(ImportFailed):
+        import_assignment(plan, sheet(rows))
+    assert (item(plan, "甲").weight, item(plan, "乙").lead_unit) == (3, org["b"])

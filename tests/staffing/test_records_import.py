@@ -3,8 +3,11 @@ set their current post and title; post qualifications add or update. All-or-noth
 cells reported by row and column."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
@@ -15,7 +18,7 @@ from staffing.importers.records import (
     import_post_history,
     import_title_history,
 )
-from staffing.models import Certificate, PostAppointment, TitleRecord
+from staffing.models import Certificate, PostAppointment, Staff, TitleRecord
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +159,72 @@ def test_a_staff_number_is_found_whatever_the_case_of_its_letters(zhang):
         xlsx(TITLES, ["a001", "图书资料", "馆员", "中级", "2018-12-01", "评审通过"]),
     )
     assert TitleRecord.objects.get(staff=zhang).title == "馆员"
+
+
+def updated_columns(queries, model) -> list[set[str]]:
+    """The columns each UPDATE of ``model``'s table sets, statement by statement."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    found = []
+    for query in queries.captured_queries:
+        if query["sql"].startswith(f"UPDATE {table} "):
+            sets = re.split(r" (?:FROM|WHERE) ", query["sql"].split(" SET ", 1)[1])[0]
+            found.append(set(re.findall(r'"(\w+)" = ', sets)))
+    return found
+
+
+def test_history_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(zhang):
+    rows = [
+        ["A001", "张三", "专业技术岗位", 12, "2010-01-01", "2016-03-31", "首次聘用"],
+        ["A001", "张三", "专业技术岗位", 10, "2016-04-01", "2024-06-30", ""],
+    ]
+    import_post_history("p.xlsx", xlsx(POSTS, *rows))
+    rows[1][6] = "竞聘"
+
+    with CaptureQueriesContext(connection) as queries:
+        import_post_history("p.xlsx", xlsx(POSTS, *rows))
+
+    assert updated_columns(queries, PostAppointment) == [{"basis"}]
+    assert updated_columns(queries, Staff) == []  # the current post did not change
+    rows[1][3], rows[0][4] = 9, "不是日期"
+    with pytest.raises(ImportFailed):
+        import_post_history("p.xlsx", xlsx(POSTS, *rows))
+    zhang.refresh_from_db()
+    assert zhang.post_grade == 10
+    assert sorted(zhang.appointments.values_list("grade", "basis")) == [
+        (10, "竞聘"),
+        (12, "首次聘用"),
+    ]
+
+
+def test_certificate_reimport_writes_only_the_changed_dates_and_stays_all_or_nothing(zhang):
+    row = ["A001", "张三", "阅读推广人", "YDTG-2020-0001", "2020-05-01", None]
+    import_certificates("c.xlsx", xlsx(CERTIFICATES, row))
+
+    with CaptureQueriesContext(connection) as queries:
+        import_certificates("c.xlsx", xlsx(CERTIFICATES, row[:5] + ["2030-04-30"]))
+
+    assert updated_columns(queries, Certificate) == [{"expires"}]
+    bad = ["A001", "张三", "少儿阅读指导", "", "2020-05-01", "2019-05-01"]
+    with pytest.raises(ImportFailed):
+        import_certificates("c.xlsx", xlsx(CERTIFICATES, row[:5] + ["2031-04-30"], bad))
+    assert Certificate.objects.get().expires == dt.date(2030, 4, 30)
+
+
+def test_title_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(zhang):
+    rows = [
+        ["A001", "图书资料", "助理馆员", "初级", "2010-09-30", ""],
+        ["A001", "图书资料", "馆员", "中级", "2016-05-20", "评审通过"],
+    ]
+    import_title_history("t.xlsx", xlsx(TITLES, *rows))
+    rows[1][2] = "副研究馆员"  # the latest title, so the staff row's current title as well
+    rows[1][3] = "副高级"
+
+    with CaptureQueriesContext(connection) as queries:
+        import_title_history("t.xlsx", xlsx(TITLES, *rows))
+
+    assert updated_columns(queries, TitleRecord) == [{"title", "level"}]
+    assert updated_columns(queries, Staff) == [{"title", "title_level"}]
+    with pytest.raises(ImportFailed):
+        import_title_history("t.xlsx", xlsx(TITLES, rows[0], rows[1][:4] + [None, ""]))
+    zhang.refresh_from_db()
+    assert zhang.title == "副研究馆员"

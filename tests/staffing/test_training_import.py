@@ -2,9 +2,12 @@
 elsewhere. All-or-nothing with bad cells by row and column; importing again updates."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from reporting.imports import ImportFailed
@@ -181,3 +184,69 @@ def test_external_training_is_added_once_and_checked(staff):
             xlsx(header, good[:4] + [future, 16, "专业科目"], good[:5] + [-2, "专业科目"]),
         )
     assert cells_of(caught.value) == {(2, "培训日期"), (3, "学时")}
+
+
+def updated_columns(queries, model) -> list[set[str]]:
+    """The columns each UPDATE of ``model``'s table sets, statement by statement."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    found = []
+    for query in queries.captured_queries:
+        if query["sql"].startswith(f"UPDATE {table} "):
+            sets = re.split(r" (?:FROM|WHERE) ", query["sql"].split(" SET ", 1)[1])[0]
+            found.append(set(re.findall(r'"(\w+)" = ', sets)))
+    return found
+
+
+def test_program_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(programs):
+    header = "项目名称,类别,主办单位,开始日期,结束日期,学时,科目类型\n"
+    row = "文献编目（RDA）培训班,继续教育,江西省图书馆,2025-06-16,2025-06-17,24,专业科目\n"
+
+    with CaptureQueriesContext(connection) as queries:
+        import_programs("p.csv", (header + row).encode())
+
+    assert updated_columns(queries, TrainingProgram) == [{"hours"}]
+    with pytest.raises(ImportFailed):
+        import_programs("p.csv", (header + row.replace("24", "32") + "讲座,讲座类,,,,,\n").encode())
+    assert TrainingProgram.objects.get(name="文献编目（RDA）培训班").hours == Decimal(24)
+
+
+def test_enrolment_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(programs):
+    rows = [
+        ["文献编目（RDA）培训班", "A001", "张三", "是", 8],
+        ["文献编目（RDA）培训班", "B001", None, "否", None],
+    ]
+    import_enrolments("e.xlsx", xlsx(ENROLMENTS, *rows))
+    rows[1][3] = "是"
+
+    with CaptureQueriesContext(connection) as queries:
+        import_enrolments("e.xlsx", xlsx(ENROLMENTS, *rows))
+
+    assert updated_columns(queries, Enrolment) == [{"attended"}]
+    rows[0][4] = 4
+    with pytest.raises(ImportFailed):
+        import_enrolments("e.xlsx", xlsx(ENROLMENTS, *rows, ["读书会", "A001", None, "是", None]))
+    assert Enrolment.objects.get(staff__staff_number="A001").hours == Decimal(8)
+
+
+def test_external_training_reimport_writes_only_the_changed_columns(staff):
+    header = ["工号", "姓名", "培训名称", "主办单位", "培训日期", "学时", "科目类型"]
+    good = [
+        "A001",
+        "张三",
+        "古籍普查登记业务培训",
+        "江西省古籍保护中心",
+        "2025-04-10",
+        16,
+        "专业科目",
+    ]
+    import_external_training("t.xlsx", xlsx(header, good))
+
+    with CaptureQueriesContext(connection) as queries:
+        import_external_training("t.xlsx", xlsx(header, good[:5] + [12, "专业科目"]))
+
+    assert updated_columns(queries, ExternalTraining) == [{"hours"}]
+    with pytest.raises(ImportFailed):
+        import_external_training(
+            "t.xlsx", xlsx(header, good[:5] + [8, "专业科目"], good[:5] + [-2, "专业科目"])
+        )
+    assert ExternalTraining.objects.get().hours == Decimal(12)
