@@ -5,10 +5,12 @@ them instead: there the tools are installed by .ci/run, and a skip would hide th
 did not run at all.
 """
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from config.env import envbool
 
@@ -133,3 +135,14 @@ def assert_clean_chinese(html: str, *, allowed: tuple[str, ...] = ()) -> None:
         if word not in allowed and re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text)
     ]
     assert not found, f"not clean Chinese: {found} in {text[:2000]}"
+
+
+def updated_columns(queries, model) -> list[set[str]]:
+    """The columns each UPDATE of ``model``'s table sets, statement by statement."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    found = []
+    for query in queries.captured_queries:
+        if query["sql"].startswith(f"UPDATE {table} "):
+            sets = re.split(r" (?:FROM|WHERE) ", query["sql"].split(" SET ", 1)[1])[0]
+            found.append(set(re.findall(r'"(\w+)" = ', sets)))
+    return found

@@ -2,7 +2,6 @@
 targets, actuals stamped as entered by hand, linked items by title or number; bad cells
 reported by row and column, nothing saved."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from governance.models import Indicator, IndicatorYear
 from reporting.imports import ImportFailed
 from reporting.spreadsheets import write_xlsx
 from tests.factories import Node, make_plan, make_user
+from tests.tools import updated_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -160,17 +160,6 @@ def test_actuals_of_a_computed_indicator_are_refused(plan):
         "2023年实际",
         "2024年实际",
     }
-
-
-def updated_columns(queries, model) -> list[set[str]]:
-    """The columns each UPDATE of ``model``'s table sets, statement by statement."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    found = []
-    for query in queries.captured_queries:
-        if query["sql"].startswith(f"UPDATE {table} "):
-            sets = re.split(r" (?:FROM|WHERE) ", query["sql"].split(" SET ", 1)[1])[0]
-            found.append(set(re.findall(r'"(\w+)" = ', sets)))
-    return found
 
 
 def test_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(plan):

@@ -1,7 +1,6 @@
 """Assigning items in bulk through the spreadsheet: round trip, bad rows, all-or-nothing,
 drop-downs and reference sheets, and a preview of the changes before anything is saved."""
 
-import re
 from io import BytesIO
 
 import pytest
@@ -19,6 +18,7 @@ from governance.models import PlanItem
 from reporting.imports import ImportFailed
 from reporting.spreadsheets import write_xlsx
 from tests.factories import Node, fresh, item, make_plan, make_staff, make_user
+from tests.tools import updated_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -237,17 +237,6 @@ def test_ambiguous_person_name_asks_for_the_staff_number(plan, org):
         import_assignment(
             plan, sheet([[item(plan, "甲").pk, "", "", "T-A", "", "王小明", None, None, None]])
         )
-
-
-def updated_columns(queries, model) -> list[set[str]]:
-    """The columns each UPDATE of ``model``'s table sets, statement by statement."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    found = []
-    for query in queries.captured_queries:
-        if query["sql"].startswith(f"UPDATE {table} "):
-            sets = re.split(r" (?:FROM|WHERE) ", query["sql"].split(" SET ", 1)[1])[0]
-            found.append(set(re.findall(r'"(\w+)" = ', sets)))
-    return found
 
 
 def test_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(plan, org, head_a):

@@ -3,7 +3,6 @@ set their current post and title; post qualifications add or update. All-or-noth
 cells reported by row and column."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.db import connection
@@ -20,6 +19,7 @@ from staffing.importers.records import (
 )
 from staffing.models import Certificate, PostAppointment, Staff, TitleRecord
 from tests.factories import make_staff
+from tests.tools import updated_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -159,17 +159,6 @@ def test_a_staff_number_is_found_whatever_the_case_of_its_letters(zhang):
         xlsx(TITLES, ["a001", "图书资料", "馆员", "中级", "2018-12-01", "评审通过"]),
     )
     assert TitleRecord.objects.get(staff=zhang).title == "馆员"
-
-
-def updated_columns(queries, model) -> list[set[str]]:
-    """The columns each UPDATE of ``model``'s table sets, statement by statement."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    found = []
-    for query in queries.captured_queries:
-        if query["sql"].startswith(f"UPDATE {table} "):
-            sets = re.split(r" (?:FROM|WHERE) ", query["sql"].split(" SET ", 1)[1])[0]
-            found.append(set(re.findall(r'"(\w+)" = ', sets)))
-    return found
 
 
 def test_history_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(zhang):

@@ -2,7 +2,6 @@
 elsewhere. All-or-nothing with bad cells by row and column; importing again updates."""
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 import pytest
@@ -19,6 +18,7 @@ from staffing.importers.training import (
 )
 from staffing.models import Enrolment, ExternalTraining, TrainingProgram
 from tests.factories import make_staff
+from tests.tools import updated_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -184,17 +184,6 @@ def test_external_training_is_added_once_and_checked(staff):
             xlsx(header, good[:4] + [future, 16, "专业科目"], good[:5] + [-2, "专业科目"]),
         )
     assert cells_of(caught.value) == {(2, "培训日期"), (3, "学时")}
-
-
-def updated_columns(queries, model) -> list[set[str]]:
-    """The columns each UPDATE of ``model``'s table sets, statement by statement."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    found = []
-    for query in queries.captured_queries:
-        if query["sql"].startswith(f"UPDATE {table} "):
-            sets = re.split(r" (?:FROM|WHERE) ", query["sql"].split(" SET ", 1)[1])[0]
-            found.append(set(re.findall(r'"(\w+)" = ', sets)))
-    return found
 
 
 def test_program_reimport_writes_only_the_changed_columns_and_stays_all_or_nothing(programs):
