@@ -455,11 +455,13 @@ class _JoinedAggregate(Join):
 
     _tokens = itertools.count()
 
-    def __init__(self, subquery, parent_alias, table_alias, token=None, join_type=LOUTER):
+    def __init__(
+        self, subquery, parent_alias, name, table_alias=None, token=None, join_type=LOUTER
+    ):
         self.subquery = subquery
-        self.table_name = table_alias
+        self.table_name = name
         self.parent_alias = parent_alias
-        self.table_alias = table_alias
+        self.table_alias = name if table_alias is None else table_alias
         self.join_type = join_type
         self.nullable = True
         self.filtered_relation = None
@@ -479,6 +481,7 @@ class _JoinedAggregate(Join):
         return self.__class__(
             self.subquery,
             change_map.get(self.parent_alias, self.parent_alias),
+            self.table_name,
             change_map.get(self.table_alias, self.table_alias),
             self.token,
             self.join_type,
