@@ -22,10 +22,12 @@ staff row's category for someone without a post history).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import (
@@ -34,6 +36,8 @@ from django.db.models import (
     CharField,
     DecimalField,
     Exists,
+    Expression,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -45,6 +49,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, Round
+from django.db.models.sql.constants import LOUTER
+from django.db.models.sql.datastructures import Join
 from django.utils.translation import gettext as _
 
 from governance.access import visible
@@ -438,31 +444,119 @@ def external_trainings(first: int, last: int) -> QuerySet[ExternalTraining]:
     return ExternalTraining.objects.filter(date__year__gte=first, date__year__lte=last)
 
 
-def _hours_of_each_staff(records: QuerySet, hours, **subject) -> Coalesce:
-    """A correlated subquery: the hours of the outer staff row among ``records``."""
-    total = (
-        records.filter(staff=OuterRef("pk"), **subject)
-        .order_by()
-        .values("staff")
-        .annotate(total=Sum(hours, output_field=HOURS))
-        .values("total")
+_NO_RELATION = SimpleNamespace(related_model=SimpleNamespace(_meta=SimpleNamespace(db_table=None)))
+
+
+class _JoinedAggregate(Join):
+    """``LEFT OUTER JOIN (grouped query) alias ON alias.staff_id = staff.id``: a derived
+    table with one row per person, joined once instead of a subquery run for every row.
+    Django cannot join a subquery by itself; this entry of the query's ``alias_map`` does
+    (it is relabelled with the query, so the queryset still nests and counts)."""
+
+    _tokens = itertools.count()
+
+    def __init__(
+        self, subquery, parent_alias, name, table_alias=None, token=None, join_type=LOUTER
+    ):
+        self.subquery = subquery
+        self.table_name = name
+        self.parent_alias = parent_alias
+        self.table_alias = name if table_alias is None else table_alias
+        self.join_type = join_type
+        self.nullable = True
+        self.filtered_relation = None
+        # Read by Django when the queryset is nested in another query; not a real relation.
+        self.join_field = _NO_RELATION
+        self.token = next(self._tokens) if token is None else token
+
+    def as_sql(self, compiler, connection):
+        sql, params = self.subquery.get_compiler(connection=connection).as_sql()
+        qn = compiler.quote_name_unless_alias
+        alias, parent = qn(self.table_alias), qn(self.parent_alias)
+        pk = connection.ops.quote_name(Staff._meta.pk.column)
+        on = f"{alias}.{connection.ops.quote_name('staff_id')} = {parent}.{pk}"
+        return f"{self.join_type} ({sql}) {alias} ON ({on})", tuple(params)
+
+    def relabeled_clone(self, change_map):
+        return self.__class__(
+            self.subquery,
+            change_map.get(self.parent_alias, self.parent_alias),
+            self.table_name,
+            change_map.get(self.table_alias, self.table_alias),
+            self.token,
+            self.join_type,
+        )
+
+    @property
+    def identity(self):
+        return (self.__class__, self.table_name, self.parent_alias, self.token)
+
+
+class _JoinedColumn(Expression):
+    """A column of a ``_JoinedAggregate``: ``alias.column``."""
+
+    def __init__(self, alias: str, column: str, output_field):
+        super().__init__(output_field=output_field)
+        self.alias, self.column = alias, column
+
+    def as_sql(self, compiler, connection):
+        qn = compiler.quote_name_unless_alias
+        return f"{qn(self.alias)}.{connection.ops.quote_name(self.column)}", []
+
+    def relabeled_clone(self, relabels):
+        return self.__class__(relabels.get(self.alias, self.alias), self.column, self.output_field)
+
+    def get_group_by_cols(self):
+        return [self]
+
+
+def _hours_by_staff(records: QuerySet, hours, subject: str) -> QuerySet:
+    """``records`` grouped by person: ``staff_id``, ``professional`` and ``general`` hours."""
+
+    def part(kind: str):
+        return Sum(hours, filter=Q(**{subject: kind}), output_field=HOURS)
+
+    return (
+        records.order_by()
+        .values("staff_id")
+        .annotate(professional=part(SubjectType.PROFESSIONAL), general=part(SubjectType.GENERAL))
+        .values("staff_id", "professional", "general")
     )
-    return Coalesce(Subquery(total, output_field=HOURS), Value(ZERO), output_field=HOURS)
 
 
-def with_training_hours(staff: QuerySet[Staff], year: int) -> QuerySet[Staff]:
+def with_training_hours(
+    staff: QuerySet[Staff], year: int, scope: QuerySet[Staff] | None = None
+) -> QuerySet[Staff]:
     """``staff`` annotated with ``professional_hours``, ``general_hours`` and ``total_hours``
-    in ``year``, in the same query whatever the number of rows."""
-    enrolments, external = attended_enrolments(year, year), external_trainings(year, year)
+    in ``year``, in the same query whatever the number of rows: the hours of each person
+    are summed once, in one grouped query per source (attended enrolments, external
+    training) joined to the staff rows. ``scope`` (staff rows, e.g. those the user may
+    view) limits the people whose hours are summed; by default ``staff`` itself."""
+    scope = staff if scope is None else scope
+    people = scope.order_by().values("pk")
+    enrolments = attended_enrolments(year, year).filter(staff__in=people)
+    external = external_trainings(year, year).filter(staff__in=people)
+    sources = (
+        ("ce_enrolled", _hours_by_staff(enrolments, CREDITED_HOURS, "program__subject_type")),
+        ("ce_external", _hours_by_staff(external, F("hours"), "subject_type")),
+    )
+    staff = staff.all()
+    query = staff.query
+    base = query.get_initial_alias()
+    columns = {"professional": [], "general": []}
+    for name, grouped in sources:
+        alias = query.join(_JoinedAggregate(grouped.query, base, name))
+        for column, parts in columns.items():
+            parts.append(
+                Coalesce(_JoinedColumn(alias, column, HOURS), Value(ZERO), output_field=HOURS)
+            )
 
-    def hours(subject: str):
-        return _hours_of_each_staff(
-            enrolments, CREDITED_HOURS, program__subject_type=subject
-        ) + _hours_of_each_staff(external, F("hours"), subject_type=subject)
+    def added(parts):
+        return ExpressionWrapper(parts[0] + parts[1], output_field=HOURS)
 
     return staff.annotate(
-        professional_hours=hours(SubjectType.PROFESSIONAL),
-        general_hours=hours(SubjectType.GENERAL),
+        professional_hours=added(columns["professional"]),
+        general_hours=added(columns["general"]),
     ).annotate(total_hours=F("professional_hours") + F("general_hours"))
 
 
@@ -527,11 +621,13 @@ def compliance_listing(
     employed (``post_in_year``, ``months_in_year``); in ``unit`` (and the units under
     it), only those short if asked. The requirement defaults to the year's rule."""
     requirement = requirement or Requirement.for_year(year)
-    staff = employed_in(year, visible(user, Staff)).annotate(post_in_year=post_category_in(year))
-    staff = staff.filter(post_in_year=PostCategory.PROFESSIONAL)
+    # The user's scope first: only these people's hours are summed.
+    scope = employed_in(year, visible(user, Staff))
     if unit is not None:
-        staff = staff.filter(unit__path__startswith=unit.path)
-    staff = with_training_hours(staff.select_related("unit"), year).annotate(
+        scope = scope.filter(unit__path__startswith=unit.path)
+    staff = scope.annotate(post_in_year=post_category_in(year))
+    staff = staff.filter(post_in_year=PostCategory.PROFESSIONAL)
+    staff = with_training_hours(staff.select_related("unit"), year, scope=scope).annotate(
         months_in_year=months_in(year)
     )
     if short_only:
