@@ -131,42 +131,19 @@ def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
     return write_xlsx([Sheet(title, header, rows(), layout)])
 
 
-def _libraries(units: list[OrgUnit]) -> dict[int, OrgUnit | None]:
-    """Each unit's library (the nearest library at or above it), from one list."""
-    by_path = {u.path: u for u in units}
-    steplen = OrgUnit.steplen
-    result = {}
-    for unit in units:
-        result[unit.pk] = next(
-            (
-                by_path[unit.path[: i * steplen]]
-                for i in range(len(unit.path) // steplen, 0, -1)
-                if unit.path[: i * steplen] in by_path
-                and by_path[unit.path[: i * steplen]].kind == OrgUnit.Kind.LIBRARY
-            ),
-            None,
-        )
-    return result
-
-
-def _unit_label(unit: OrgUnit | None, library: OrgUnit | None = None) -> str:
+def _unit_label(unit: OrgUnit) -> str:
     """ "T-A 临川区图书馆 · 借阅部": the code first (what the importer reads), then the
-    library and the unit, so the county libraries' departments are told apart."""
-    if unit is None:
-        return ""
-    if library is None or library.pk == unit.pk:
-        return f"{unit.code} {unit.name}"
-    return f"{unit.code} {library.name} · {unit.name}"
+    unit with its library, so the county libraries' departments are told apart."""
+    return f"{unit.code} {unit}"
 
 
 def export_assignment(plan: Plan) -> bytes:
     """The plan's items with their current assignment, ready to be filled in: drop-downs
     of units and people on the first sheet, and reference sheets listing the unit codes
-    (library · unit) and the people (name, 工号, unit). Four queries."""
-    units = list(OrgUnit.objects.filter(active=True).order_by("path"))
-    every_unit = {u.pk: u for u in OrgUnit.objects.order_by("path")}
-    libraries = _libraries(list(every_unit.values()))
-    labels = {pk: _unit_label(u, libraries[pk]) for pk, u in every_unit.items()}
+    (library · unit) and the people (name, 工号, unit). Three queries."""
+    every_unit = {u.pk: u for u in OrgUnit.objects.select_related("library").order_by("path")}
+    units = [u for u in every_unit.values() if u.active]
+    labels = {pk: _unit_label(u) for pk, u in every_unit.items()}
     persons = people()
     person_label = {p.user_id: p.label for p in persons}
     items = (
@@ -194,7 +171,7 @@ def export_assignment(plan: Plan) -> bytes:
         [
             labels[u.pk],
             u.code,
-            libraries[u.pk].name if libraries[u.pk] else "—",
+            u.library.name if u.library else "—",
             u.name,
             u.get_kind_display(),
         ]

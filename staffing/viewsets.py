@@ -42,7 +42,6 @@ from .models import (
     TrainingProgram,
     UnitAssignment,
 )
-from .selectors.structure import unit_labels
 from .services import (
     change_status,
     close_other_appointments,
@@ -55,7 +54,7 @@ from .services import (
 )
 from .views.attendance import attendees, program_attendance
 from .views.certificates import may_download_certificates
-from .views.staff_page import staff_page, unit_with_library
+from .views.staff_page import staff_page
 
 GONE = (Staff.Status.LEFT, Staff.Status.RETIRED)
 LEAVERS_INCLUDE, LEAVERS_ONLY = "include", "only"
@@ -149,7 +148,7 @@ class StaffInspectView(CleanInspectView):
         return fields
 
     def get_unit_display_value(self):
-        return unit_with_library(self.object.unit)
+        return str(self.object.unit)  # with its library
 
     def get_field_label(self, field_name, field):
         if field_name == "masked_id_number":
@@ -364,9 +363,6 @@ class TrainingProgramInspectView(CleanInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         enrolments = list(attendees(self.request.user, self.object))
-        labels = unit_labels({e.staff.unit for e in enrolments})
-        for enrolment in enrolments:
-            enrolment.unit_label = labels[enrolment.staff.unit_id]
         context["enrolments"] = enrolments
         context["may_mark"] = may(self.request.user, Enrolment, "change")
         context["attendance_url"] = reverse(

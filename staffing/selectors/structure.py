@@ -486,16 +486,11 @@ def roster_staff(staff: QuerySet[Staff], unit: OrgUnit) -> QuerySet[Staff]:
 
 
 def library_of(units) -> dict[int, OrgUnit | None]:
-    """{unit pk: the library it belongs to (itself if it is one), None outside any}, in
-    one query whatever the number of units."""
-    libraries = sorted(
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.LIBRARY).only("path", "name", "depth"),
-        key=lambda library: -len(library.path),  # the nearest library first
-    )
-    return {
-        unit.pk: next((lib for lib in libraries if unit.path.startswith(lib.path)), None)
-        for unit in units
-    }
+    """{unit pk: the library it belongs to (itself if it is one), None outside any}, from
+    the units' stored library, in one query whatever the number of units."""
+    units = list(units)
+    libraries = OrgUnit.objects.in_bulk({u.library_id for u in units} - {None})
+    return {unit.pk: libraries.get(unit.library_id) for unit in units}
 
 
 def _intermediate_count(row: UnitRow) -> int:
@@ -551,9 +546,3 @@ def units_by_library(structure: Structure) -> list[LibraryBlock]:
             )
         )
     return blocks
-
-
-def unit_labels(units) -> dict[int, str]:
-    """{unit pk: "临川区图书馆 · 借阅部"} — the unit with its library, so the county
-    libraries' departments of the same name can be told apart; one query."""
-    return {unit.pk: str(unit) for unit in units}

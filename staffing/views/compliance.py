@@ -25,7 +25,6 @@ from ..selectors.compliance import (
     pass_rates_by_library,
     training_years,
 )
-from ..selectors.structure import unit_labels
 
 PER_PAGE = 50
 MAX_YEARS = 20  # a record PDF covers at most this many years
@@ -65,10 +64,7 @@ def _visible_units(request) -> list[OrgUnit]:
 
 def compliance_index(request):
     """Professional-technical staff and their hours in a year, the short ones flagged."""
-    units = _visible_units(request)
-    labels = unit_labels(units)
-    for u in units:
-        u.label = labels[u.pk]  # the county libraries' 办公室 told apart in the picker
+    units = _visible_units(request)  # each named with its library (OrgUnit.label)
     year = _year(request.GET.get("year"))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     short_only = request.GET.get("short") == "1"
@@ -86,9 +82,6 @@ def compliance_index(request):
     )
     page = Paginator(staff, PER_PAGE).get_page(request.GET.get("p"))
     people = list(page)
-    labels = unit_labels({person.unit for person in people})
-    for person in people:
-        person.unit_label = labels[person.unit_id]
     rows = [(person, assess_staff(person, requirement)) for person in people]
     filters = {"year": year}
     if unit is not None:

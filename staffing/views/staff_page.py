@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.access import may
-from governance.models import OrgUnit
 
 from ..models import (
     Certificate,
@@ -28,11 +27,6 @@ from .certificates import may_download_certificates
 TRAINING_YEARS = 5  # the current year and the four before it (not before the hire year)
 
 
-def unit_with_library(unit: OrgUnit) -> str:
-    """ "临川区图书馆 · 借阅部": the unit with the library it belongs to (its label)."""
-    return str(unit)
-
-
 def training_window(staff: Staff) -> tuple[int, int]:
     this_year = timezone.localdate().year
     first = this_year - TRAINING_YEARS + 1
@@ -47,7 +41,7 @@ def staff_page(staff: Staff, user, related: Callable[[QuerySet], QuerySet]) -> d
     first, last = training_window(staff)
     downloads = may_download_certificates(user)
     return {
-        "unit_label": unit_with_library(staff.unit),
+        "unit_label": str(staff.unit),
         "posts": list(related(PostAppointment.objects.filter(staff=staff).order_by("-start"))),
         "unit_history": list(
             related(
