@@ -553,13 +553,9 @@ def header(*, personal: bool) -> list[str]:
     return [h for h in COLUMNS if personal or h not in PERSONAL_HEADERS]
 
 
-def unit_label(unit) -> str:
-    """``CODE name``: the code is what the import matches, the name is for people."""
-    return f"{unit.code} {unit.name}"
-
-
 # The columns written as a word of the sheet's vocabulary rather than as stored; the others
-# are written as stored (``unit`` as ``unit_label`` gives it, ``title_obtained`` the date).
+# are written as stored (``unit`` as "CODE name": the code is what the import matches, the name is
+# for people; ``title_obtained`` the date).
 LABELS = {
     "gender": GENDER,
     "employment_type": EMPLOYMENT_TYPE,
