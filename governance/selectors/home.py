@@ -16,6 +16,7 @@ from governance.models import Period, Plan, PlanItem, ProgressReport, Role
 from governance.people import person_name
 from governance.selectors.dashboard import latest_reports
 from governance.selectors.plan import (
+    current_plan,
     last_closed_period,
     overall_progress,
     overdue_items,
@@ -31,14 +32,6 @@ RISKY = (ProgressReport.Health.AT_RISK, ProgressReport.Health.OFF_TRACK)
 def role_keys(user) -> frozenset[str]:
     """The keys of the user's roles (one query)."""
     return frozenset(Role.objects.filter(group__user=user).values_list("key", flat=True))
-
-
-def current_plan() -> Plan | None:
-    """The plan the home page speaks of: the newest in force, else the newest."""
-    return (
-        Plan.objects.filter(status=Plan.Status.IN_FORCE).order_by("-start_year").first()
-        or Plan.objects.order_by("-start_year").first()
-    )
 
 
 def owed_period(plan: Plan) -> Period | None:

@@ -18,6 +18,7 @@ from governance.access import SCOPE_PERMISSION
 from governance.models import (
     Indicator,
     IndicatorYear,
+    OrgUnit,
     OrgUnitUserObjectPermission,
     Period,
     Plan,
@@ -350,30 +351,58 @@ def check_targets(indicator: Indicator, years: Iterable[IndicatorYear]) -> Targe
     return TargetCheck(ok=ok, reached=reached, gap=final - reached)
 
 
-def reminder_recipients(plan: Plan, period: Period) -> dict:
-    """Who to remind of which overdue items: the department heads acting for the item's
-    lead unit (or a unit above it), who can open the item and report. Two queries."""
-    items = list(overdue_items(plan, period))
+def current_plan() -> Plan | None:
+    """The plan the dashboard and the home page speak of unless asked: the newest in
+    force, else the newest."""
+    return (
+        Plan.objects.filter(status=Plan.Status.IN_FORCE).order_by("-start_year").first()
+        or Plan.objects.order_by("-start_year").first()
+    )
+
+
+HEAD_ROLE = "department_head"
+
+
+def heads_of(units: Iterable[OrgUnit]) -> dict[int, list]:
+    """The active department heads acting for each unit or a unit above it, by unit id
+    (one query)."""
+    units = list(units)
+    if not units:
+        return {}
+    steplen = OrgUnit.steplen
+    ancestors = {u.path[: i * steplen] for u in units for i in range(1, len(u.path) // steplen + 1)}
     grants = (
         OrgUnitUserObjectPermission.objects.filter(
             permission__codename=SCOPE_PERMISSION,
             user__is_active=True,
-            user__groups__role__key="department_head",
+            user__groups__role__key=HEAD_ROLE,
+            content_object__path__in=ancestors,
         )
         .select_related("user", "content_object")
         .distinct()
     )
-    heads: dict[str, list] = defaultdict(list)
+    by_path: dict[str, list] = defaultdict(list)
     for grant in grants:
-        heads[grant.content_object.path].append(grant.user)
-    steplen = PlanItem.steplen
+        by_path[grant.content_object.path].append(grant.user)
+    result: dict[int, list] = {}
+    for unit in units:
+        found = []
+        for i in range(len(unit.path) // steplen, 0, -1):
+            found += by_path.get(unit.path[: i * steplen], [])
+        result[unit.pk] = list(dict.fromkeys(found))
+    return result
+
+
+def reminder_recipients(plan: Plan, period: Period) -> dict:
+    """Who to remind of which overdue items: the department heads acting for the item's
+    lead unit (or a unit above it), who can open the item and report. Two queries."""
+    items = list(overdue_items(plan, period))
+    heads = heads_of({item.lead_unit for item in items})
     result: dict = defaultdict(list)
     for item in items:
-        path = item.lead_unit.path
-        for depth in range(len(path) // steplen, 0, -1):
-            for user in heads.get(path[: depth * steplen], []):
-                result[user].append(item)
-    return {user: list(dict.fromkeys(found)) for user, found in result.items()}
+        for user in heads.get(item.lead_unit_id, []):
+            result[user].append(item)
+    return dict(result)
 
 
 def plan_progress_at_year_end(indicator: Indicator, year: int) -> Decimal | None:

@@ -11,19 +11,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from governance.access import SCOPE_PERMISSION, visible
+from governance.access import visible
 from governance.models import (
     Contribution,
-    OrgUnit,
-    OrgUnitUserObjectPermission,
     Period,
     PlanItem,
     ProgressReport,
 )
 from governance.people import person_select_related
-from governance.selectors.plan import overdue_items, reminder_recipients
+from governance.selectors.plan import heads_of, overdue_items, reminder_recipients
 
-HEAD_ROLE = "department_head"
 COUNTED = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
 
 
@@ -127,36 +124,6 @@ def close_blockers(period: Period) -> QuerySet[ProgressReport]:
         .select_related("item", "item__lead_unit")
         .order_by("status", "item__path")
     )
-
-
-def heads_of(units: Iterable[OrgUnit]) -> dict[int, list]:
-    """The active department heads acting for each unit or a unit above it, by unit id
-    (one query)."""
-    units = list(units)
-    if not units:
-        return {}
-    steplen = OrgUnit.steplen
-    ancestors = {u.path[: i * steplen] for u in units for i in range(1, len(u.path) // steplen + 1)}
-    grants = (
-        OrgUnitUserObjectPermission.objects.filter(
-            permission__codename=SCOPE_PERMISSION,
-            user__is_active=True,
-            user__groups__role__key=HEAD_ROLE,
-            content_object__path__in=ancestors,
-        )
-        .select_related("user", "content_object")
-        .distinct()
-    )
-    by_path: dict[str, list] = defaultdict(list)
-    for grant in grants:
-        by_path[grant.content_object.path].append(grant.user)
-    result: dict[int, list] = {}
-    for unit in units:
-        found = []
-        for i in range(len(unit.path) // steplen, 0, -1):
-            found += by_path.get(unit.path[: i * steplen], [])
-        result[unit.pk] = list(dict.fromkeys(found))
-    return result
 
 
 def people_to_tell(report: ProgressReport) -> list:

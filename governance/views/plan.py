@@ -45,7 +45,7 @@ from governance.models import (
     ProgressReport,
 )
 from governance.selectors.dashboard import plan_dashboard
-from governance.selectors.plan import overdue_items
+from governance.selectors.plan import current_plan, overdue_items
 from governance.selectors.reports import (
     chaseable_periods,
     close_blockers,
@@ -419,10 +419,7 @@ class RemindPeriodView(OperationView):
 def _current_plan(form: AsOfForm) -> Plan | None:
     if form.is_valid() and form.cleaned_data.get("plan"):
         return form.cleaned_data["plan"]
-    return (
-        Plan.objects.filter(status=Plan.Status.IN_FORCE).order_by("-start_year").first()
-        or Plan.objects.order_by("-start_year").first()
-    )
+    return current_plan()
 
 
 def dashboard(request):
