@@ -30,13 +30,28 @@ run: prepare
 	 trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	 $(MANAGE) runserver $(HOST):$(PORT)
 
-# Production-like serving: DEBUG off, gunicorn, static files through whitenoise.
-# Needs SECRET_KEY and ALLOWED_HOSTS in the environment (see README).
+# Production-like serving: DEBUG off, gunicorn, static files through whitenoise, and the
+# background worker that prepares long documents (rosters, tracking tables past
+# SHUXIANG_BACKGROUND_ROWS rows) beside it; DB_WORKER=0 when the worker runs as its own
+# service. Needs SECRET_KEY and ALLOWED_HOSTS in the environment (see README).
+# Workers: WEB_CONCURRENCY, by default 2 × cores + 1 (gunicorn's advice for sync workers;
+# each holds one database connection). Timeout: no request waits on a long document any
+# more, so a request still running after GUNICORN_TIMEOUT seconds is stuck and its worker
+# is restarted; workers are also renewed every ~1,000 requests to keep memory flat.
+WEB_CONCURRENCY ?= $(shell $(PYTHON) -c 'import os; print(2 * (os.cpu_count() or 1) + 1)' 2>/dev/null || echo 3)
+GUNICORN_TIMEOUT ?= 30
+DB_WORKER ?= 1
 serve: $(BIN)/.installed
 	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) collectstatic --noinput -v 0
-	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/gunicorn config.wsgi \
-	  --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	@if [ "$(DB_WORKER)" = 1 ]; then \
+	   DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) db_worker & worker=$$!; \
+	   trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	 fi; \
+	 DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/gunicorn config.wsgi \
+	  --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --timeout $(GUNICORN_TIMEOUT) \
+	  --graceful-timeout $(GUNICORN_TIMEOUT) --max-requests 1000 --max-requests-jitter 100 \
+	  --access-logfile -
 
 test: $(BIN)/.installed
 	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v 0; fi

@@ -4,6 +4,7 @@ assignment sheet to fill in, and the progress report PDF of the whole plan."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -31,6 +32,8 @@ from reporting.organisation import organisation_name
 from reporting.pdf import build_pdf, para, styles, table
 from reporting.spreadsheets import Layout, Row, Sheet, write_xlsx
 
+TRACKING_DOCUMENT = "governance.tracking_table"  # the background document's kind
+PROGRESS_EVERY = 500  # rows between two progress calls of a background document
 EXTRA_ROWS = 200  # drop-downs also below the listed items (rows people add)
 OVERDUE_FILL = "FDE2E1"  # the whole row of an overdue item, light red
 WRAPPED_COLUMNS = {"title": 60, "partners": 30}  # column widths (characters) of wrapped text
@@ -54,7 +57,9 @@ def _dash(value):
     return "—" if value is None or value == "" else value
 
 
-def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
+def tracking_workbook(
+    plan: Plan, items, *, as_of: dt.date, progress: Callable[[int], None] | None = None
+) -> bytes:
     """``items`` (already scoped to the user, with lead unit, responsible and partner units
     loaded) as the planning office's tracking table, printable on A4 landscape, with
     full titles wrapped and overdue rows coloured; five queries in all, written in one
@@ -89,7 +94,9 @@ def tracking_workbook(plan: Plan, items, *, as_of: dt.date) -> bytes:
     ]
 
     def rows():
-        for item in items:
+        for done, item in enumerate(items, start=1):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done)
             report = latest.get(item.pk)
             task = figures.is_task(item.pk)
             values = [

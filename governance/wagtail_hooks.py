@@ -10,13 +10,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
-from .access import SELF, ScopedPermissionPolicy, may, may_everywhere
+from .access import SELF, ScopedPermissionPolicy, may, may_everywhere, visible
 from .fields import register_form_fields
 from .indicators import register_provider
 from .models import (
     AnnualTarget,
     Contribution,
     ContributionEvidence,
+    DocumentJob,
     Evidence,
     Indicator,
     IndicatorYear,
@@ -118,9 +119,19 @@ for _model, _unit_field in (
     (IndicatorYear, None),
 ):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=_unit_field))
+# A document prepared in the background is its requester's alone (no role grants it).
+register_permission_policy(
+    DocumentJob,
+    ScopedPermissionPolicy(
+        DocumentJob, unit_field=None, self_field="requested_by", owner_grants=False
+    ),
+)
 
+from .documents import TRACKING_DOCUMENT  # noqa: E402
 from .selectors.plan import plan_progress_at_year_end  # noqa: E402
+from .services.documents import register_long_document  # noqa: E402
 from .views import access as access_views  # noqa: E402
+from .views import documents as document_views  # noqa: E402
 from .views import lockouts as lockout_views  # noqa: E402
 from .views import outline as outline_views  # noqa: E402
 from .views import panels  # noqa: E402
@@ -392,4 +403,44 @@ def register_outline_log_actions(actions):
     )
     actions.register_action(
         "shuxiang.outline.delete", _("Delete from outline"), _("Deleted from the outline")
+    )
+
+
+# -- 我的文档: long documents prepared in the background (services/documents.py) ---------
+
+
+register_long_document(TRACKING_DOCUMENT, plan_views.tracking_document)
+
+
+@hooks.register("register_admin_urls")
+def register_document_urls():
+    return [
+        path("documents/", document_views.document_index, name="shuxiang_documents"),
+        path("documents/<int:pk>/", document_views.document_detail, name="shuxiang_document"),
+        path(
+            "documents/<int:pk>/download/",
+            document_views.document_download,
+            name="shuxiang_document_download",
+        ),
+    ]
+
+
+class DocumentsMenuItem(MenuItem):
+    """Shown to those who have asked for a long document (one query per page)."""
+
+    def is_shown(self, request):
+        return visible(request.user, DocumentJob).filter(requested_by=request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_documents_menu_item():
+    return DocumentsMenuItem(
+        _("My documents"), reverse("shuxiang_documents"), icon_name="doc-full", order=980
+    )
+
+
+@hooks.register("register_log_actions")
+def register_document_log_actions(actions):
+    actions.register_action(
+        "shuxiang.document.request", _("Ask for a document"), _("Document requested")
     )

@@ -4,15 +4,18 @@ roster (PDFs) — never ID numbers, birth dates or phones without the HR role.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import CharField, DateField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from governance.models import OrgUnit
+from reporting.long_tables import Column, long_table_pdf
 from reporting.organisation import organisation_name
 from reporting.pdf import build_pdf, para, styles, table
 from reporting.spreadsheets import write_xlsx
@@ -21,6 +24,8 @@ from .importers import sheet
 from .models import ExternalTraining, Staff, TitleRecord
 from .selectors.compliance import Requirement, TrainingYear, assess_staff
 from .selectors.structure import roster_staff
+
+STAFF_SHEET_DOCUMENT = "staffing.staff_sheet"  # the background document's kind
 
 # The staff sheet's columns that come from a lookup or an annotation, not a field.
 EXPORT_SOURCES = {"unit": "unit_label", "title_obtained": "title_obtained"}
@@ -217,8 +222,18 @@ def training_record_pdf(staff: Staff, years: list[TrainingYear]) -> bytes:
     )
 
 
+ROSTER_DOCUMENT = "staffing.roster"  # the background document's kind
 # A4 landscape: 261 mm between the margins.
-COLUMN_WIDTHS = [24 * mm, 26 * mm, 12 * mm, 62 * mm, 42 * mm, 35 * mm, 32 * mm, 28 * mm]
+ROSTER_COLUMNS = (
+    ("staff_number", 24 * mm),
+    ("name", 26 * mm),
+    ("gender", 12 * mm),
+    ("unit", 62 * mm),
+    ("post", 42 * mm),
+    ("title", 35 * mm),
+    ("education", 32 * mm),
+    ("hire_date", 28 * mm),
+)
 
 
 def _post(person: Staff) -> str:
@@ -257,46 +272,58 @@ def _sign_off(prepared_by: str, today: str) -> Table:
     )
 
 
-def roster_pdf(unit: OrgUnit, staff: QuerySet[Staff], *, prepared_by: str = "") -> bytes:
+def roster_pdf(
+    unit: OrgUnit,
+    staff: QuerySet[Staff],
+    *,
+    prepared_by: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
     """The roster of ``unit`` from ``staff`` (already narrowed to what the reader may see),
-    on A4 landscape, closed by the line HR signs: 制表 (``prepared_by``), 审核, 日期."""
-    people = list(roster_staff(staff, unit))
+    on A4 landscape, closed by the line HR signs: 制表 (``prepared_by``), 审核, 日期.
+
+    Any length in bounded memory (``reporting.long_tables``): the people stream from the
+    database in chunks, one line each; ``progress(rows_done)`` follows a background job."""
+    people = roster_staff(staff, unit)
+    count = people.count()
     field = Staff._meta.get_field
-    header = [
-        capfirst(field("staff_number").verbose_name),
-        _("Full name"),
-        capfirst(field("gender").verbose_name),
-        _("Unit"),
-        _("Post"),
-        capfirst(field("title").verbose_name),
-        _("Education"),
-        capfirst(field("hire_date").verbose_name),
-    ]
-    rows = [
+    heads = {
+        "staff_number": capfirst(field("staff_number").verbose_name),
+        "name": _("Full name"),
+        "gender": capfirst(field("gender").verbose_name),
+        "unit": _("Unit"),
+        "post": _("Post"),
+        "title": capfirst(field("title").verbose_name),
+        "education": _("Education"),
+        "hire_date": capfirst(field("hire_date").verbose_name),
+    }
+    columns = [Column(heads[key], width) for key, width in ROSTER_COLUMNS]
+    rows = (
         [
             p.staff_number,
             p.name,
             p.get_gender_display(),
             str(p.unit),
-            _post(p) or "—",
-            _title(p) or "—",
-            p.get_education_display() if p.education else "—",
-            p.hire_date.isoformat() if p.hire_date else "—",
+            _post(p),
+            _title(p),
+            p.get_education_display() if p.education else "",
+            p.hire_date.isoformat() if p.hire_date else "",
         ]
-        for p in people
-    ]
-    count = _("%(count)s staff in post.") % {"count": len(people)}
+        for p in people.iterator(chunk_size=2000)
+    )
     today = timezone.localdate().isoformat()
-    story = []
-    if rows:
-        story.append(table([header, *rows], col_widths=COLUMN_WIDTHS))
-    # The count and the signature line close the roster, on one page together.
-    story.append(KeepTogether([para(count), _sign_off(prepared_by, today)]))
-    return build_pdf(
-        story,
+    closing = [
+        para(_("%(count)s staff in post.") % {"count": count}),
+        _sign_off(prepared_by, today),
+    ]
+    return long_table_pdf(
+        rows,
+        columns,
         title=_("Staff roster"),
         organisation=organisation_name(),
         subtitle=_("%(unit)s and the units under it, as of %(date)s")
         % {"unit": unit, "date": today},
         landscape=True,
+        closing=closing,
+        progress=progress,
     )

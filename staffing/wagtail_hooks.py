@@ -11,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 
 from governance.access import ScopedPermissionPolicy, may
 from governance.indicators import register_provider
+from governance.services.documents import register_long_document
 
 from .models import (
     Certificate,
@@ -65,6 +66,7 @@ register_permission_policy(
 for _model in (TrainingProgram, StructureTarget, ContinuingEducationRule):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=None))
 
+from .documents import ROSTER_DOCUMENT, STAFF_SHEET_DOCUMENT  # noqa: E402
 from .importers.records import HISTORY_ACTION  # noqa: E402
 from .importers.staff import IMPORT_ACTION  # noqa: E402
 from .importers.training import IMPORT_ACTION as TRAINING_ACTION  # noqa: E402
@@ -77,9 +79,18 @@ from .views.history import (  # noqa: E402
     education_history,
     unit_history,
 )
-from .views.staff_sheet import can_import, staff_export, staff_import  # noqa: E402
-from .views.structure import roster_pdf_view, structure_view  # noqa: E402
+from .views.staff_sheet import (  # noqa: E402
+    can_import,
+    staff_export,
+    staff_import,
+    staff_sheet_document,
+)
+from .views.structure import roster_document, roster_pdf_view, structure_view  # noqa: E402
 from .viewsets import StaffingViewSetGroup  # noqa: E402
+
+# Long documents the worker prepares past SHUXIANG_BACKGROUND_ROWS rows.
+register_long_document(ROSTER_DOCUMENT, roster_document)
+register_long_document(STAFF_SHEET_DOCUMENT, staff_sheet_document)
 
 register_provider(
     "staffing.intermediate_title_share",

@@ -206,6 +206,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: django-tasks with the database backend; worker: manage.py db_worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A document (roster, tracking table) of more rows than this is prepared by the worker and
+# offered for download when ready, instead of keeping its request waiting.
+SHUXIANG_BACKGROUND_ROWS = envint("SHUXIANG_BACKGROUND_ROWS", 2000)
 
 # Wagtail
 WAGTAIL_SITE_NAME = envstr("SHUXIANG_SITE_NAME", "书香")

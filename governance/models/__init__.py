@@ -1,6 +1,8 @@
 """Governance models: the org tree and scopes (org.py), the plan and its tracking (plan.py),
-the reports' evidence files in private storage (evidence.py)."""
+the reports' evidence files in private storage (evidence.py), long documents prepared in the
+background (documents.py)."""
 
+from .documents import DocumentJob
 from .evidence import EVIDENCE_EXTENSIONS, ContributionEvidence, Evidence
 from .org import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
 from .plan import (
@@ -19,6 +21,7 @@ __all__ = [
     "AnnualTarget",
     "Contribution",
     "ContributionEvidence",
+    "DocumentJob",
     "Evidence",
     "Indicator",
     "IndicatorYear",

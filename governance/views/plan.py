@@ -4,6 +4,8 @@ view reaches its rows through the access API (`governance.access`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -25,7 +27,12 @@ from governance.access import (
     visible,
 )
 from governance.access.viewsets import OperationView
-from governance.documents import export_assignment, progress_report_pdf, tracking_workbook
+from governance.documents import (
+    TRACKING_DOCUMENT,
+    export_assignment,
+    progress_report_pdf,
+    tracking_workbook,
+)
 from governance.forms import (
     AsOfForm,
     ContributionForm,
@@ -63,6 +70,7 @@ from governance.services.plan import (
     save_contribution,
     submit_report,
 )
+from governance.views.documents import offer_document
 from reporting import staging
 from reporting.forms import SpreadsheetUploadForm
 from reporting.imports import ImportFailed
@@ -440,18 +448,42 @@ def _plan_with_items_for(request, plan_pk: int) -> Plan:
     return get_object_or_404(plans, pk=plan_pk)
 
 
-def tracking_xlsx(request, plan_pk: int):
-    require(request.user, PlanItem, "view")
-    plan = _plan_with_items_for(request, plan_pk)
-    items = (
+def _tracking_items(user, plan: Plan):
+    return (
         PlanItem.objects.filter(plan=plan)
-        .visible_to(request.user)
+        .visible_to(user)
         .select_related("lead_unit", "responsible")
         .prefetch_related(Prefetch("partner_units", queryset=OrgUnit.objects.order_by("path")))
     )
+
+
+def tracking_xlsx(request, plan_pk: int):
+    require(request.user, PlanItem, "view")
+    plan = _plan_with_items_for(request, plan_pk)
+    items = _tracking_items(request.user, plan)
     as_of = AsOfForm(request.GET or None).as_of_date()
-    data = tracking_workbook(plan, items, as_of=as_of)
-    return xlsx_response(data, _("%(plan)s tracking table") % {"plan": plan.title})
+    title = _("%(plan)s tracking table as of %(date)s") % {
+        "plan": plan.title,
+        "date": as_of.isoformat(),
+    }
+    return offer_document(
+        request,
+        TRACKING_DOCUMENT,
+        rows=items.count(),
+        params={"plan": plan.pk, "as_of": as_of.isoformat()},
+        title=title,
+        filename=f"{title}.xlsx",
+        render=lambda: xlsx_response(tracking_workbook(plan, items, as_of=as_of), title),
+    )
+
+
+def tracking_document(user, params: dict, progress) -> bytes:
+    """The tracking table as a background document, made in the worker with the items
+    ``user`` may see now."""
+    require(user, PlanItem, "view")
+    plan = Plan.objects.filter(pk__in=visible(user, PlanItem).values("plan")).get(pk=params["plan"])
+    as_of = dt.date.fromisoformat(params["as_of"])
+    return tracking_workbook(plan, _tracking_items(user, plan), as_of=as_of, progress=progress)
 
 
 def progress_pdf(request, plan_pk: int):

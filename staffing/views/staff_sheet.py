@@ -8,16 +8,19 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from governance.access import may_everywhere, require, visible
 from governance.params import pks
+from governance.views.documents import offer_document
 from reporting.forms import SpreadsheetUploadForm
 from reporting.imports import ImportFailed
 from reporting.responses import xlsx_response
 
-from ..documents import export_staff
+from ..documents import STAFF_SHEET_DOCUMENT, export_staff
 from ..importers.staff import import_staff
 from ..models import Staff
 from ..viewsets import sees_personal
@@ -80,5 +83,23 @@ def staff_export(request):
     """The staff the user may see (narrowed by the listing's filters) as the staff sheet."""
     require(request.user, Staff, "view")
     queryset = _filtered(visible(request.user, Staff), request.GET)
-    data = export_staff(queryset, personal=sees_personal(request.user))
-    return xlsx_response(data, _("Staff"))
+    title = _("Staff sheet %(date)s") % {"date": timezone.localdate().isoformat()}
+    return offer_document(
+        request,
+        STAFF_SHEET_DOCUMENT,
+        rows=queryset.count(),
+        params={"filters": dict(request.GET.lists())},
+        title=title,
+        filename=f"{title}.xlsx",
+        render=lambda: xlsx_response(
+            export_staff(queryset, personal=sees_personal(request.user)), title
+        ),
+    )
+
+
+def staff_sheet_document(user, params: dict, progress) -> bytes:
+    """The staff sheet as a background document, made in the worker for ``user`` with
+    the staff (and the personal columns) they may see now."""
+    require(user, Staff, "view")
+    queryset = _filtered(visible(user, Staff), MultiValueDict(params.get("filters", {})))
+    return export_staff(queryset, personal=sees_personal(user))

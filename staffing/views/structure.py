@@ -1,4 +1,5 @@
-"""Admin views of the workforce structure and the unit roster PDF."""
+"""Admin views of the workforce structure and the unit roster PDF (prepared in the
+background when it is long)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from django.utils.translation import gettext as _
 from governance.access import granted_units, may
 from governance.models import OrgUnit
 from governance.people import person_name
+from governance.views.documents import offer_document
 from reporting.responses import pdf_response
 
-from ..documents import roster_pdf
+from ..documents import ROSTER_DOCUMENT, roster_pdf
 from ..forms import StructureForm
 from ..models import StructureTarget
 from ..selectors.structure import (
     may_see_structure,
+    roster_staff,
     structure_for,
     structure_units,
     units_by_library,
@@ -55,8 +58,26 @@ def structure_view(request):
 def roster_pdf_view(request, unit_pk: int):
     """HR, or a head whose units include ``unit_pk``; a unit out of reach does not exist."""
     unit = get_object_or_404(structure_units(request.user), pk=unit_pk)
-    today = timezone.localdate().isoformat()
-    return pdf_response(
-        roster_pdf(unit, visible_staff(request.user), prepared_by=person_name(request.user)),
-        _("Staff roster %(unit)s %(date)s") % {"unit": unit, "date": today},
+    staff = visible_staff(request.user)
+    title = _("Staff roster %(unit)s %(date)s") % {
+        "unit": unit,
+        "date": timezone.localdate().isoformat(),
+    }
+    return offer_document(
+        request,
+        ROSTER_DOCUMENT,
+        rows=roster_staff(staff, unit).count(),
+        params={"unit": unit.pk},
+        title=title,
+        filename=f"{title}.pdf",
+        render=lambda: pdf_response(
+            roster_pdf(unit, staff, prepared_by=person_name(request.user)), title
+        ),
     )
+
+
+def roster_document(user, params: dict, progress) -> bytes:
+    """The roster as a background document (``governance.services.documents``), made in
+    the worker for ``user`` with the units and staff they may see now."""
+    unit = structure_units(user).get(pk=params["unit"])
+    return roster_pdf(unit, visible_staff(user), prepared_by=person_name(user), progress=progress)
