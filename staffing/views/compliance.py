@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from governance.access import get_for_action_or_404, may, policy_for
 from governance.models import OrgUnit
+from governance.views.documents import offer_document
 from reporting.responses import pdf_response, xlsx_response
 
-from ..documents import compliance_workbook
+from ..documents import COMPLIANCE_DOCUMENT, compliance_workbook
 from ..documents import training_record_pdf as render_training_record
 from ..models import Staff
 from ..selectors.compliance import (
@@ -56,10 +57,27 @@ def _years(value: str | None) -> tuple[int, int]:
 def _visible_units(request) -> list[OrgUnit]:
     """The units whose staff the user sees (empty when they only see themselves); refuses
     users who see no staff at all."""
-    units = list(policy_for(Staff).units_for(request.user, ["view"]).order_by("path"))
-    if not units and not may(request.user, Staff, "view"):
+    return _units_of(request.user)
+
+
+def _units_of(user) -> list[OrgUnit]:
+    units = list(policy_for(Staff).units_for(user, ["view"]).order_by("path"))
+    if not units and not may(user, Staff, "view"):
         raise PermissionDenied
     return units
+
+
+def compliance_document(user, params: dict, progress) -> bytes:
+    """The compliance workbook as a background document, made in the worker for ``user``
+    with the units and staff they may see now."""
+    units = _units_of(user)
+    unit = next((u for u in units if u.pk == params.get("unit")), None)
+    year = params["year"]
+    requirement = Requirement.for_year(year)
+    staff = compliance_listing(
+        user, year=year, unit=unit, short_only=params.get("short", False), requirement=requirement
+    )
+    return compliance_workbook(staff, year, requirement, progress=progress)
 
 
 def compliance_index(request):
@@ -73,9 +91,15 @@ def compliance_index(request):
         request.user, year=year, unit=unit, short_only=short_only, requirement=requirement
     )
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            compliance_workbook(staff, year, requirement),
-            _("Continuing education %(year)s") % {"year": year},
+        title = _("Continuing education %(year)s") % {"year": year}
+        return offer_document(
+            request,
+            COMPLIANCE_DOCUMENT,
+            rows=staff.count(),
+            params={"year": year, "unit": unit.pk if unit else None, "short": short_only},
+            title=title,
+            filename=f"{title}.xlsx",
+            render=lambda: xlsx_response(compliance_workbook(staff, year, requirement), title),
         )
     pass_rates, total = pass_rates_by_library(
         request.user, year=year, unit=unit, requirement=requirement

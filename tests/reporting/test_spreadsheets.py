@@ -258,3 +258,21 @@ def test_csv_is_held_to_the_same_limits(settings):
     settings.SHUXIANG_XLSX_MAX_UNPACKED_BYTES = 10
     with pytest.raises(SpreadsheetError, match="more than the 10"):
         read_csv(CSV_TEXT.encode(), columns=COLUMNS)
+
+
+def test_a_table_that_starts_off_the_corner_keeps_excels_row_numbers_and_value_types():
+    data = workbook_bytes(
+        [
+            [],
+            [],
+            [None, None, "任务名称", "牵头部门", "预算金额（元）", "完成日期"],
+            [None, None, "阅读推广", "借阅部", 10, datetime.date(2025, 6, 30)],
+            [None, None, "古籍修复", "采编部", 10.5, datetime.datetime(2025, 7, 1, 9, 30)],
+        ]
+    )
+    first, second = read_xlsx(data, columns=COLUMNS)
+    assert first["_row"] == 4 and second["_row"] == 5
+    assert first["amount"] == 10 and type(first["amount"]) is int
+    assert second["amount"] == 10.5
+    assert first["done_on"] == datetime.datetime(2025, 6, 30)
+    assert second["done_on"] == datetime.datetime(2025, 7, 1, 9, 30)

@@ -326,6 +326,27 @@ def test_export_has_chinese_headers_and_the_figures(client, org, hr):
     assert row[11] == pytest.approx(0.67)  # professional hours short
 
 
+def test_a_long_export_is_prepared_in_the_background_with_the_same_rows(
+    client, org, hr, settings, django_capture_on_commit_callbacks
+):
+    from governance.models import DocumentJob
+
+    with_hours(org["a"], "借阅部张三", 60, 31)
+    with_hours(org["a"], "借阅部李四", 10, 0)
+    with_hours(org["b"], "少儿部王五", 90, 0)
+    settings.SHUXIANG_BACKGROUND_ROWS = 1
+    client.force_login(hr)
+    params = {"year": YEAR, "short": "1", "unit": org["a"].pk, "export": "xlsx"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse(LISTING), params)
+    assert response.status_code == 302
+    job = DocumentJob.objects.get()
+    assert job.status == DocumentJob.Status.READY and job.total == 2
+    data = b"".join(client.get(reverse("shuxiang_document_download", args=[job.pk])))
+    header, *rows = load_workbook(BytesIO(data)).active.iter_rows(values_only=True)
+    assert sorted(row[1] for row in rows) == ["借阅部张三", "借阅部李四"]
+
+
 def test_listing_costs_the_same_for_50_and_2000_staff(client, org, hr):
     def grow(n):
         start = Staff.objects.count()
