@@ -111,13 +111,12 @@ def latest_reports(plan: Plan, *, as_of: dt.date | None, item_ids=None) -> dict[
     its quarter ended, or submitted by then), every one without a date: one query."""
     reports = ProgressReport.objects.filter(
         known_by(as_of, moment="submitted_at"),
-        item__plan=plan,
-        item__numchild=0,
         status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
     )
+    leaves = PlanItem.objects.filter(plan=plan, numchild=0)
     if item_ids is not None:
-        reports = reports.filter(item_id__in=item_ids)
-    rows = latest_per_item(reports).values(
+        leaves = leaves.filter(pk__in=item_ids)
+    rows = latest_per_item(reports, items=leaves).values(
         "item", "health", "percent", "status", "period__year", "period__quarter"
     )
     return {r["item"]: r for r in rows}
