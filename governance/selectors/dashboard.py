@@ -22,7 +22,6 @@ from governance.selectors.plan import (
     overall_weights,
     overdue_items,
     plan_figures,
-    rollup,
     tracked_areas,
     weighted_mean,
 )
@@ -241,7 +240,7 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date, recompute: bool = False)
 def public_summary(plan: Plan, *, as_of: dt.date) -> dict:
     """What the website may publish about the plan: overall and per-area progress,
     counts and indicators — no people, no unit-by-unit lists, no report texts."""
-    figures = rollup(plan, as_of=as_of)
+    figures = plan_figures(plan, as_of=as_of)
     progress = figures.progress
     # Tasks in the roll-up: led leaves, suspended ones left out (the preamble never counts).
     leaves = [
@@ -340,8 +339,9 @@ def _chart(points: list[TrendPoint]) -> dict:
 
 
 def item_figures(item: PlanItem, *, as_of: dt.date) -> ItemFigures:
-    """The item page's figures as of the date: four queries (the roll-up and the trend)."""
-    figures = rollup(item.plan, as_of=as_of)
+    """The item page's figures as of the date: three or four queries (the roll-up, one
+    for today, and the trend)."""
+    figures = plan_figures(item.plan, as_of=as_of)
     tolerance = behind_tolerance()
     trend = item_trend(item, as_of=as_of)
     return ItemFigures(
