@@ -25,7 +25,7 @@ from governance.selectors.plan import (
     indicator_table,
     last_closed_period,
     overdue_items,
-    rollup,
+    plan_figures,
 )
 from reporting.charts import bar_chart
 from reporting.organisation import organisation_name
@@ -65,7 +65,7 @@ def tracking_workbook(
     full titles wrapped and overdue rows coloured; five queries in all, written in one
     pass (write-only)."""
     items = list(items)
-    figures = rollup(plan, as_of=as_of)
+    figures = plan_figures(plan, as_of=as_of)  # the stored figures for today
     tolerance = behind_tolerance()
     latest = latest_reports(plan, as_of=as_of)
     overdue = set(

@@ -8,21 +8,22 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
-
 from governance.access import get_user_access, may_everywhere
 from governance.models import IndicatorYear, OrgUnit, Period, Plan, PlanItem, ProgressReport
 from governance.selectors.plan import (
     CENT,
     TrendPoint,
-    as_of_periods,
     behind_tolerance,
     item_trend,
+    known_by,
     last_closed_period,
+    latest_per_item,
     overall_progress,
+    overall_weights,
     overdue_items,
-    rollup,
+    plan_figures,
     tracked_areas,
+    weighted_mean,
 )
 
 
@@ -105,113 +106,106 @@ class Dashboard:
 
 
 def latest_reports(plan: Plan, *, as_of: dt.date | None, item_ids=None) -> dict[int, dict]:
-    """Each leaf's latest submitted or accepted report in the periods ended by the date
-    (one query: a subquery per leaf, not per report)."""
-    newest = (
-        ProgressReport.objects.filter(
-            item=OuterRef("pk"),
-            period__in=as_of_periods(plan, as_of),
-            status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
-        )
-        .order_by("-period__year", "-period__quarter")
-        .values("pk")[:1]
+    """Each leaf's latest submitted or accepted report known by the date (``known_by``:
+    its quarter ended, or submitted by then), every one without a date: one query."""
+    reports = ProgressReport.objects.filter(
+        known_by(as_of, moment="submitted_at"),
+        status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
     )
-    leaves = PlanItem.objects.filter(plan=plan, numchild=0).order_by()
+    leaves = PlanItem.objects.filter(plan=plan, numchild=0)
     if item_ids is not None:
         leaves = leaves.filter(pk__in=item_ids)
-    rows = ProgressReport.objects.filter(
-        pk__in=leaves.annotate(report=Subquery(newest)).values("report")
-    ).order_by()
-    return {
-        r["item"]: r
-        for r in rows.values(
-            "item", "health", "percent", "status", "period__year", "period__quarter"
-        )
-    }
+    rows = latest_per_item(reports, items=leaves).values(
+        "item", "health", "percent", "status", "period__year", "period__quarter"
+    )
+    return {r["item"]: r for r in rows}
 
 
 RISKY = (ProgressReport.Health.AT_RISK, ProgressReport.Health.OFF_TRACK)
 
 
-def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
+def plan_dashboard(plan: Plan, *, user, as_of: dt.date, recompute: bool = False) -> Dashboard:
     """The plan as of the date for ``user``: the whole plan for the roles that see it
-    all, the user's units' items for a head. A fixed number of queries."""
+    all, the user's units' items for a head. The figures come from ``plan_figures``:
+    stored for today, rolled up from the reports for another date or with
+    ``recompute``. The leaves are read as plain rows and only the items listed (at
+    risk, off track, overdue, a head's own) become objects. A fixed number of queries."""
     visible = PlanItem.objects.filter(plan=plan).visible_to(user)
     scoped = not may_everywhere(user, PlanItem, "view")
-    figures = rollup(plan, as_of=as_of)
-    progress = figures.progress
+    figures = plan_figures(plan, as_of=as_of, recompute=recompute)
+    progress, expected, counted = figures.progress, figures.expected, figures.counted
     tolerance = behind_tolerance()
     period = last_closed_period(plan, as_of=as_of)
-    leaves = list(visible.reportable().select_related("lead_unit").defer("text"))
-    leaf_ids = [i.pk for i in leaves]
-    latest = latest_reports(plan, as_of=as_of, item_ids=None if not scoped else leaf_ids)
-    overdue_ids = set(
-        overdue_items(plan, period).filter(pk__in=visible).values_list("pk", flat=True)
-    )
+    leaves = list(visible.reportable().order_by("path").values_list("pk", "lead_unit_id", "weight"))
+    leaf_ids = [pk for pk, _unit, _weight in leaves]
+    latest = latest_reports(plan, as_of=as_of, item_ids=leaf_ids if scoped else None)
+    overdue = list(overdue_items(plan, period).filter(pk__in=visible).order_by("path"))
+    overdue_ids = {i.pk for i in overdue}
 
     def behind(pk: int) -> bool:
         return figures.behind(pk, tolerance)
 
-    health = Counter(latest[i]["health"] for i in leaf_ids if i in latest)
+    def health_of(pk: int) -> str | None:
+        report = latest.get(pk)
+        return report["health"] if report else None
+
+    health = Counter(latest[pk]["health"] for pk in leaf_ids if pk in latest)
     by_unit: dict[int, UnitRow] = {}
     weights: dict[int, Decimal] = defaultdict(Decimal)
-    for item in leaves:
-        row = by_unit.setdefault(item.lead_unit_id, UnitRow(unit=item.lead_unit))
-        row.overdue += item.pk in overdue_ids
-        report = latest.get(item.pk)
-        row.off_track += bool(report and report["health"] == ProgressReport.Health.OFF_TRACK)
-        if item.pk not in figures.counted:
+    risky: list[int] = []
+    for pk, unit_id, weight in leaves:
+        row = by_unit.get(unit_id) or by_unit.setdefault(unit_id, UnitRow(unit=None))
+        row.overdue += pk in overdue_ids
+        row.off_track += health_of(pk) == ProgressReport.Health.OFF_TRACK
+        if pk not in counted:
             continue  # suspended: out of the unit's figures
         row.items += 1
-        row.progress += item.weight * progress.get(item.pk, Decimal(0))
-        row.expected += item.weight * figures.expected[item.pk]
-        row.behind += behind(item.pk)
-        weights[item.lead_unit_id] += item.weight
+        row.progress += weight * progress.get(pk, Decimal(0))
+        row.expected += weight * expected[pk]
+        row.behind += behind(pk)
+        weights[unit_id] += weight
+        if figures.status[pk] != PlanItem.Status.COMPLETED and (
+            behind(pk) or health_of(pk) in RISKY
+        ):
+            risky.append(pk)
+    units = OrgUnit.objects.in_bulk(list(by_unit))
     for unit_id, row in by_unit.items():
+        row.unit = units[unit_id]
         total = weights[unit_id]
         row.progress = (row.progress / total).quantize(CENT) if total else Decimal(0)
         row.expected = (row.expected / total).quantize(CENT) if total else Decimal(0)
+    off_track_ids = [pk for pk in leaf_ids if health_of(pk) == ProgressReport.Health.OFF_TRACK]
+    listed = visible.reportable() if scoped else visible.filter(pk__in={*risky, *off_track_ids})
+    items = {i.pk: i for i in listed.select_related("lead_unit")}
     area_items = list(tracked_areas(plan))
-    areas = [(area, progress.get(area.pk, Decimal(0))) for area in area_items]
-    leaf_by_id = {i.pk: i for i in leaves}
+    overall = overall_weights(plan)
     my_units = get_user_access(user).unit_ids if scoped else frozenset()
-    off_track = [
-        (leaf_by_id[pk], report)
-        for pk, report in latest.items()
-        if pk in leaf_by_id and report["health"] == ProgressReport.Health.OFF_TRACK
-    ]
     at_risk = []
-    for item in leaves:
-        if item.pk not in figures.counted or figures.status[item.pk] == PlanItem.Status.COMPLETED:
-            continue
-        report = latest.get(item.pk)
+    for pk in risky:
+        report = latest.get(pk)
         code = report["health"] if report else None
-        late = behind(item.pk)
-        if late or code in RISKY:
-            at_risk.append(
-                RiskRow(
-                    item=item,
-                    progress=progress[item.pk],
-                    expected=figures.expected[item.pk],
-                    behind=late,
-                    health=code,
-                    health_label=_health_label(code),
-                    period=f"{report['period__year']}Q{report['period__quarter']}"
-                    if report
-                    else "",
-                )
+        at_risk.append(
+            RiskRow(
+                item=items[pk],
+                progress=progress[pk],
+                expected=expected[pk],
+                behind=behind(pk),
+                health=code,
+                health_label=_health_label(code),
+                period=f"{report['period__year']}Q{report['period__quarter']}" if report else "",
             )
+        )
     return Dashboard(
         plan=plan,
         as_of=as_of,
-        overall=overall_progress(plan, progress),
-        expected=overall_progress(plan, figures.expected),
-        areas=areas,
+        overall=weighted_mean(overall, progress),
+        expected=weighted_mean(overall, expected),
+        areas=[(area, progress.get(area.pk, Decimal(0))) for area in area_items],
         area_rows=[
             AreaRow(
                 item=area,
                 progress=progress.get(area.pk, Decimal(0)),
-                expected=figures.expected.get(area.pk, Decimal(0)),
+                expected=expected.get(area.pk, Decimal(0)),
                 behind=behind(area.pk),
                 status=_status_label(figures.status.get(area.pk)),
             )
@@ -219,23 +213,23 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
         ],
         units=sorted(by_unit.values(), key=lambda r: r.unit.path),
         period=period,
-        overdue=[leaf_by_id[pk] for pk in leaf_ids if pk in overdue_ids],
-        off_track=sorted(off_track, key=lambda pair: pair[0].path),
+        overdue=overdue,
+        off_track=[(items[pk], latest[pk]) for pk in off_track_ids],
         at_risk=at_risk,
         behind=sum(1 for pk in leaf_ids if behind(pk)),
         tolerance=tolerance,
         health=health,
         items=[
             MyItem(
-                item=i,
-                progress=progress.get(i.pk, Decimal(0)),
-                health=_health_label((latest.get(i.pk) or {}).get("health")),
-                is_lead=i.lead_unit_id in my_units,
-                expected=figures.expected[i.pk],
-                behind=behind(i.pk),
-                status=_status_label(figures.status.get(i.pk)),
+                item=items[pk],
+                progress=progress.get(pk, Decimal(0)),
+                health=_health_label(health_of(pk)),
+                is_lead=unit_id in my_units,
+                expected=expected[pk],
+                behind=behind(pk),
+                status=_status_label(figures.status.get(pk)),
             )
-            for i in leaves
+            for pk, unit_id, _weight in leaves
         ]
         if scoped
         else [],
@@ -246,7 +240,7 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date) -> Dashboard:
 def public_summary(plan: Plan, *, as_of: dt.date) -> dict:
     """What the website may publish about the plan: overall and per-area progress,
     counts and indicators — no people, no unit-by-unit lists, no report texts."""
-    figures = rollup(plan, as_of=as_of)
+    figures = plan_figures(plan, as_of=as_of)
     progress = figures.progress
     # Tasks in the roll-up: led leaves, suspended ones left out (the preamble never counts).
     leaves = [
@@ -345,8 +339,9 @@ def _chart(points: list[TrendPoint]) -> dict:
 
 
 def item_figures(item: PlanItem, *, as_of: dt.date) -> ItemFigures:
-    """The item page's figures as of the date: four queries (the roll-up and the trend)."""
-    figures = rollup(item.plan, as_of=as_of)
+    """The item page's figures as of the date: three or four queries (the roll-up, one
+    for today, and the trend)."""
+    figures = plan_figures(item.plan, as_of=as_of)
     tolerance = behind_tolerance()
     trend = item_trend(item, as_of=as_of)
     return ItemFigures(

@@ -18,9 +18,9 @@ from governance.selectors.dashboard import latest_reports
 from governance.selectors.plan import (
     current_plan,
     last_closed_period,
-    overall_progress,
+    overall_weights,
     overdue_items,
-    rollup_progress,
+    weighted_mean,
 )
 from governance.selectors.reports import returned_reports_for
 
@@ -220,7 +220,12 @@ def leadership_overview(user) -> Overview:
     plan = current_plan()
     if plan is None:
         return Overview(plan=None)
-    progress = rollup_progress(plan)
+    # Today's overall progress: the stored progress of the areas it averages (what
+    # ``plan_figures`` reads for today), not a roll-up of every report.
+    weights = overall_weights(plan)
+    stored = dict(
+        PlanItem.objects.filter(pk__in=[pk for pk, _w in weights]).values_list("pk", "progress")
+    )
     latest = latest_reports(plan, as_of=None)
     visible_items = visible(user, PlanItem.objects.filter(plan=plan).reportable())
     seen = set(visible_items.values_list("pk", flat=True))
@@ -228,7 +233,7 @@ def leadership_overview(user) -> Overview:
     period = last_closed_period(plan)
     return Overview(
         plan=plan,
-        overall=overall_progress(plan, progress),
+        overall=weighted_mean(weights, stored),
         items=len(seen),
         at_risk_count=sum(1 for h in health if h == ProgressReport.Health.AT_RISK),
         off_track_count=sum(1 for h in health if h == ProgressReport.Health.OFF_TRACK),

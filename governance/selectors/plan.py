@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -29,33 +30,70 @@ from governance.models import (
 CENT = Decimal("0.01")
 
 
-def as_of_periods(plan: Plan, as_of: dt.date | None):
-    periods = Period.objects.filter(plan=plan)
-    if as_of is None:
-        return periods
-    # A quarter counts once it has ended by the date (its last day included).
-    ended = sum(1 for q in (1, 2, 3, 4) if Period(year=as_of.year, quarter=q).end_date <= as_of)
-    return periods.filter(Q(year__lt=as_of.year) | Q(year=as_of.year, quarter__lte=ended))
+# -- which reports count as of a date -------------------------------------------------------
+#
+# What the planning office sees "as of" a date: a report counts once its quarter has ended
+# by that date, or once it was accepted (a submitted report's health: submitted) on or
+# before it. Looking at today, that is every report accepted so far — the report on the
+# running quarter accepted this morning shows today, on the dashboard as in the listing and
+# on the item page, never "from October" — so the stored progress (the roll-up as of the
+# day it is stored, ``services.progress.refresh_progress``) *is* the figure for today, and
+# the dashboard reads it. Looking back, a date also counts the reports on the quarters
+# ended by then that were accepted later: the figures at the end of 2023 include the Q4
+# reports accepted in January 2024, as a year-end review expects.
+
+
+def ended_quarter(as_of: dt.date) -> int:
+    """How many quarters of ``as_of``'s year have ended by the date (its last day
+    included): 0 to 4."""
+    return sum(1 for q in (1, 2, 3, 4) if Period(year=as_of.year, quarter=q).end_date <= as_of)
+
+
+def known_by(as_of: dt.date | None, *, moment: str) -> Q:
+    """A filter on ProgressReport: the reports that count as of the date — their quarter
+    ended by then, or ``moment`` (``reviewed_at`` for the progress, ``submitted_at`` for
+    the health) falls on or before it. Today (or later, or without a date) that is
+    every report there is: all of them were known by now."""
+    if as_of is None or as_of >= timezone.localdate():
+        return Q()
+    next_day = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
+    return (
+        Q(period__year__lt=as_of.year)
+        | Q(period__year=as_of.year, period__quarter__lte=ended_quarter(as_of))
+        | Q(**{f"{moment}__lt": next_day})
+    )
+
+
+def latest_per_item(reports, *, items):
+    """The newest report (by period) of each of ``items`` among ``reports``, as a
+    queryset to read with ``values``; one query. DISTINCT ON where the database has it
+    (PostgreSQL: one sort of the reports, 3–4× faster than a subquery per item at
+    100,000 reports); elsewhere (SQLite) a subquery per item, which rides the (item,
+    period) index and is twice as fast there as a ROW_NUMBER() window sorting them all."""
+    if connections[reports.db].features.can_distinct_on_fields:
+        return (
+            reports.filter(item__in=items)
+            .order_by("item_id", "-period__year", "-period__quarter")
+            .distinct("item_id")
+        )
+    newest = (
+        reports.filter(item=OuterRef("pk"))
+        .order_by("-period__year", "-period__quarter")
+        .values("pk")
+    )
+    return reports.filter(
+        pk__in=items.order_by().annotate(newest=Subquery(newest[:1])).values("newest")
+    ).order_by()
 
 
 def leaf_progress(plan: Plan, *, as_of: dt.date | None = None) -> dict[int, Decimal]:
-    """Each reported item's latest accepted percent as of the date (one query)."""
-    latest = (
-        ProgressReport.objects.filter(
-            item=OuterRef("pk"),
-            status=ProgressReport.Status.ACCEPTED,
-            period__in=as_of_periods(plan, as_of),
-        )
-        .order_by("-period__year", "-period__quarter")
-        .values("percent")[:1]
+    """Each reported leaf's latest accepted percent as of the date (one query); every
+    accepted report counts without a date."""
+    accepted = ProgressReport.objects.filter(
+        known_by(as_of, moment="reviewed_at"), status=ProgressReport.Status.ACCEPTED
     )
-    rows = (
-        PlanItem.objects.filter(plan=plan, numchild=0)
-        .order_by()
-        .annotate(latest=Subquery(latest))
-        .values_list("pk", "latest")
-    )
-    return {pk: value for pk, value in rows if value is not None}
+    leaves = PlanItem.objects.filter(plan=plan, numchild=0)
+    return dict(latest_per_item(accepted, items=leaves).values_list("item_id", "percent"))
 
 
 # -- the roll-up ---------------------------------------------------------------------------
@@ -233,13 +271,42 @@ def roll_up(rows, leaves: dict[int, Decimal], *, years: range, as_of: dt.date) -
 
 
 def rollup(plan: Plan, *, as_of: dt.date | None = None) -> Rollup:
-    """Progress, expected progress and status of every item of the plan: leaves from
-    accepted reports, parents from their children that count — two queries and one pass
-    over the items. Without ``as_of`` every accepted report counts (what the listing
-    stores) and the expected progress is reckoned for today."""
+    """Progress, expected progress and status of every item of the plan, recomputed:
+    leaves from accepted reports, parents from their children that count — two queries
+    and one pass over the items. Without ``as_of``: as of today, which is what
+    ``refresh_progress`` stores (see "which reports count as of a date" above)."""
+    as_of = as_of or timezone.localdate()
     leaves = leaf_progress(plan, as_of=as_of)
     rows = PlanItem.objects.filter(plan=plan).order_by("-path").values_list(*ITEM_FIELDS)
-    return roll_up(rows, leaves, years=plan.years, as_of=as_of or timezone.localdate())
+    return roll_up(rows, leaves, years=plan.years, as_of=as_of)
+
+
+def plan_figures(plan: Plan, *, as_of: dt.date, recompute: bool = False) -> Rollup:
+    """The roll-up the pages show as of the date: for today the stored figures
+    (``stored_rollup``, one query, no report read), which are ``rollup``'s for today by
+    construction; for another date, or with ``recompute``, ``rollup`` itself."""
+    if as_of == timezone.localdate() and not recompute:
+        return stored_rollup(plan, as_of=as_of)
+    return rollup(plan, as_of=as_of)
+
+
+def stored_rollup(plan: Plan, *, as_of: dt.date) -> Rollup:
+    """The roll-up as of today from what ``refresh_progress`` stored — every item's
+    progress and every task's status — with the expected progress, which moves every day
+    and is never stored, rolled up from the items' years and weights alone (it needs no
+    report). One query, no report read."""
+    rows = list(
+        PlanItem.objects.filter(plan=plan).order_by("-path").values_list(*ITEM_FIELDS, "progress")
+    )
+    schedule = roll_up((row[:-1] for row in rows), {}, years=plan.years, as_of=as_of)
+    status_at = ITEM_FIELDS.index("status")
+    return Rollup(
+        as_of=as_of,
+        progress={row[0]: row[-1] for row in rows},
+        expected=schedule.expected,
+        status={row[0]: row[status_at] for row in rows if row[0] in schedule.status},
+        counted=schedule.counted,
+    )
 
 
 def rollup_progress(plan: Plan, *, as_of: dt.date | None = None) -> dict[int, Decimal]:
@@ -264,10 +331,10 @@ def tracked_areas(plan: Plan):
     )
 
 
-def overall_progress(plan: Plan, progress: dict[int, Decimal]) -> Decimal:
-    """The plan's progress (or, given the expected figures, its expected progress): the
-    weighted mean of its task areas that count — some task below not suspended — or of
-    such chapters when no area has tasks. One to three queries."""
+def overall_weights(plan: Plan) -> list[tuple[int, Decimal]]:
+    """(pk, weight) of what the plan's overall figures average: its task areas that
+    count — some task below not suspended — or such chapters when no area has tasks.
+    One to three queries."""
 
     def weights(items):
         items = items.filter(Exists(_tasks_below(plan)))
@@ -277,11 +344,22 @@ def overall_progress(plan: Plan, progress: dict[int, Decimal]) -> Decimal:
     rows, areas = weights(PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA))
     if not rows and not areas.exists():
         rows, _chapters = weights(PlanItem.objects.filter(plan=plan, depth=1))
+    return rows
+
+
+def weighted_mean(rows: list[tuple[int, Decimal]], values: dict[int, Decimal]) -> Decimal:
+    """The mean of ``values`` weighted by ``rows`` (``overall_weights``), to the cent."""
     total = sum((w for _pk, w in rows), Decimal(0))
     if not total:
         return Decimal(0)
-    value = sum((w * progress.get(pk, Decimal(0)) for pk, w in rows), Decimal(0)) / total
+    value = sum((w * values.get(pk, Decimal(0)) for pk, w in rows), Decimal(0)) / total
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def overall_progress(plan: Plan, progress: dict[int, Decimal]) -> Decimal:
+    """The plan's progress (or, given the expected figures, its expected progress): the
+    weighted mean of ``overall_weights``. One to three queries."""
+    return weighted_mean(overall_weights(plan), progress)
 
 
 def last_closed_period(plan: Plan, *, as_of: dt.date | None = None) -> Period | None:

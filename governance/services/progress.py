@@ -51,7 +51,9 @@ def refresh_progress(plan: Plan) -> int:
     completed — so the listing and its export never show a stale figure; called by
     every service that accepts a report or changes weights, lead units or statuses.
     Items that are not tasks (the preamble) keep their status. Returns the items
-    changed; three queries and one UPDATE batch."""
+    changed; three queries and one UPDATE batch. What it stores is the roll-up as of
+    today, which counts every report accepted so far (``selectors.plan.known_by``): the
+    dashboard, the listing and the item page read it back for today."""
     figures = rollup(plan)
     stored = PlanItem.objects.filter(plan=plan).values_list("pk", "progress", "status")
     changed = []

@@ -279,6 +279,19 @@ def test_dashboard_with_at_risk_items_costs_the_same_for_5_and_60(client, plan, 
     assert few == many, f"{few} queries with 5 at-risk items, {many} with 60"
 
 
+def test_todays_dashboard_costs_the_same_for_5_and_60_and_less_than_a_past_date(
+    client, plan, org, head_a, planner
+):
+    client.force_login(planner)
+    _grow(plan, org, head_a, 5, health="at_risk")
+    few = _queries(client, reverse("plan_dashboard"))  # today: the stored figures
+    _grow(plan, org, head_a, 55, health="off_track")
+    many = _queries(client, reverse("plan_dashboard"))
+    past = _queries(client, reverse("plan_dashboard"), as_of="2021-06-30")
+    assert few == many, f"{few} queries with 5 at-risk items, {many} with 60"
+    assert many < past, f"{many} queries today, {past} for a past date"
+
+
 def test_item_page_costs_the_same_for_one_report_and_many(client, plan, org, head_a, planner):
     url = reverse("governance_planitem:inspect", args=[item(plan, "借阅部任务").pk])
     report(plan, "借阅部任务", head_a, 10, accept=planner)
