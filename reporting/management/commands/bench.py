@@ -449,7 +449,7 @@ class Command(BaseCommand):
         path.write_text("\n".join(lines), encoding="utf-8")
 
 
-METHOD = """## How it is measured
+METHOD_TEXT = """## How it is measured
 
 - Each measure runs beside a **baseline computing the same result**: the two are run once
   and their results compared (the same figures, the same rows, the same cells) before
@@ -471,13 +471,43 @@ METHOD = """## How it is measured
   where the server allows it), in alternating timed windows.
 
 What each baseline is:
-
-| measure | baseline |
-| --- | --- |
-| plan dashboard | one SQL statement computing every item's progress, expected progress, status, latest health and overdue flag (the roll-up by depth in CTEs), then plain-Python sums over those tuples for the units, areas, counts and lists |
-| workforce structure | one SQL statement: each person's title, post and age band in a CTE, one GROUP BY per dimension |
-| compliance, short only | one SQL statement: the people employed in the year in a professional post, their hours grouped once, the rule in integer tenths; the same list in the same order |
-| staff import, new rows | read the same sheet (openpyxl read-only, values only), then COPY (PostgreSQL) or `bulk_create` (SQLite) of the same staff rows |
-| staff import, every row changed | read the same sheet, then COPY into a temporary table and one `UPDATE … FROM` (SQLite: the temporary table filled by `executemany`) |
-| staff export | one plain SQL query and openpyxl's write-only workbook of the same cells |
 """
+BASELINES = (
+    (
+        "plan dashboard",
+        "one SQL statement computing every item's progress, expected progress, status, "
+        "latest health and overdue flag (the roll-up by depth in CTEs), then plain-"
+        "Python sums over those tuples for the units, areas, counts and lists",
+    ),
+    (
+        "workforce structure",
+        "one SQL statement: each person's title, post and age band in a CTE, one GROUP "
+        "BY per dimension",
+    ),
+    (
+        "compliance, short only",
+        "one SQL statement: the people employed in the year in a professional post, "
+        "their hours grouped once, the rule in integer tenths; the same list in the "
+        "same order",
+    ),
+    (
+        "staff import, new rows",
+        "read the same sheet (openpyxl read-only, values only), then COPY (PostgreSQL) "
+        "or `bulk_create` (SQLite) of the same staff rows",
+    ),
+    (
+        "staff import, every row changed",
+        "read the same sheet, then COPY into a temporary table and one `UPDATE … FROM` "
+        "(SQLite: the temporary table filled by `executemany`)",
+    ),
+    ("staff export", "one plain SQL query and openpyxl's write-only workbook of the same cells"),
+)
+METHOD = "\n".join(
+    [
+        METHOD_TEXT,
+        "| measure | baseline |",
+        "| --- | --- |",
+        *(f"| {measure} | {baseline} |" for measure, baseline in BASELINES),
+        "",
+    ]
+)

@@ -152,8 +152,8 @@ def _histories(rng, person: Staff, today: dt.date) -> tuple[list, list]:
 
 def _training(rng, people: list[Staff], year: int) -> None:
     """Forty programs in ``year`` (and ten the year before); each person attends a few
-    (hours credited or the program's), and some report external training: about a third
-    of them end up short."""
+    (hours credited or the program's), and some report external training: most of them
+    end up short of 90 hours, some not."""
     programs = TrainingProgram.objects.bulk_create(
         TrainingProgram(
             name=f"基准培训{n}",
