@@ -284,6 +284,24 @@ def child_runs(measure: str, dotted: str, *, runs: int, out=None, **kwargs) -> R
     return result
 
 
+def merged(path: Path, text: str) -> str:
+    """The table of ``path`` with its lines for the same measure and database replaced by
+    those of ``text`` (new ones added at the end)."""
+    if not path.exists():
+        return text
+
+    def key(line: str) -> tuple[str, str]:
+        cells = line.split(" | ")
+        return cells[0], cells[1]
+
+    fresh = {key(line): line for line in text.splitlines()[2:]}
+    old = [line for line in path.read_text("utf-8").splitlines() if line.startswith("| ")]
+    old = [line for line in old if " | ours median" not in line and "| --- |" not in line]
+    old = [line for line in old if len(line.split(" | ")) == 7]
+    lines = [fresh.pop(key(line), line) for line in old]
+    return "\n".join([*text.splitlines()[:2], *lines, *fresh.values()])
+
+
 # -- the machine --------------------------------------------------------------------------
 
 
@@ -356,9 +374,14 @@ class Command(BaseCommand):
             "--write", nargs="?", const=DOC, default=None, help=f"Write the table to {DOC}."
         )
         parser.add_argument("--keep", action="store_true", help="Keep the bench databases.")
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="With --write: replace only the lines measured now, keep the file's others.",
+        )
 
     def handle(self, *args, runs, staff, items, results, skip, postgres, no_sqlite, only,
-               write, keep, **options):  # fmt: skip
+               write, keep, update, **options):  # fmt: skip
         check_common(runs)
         commands = sorted(name for name in get_commands() if name.startswith("bench_"))
         if only:
@@ -404,6 +427,8 @@ class Command(BaseCommand):
         text = table(collected)
         self.stdout.write("")
         self.stdout.write(text)
+        if write and update:
+            text = merged(Path(write), text)
         if write:
             self._write(Path(write), text, started, pg_version, runs=runs, staff=staff,
                         items=items)  # fmt: skip
