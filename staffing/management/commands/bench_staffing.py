@@ -19,7 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import CharField, DateField
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 
 from governance.access import get_user_access, may_everywhere
 from governance.models import OrgUnit
@@ -494,12 +495,20 @@ NEW_PREFIX = "BN"
 CHANGED_COLUMNS = {"姓名", "电话", "电子邮箱", "专业"}
 
 
+def _cell(value):
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _sheet_rows(data: bytes) -> tuple[list[str], list[tuple]]:
-    workbook = load_workbook(io.BytesIO(data), read_only=True)
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    """The sheet's rows, read with the reader the import uses (calamine): the baseline
+    starts from the same file at the same reading cost and times only what differs."""
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).iter_rows()
     header = [str(h) for h in next(rows)]
-    body = [tuple(r) for r in rows]
-    workbook.close()
+    body = [tuple(_cell(v) for v in r) for r in rows]
     return header, body
 
 
