@@ -274,3 +274,25 @@ def new_staff(org, count: int) -> list[Staff]:
         )
         for i in range(count)
     ]
+
+
+def test_a_large_insert_refreshes_the_statistics_on_postgresql(org, monkeypatch):
+    import reporting.bulk
+
+    monkeypatch.setattr(reporting.bulk, "ANALYZE_AFTER", 3)
+    with CaptureQueriesContext(connection) as queries:
+        insert_new(Staff, new_staff(org, 3))
+    analyzed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor != "postgresql":
+        assert not analyzed
+        return
+    assert analyzed == [f'ANALYZE "{Staff._meta.db_table}"']
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Staff._meta.db_table])
+        assert cursor.fetchone()[0] >= 3  # the planner now knows the rows are there
+
+
+def test_a_small_insert_leaves_the_statistics_to_autovacuum(org):
+    with CaptureQueriesContext(connection) as queries:
+        insert_new(Staff, new_staff(org, 3))
+    assert not [q for q in queries if q["sql"].startswith("ANALYZE")]
