@@ -18,9 +18,9 @@ from fractions import Fraction
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import CharField, DateField
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
+from wagtail.log_actions import registry as log_registry
 
 from governance.access import get_user_access, may_everywhere
 from governance.models import OrgUnit
@@ -42,10 +42,11 @@ from reporting.management.commands.bench import (
 from reporting.spreadsheets import write_xlsx
 from staffing.documents import export_staff
 from staffing.importers import sheet
-from staffing.importers.staff import IMPORTED_FIELDS, import_staff
+from staffing.importers.staff import import_staff
 from staffing.models import (
     Discipline,
     Education,
+    EducationRecord,
     EmploymentType,
     Enrolment,
     ExternalTraining,
@@ -58,6 +59,7 @@ from staffing.models import (
     TitleLevel,
     TitleRecord,
     TrainingProgram,
+    UnitAssignment,
 )
 from staffing.selectors.compliance import Requirement, compliance_listing
 from staffing.selectors.structure import (
@@ -534,136 +536,116 @@ def staff_sheets(data: bytes) -> tuple[bytes, bytes]:
     )
 
 
-def _decoders(header: list[str]):
-    """The baseline's reading of the exported cells back into stored values: the sheet's
-    vocabulary reversed, "CODE name" to the unit's id, date-times to dates."""
-    units = dict(OrgUnit.objects.values_list("code", "pk"))
-    reverse = {
-        key: {terms.label(v): v for v in _choices(key)} for key, terms in sheet.LABELS.items()
-    }
-    decoders = []
-    for h in header:
-        key = sheet.COLUMNS.get(h)
-        if key == "unit":
-            decoders.append(("unit_id", lambda v: units[v.split(" ", 1)[0]]))
-        elif key in reverse:
-            decoders.append((key, lambda v, r=reverse[key]: r.get(v, v) if v else None))
-        elif key in DATE_FIELDS:
-            decoders.append((key, lambda v: v.date() if isinstance(v, dt.datetime) else v))
-        elif key in STAFF_FIELDS:
-            decoders.append((key, lambda v: v))
-        else:
-            decoders.append((None, None))  # title_obtained: history only
-    return decoders
+# The tables a staff import writes: the staff rows, their dated histories, the log.
+def written_models() -> list:
+    return [
+        Staff,
+        PostAppointment,
+        TitleRecord,
+        UnitAssignment,
+        EducationRecord,
+        log_registry.get_log_model_for_model(Staff),
+    ]
 
 
-def _choices(key: str) -> list:
-    field = Staff._meta.get_field(key)
-    return [value for value, _label in field.choices]
+def table_state(model) -> dict:
+    """Every row of ``model`` as {pk: (column values…)}: what a run left behind."""
+    names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    return {pk: tuple(rest) for pk, *rest in model._default_manager.values_list("pk", *names)}
 
 
-STAFF_FIELDS = {f.name for f in Staff._meta.concrete_fields}
-DATE_FIELDS = {f.name for f in Staff._meta.concrete_fields if isinstance(f, DateField)}
+@dataclass
+class Writes:
+    """What one import wrote, table by table: the rows it added (all their columns, the
+    key included) and the rows it changed (their new values)."""
+
+    inserted: dict
+    changed: dict
+    after: dict  # every table as the import left it, to check the baseline against
 
 
-def _read_staff(data: bytes) -> list[dict]:
-    header, body = _sheet_rows(data)
-    decoders = _decoders(header)
-    people = []
-    for row in body:
-        values = {}
-        for (name, decode), cell in zip(decoders, row, strict=False):
-            if name is not None:
-                value = decode(cell)
-                values[name] = "" if value is None and _blank_text(name) else value
-        people.append(values)
-    return people
+def import_writes(data: bytes, user) -> Writes:
+    """Run the import once (rolled back) and capture exactly the rows it wrote."""
+    models = written_models()
+    before = {m: table_state(m) for m in models}
+    with rolled_back():
+        import_staff(data, user=user)
+        after = {m: table_state(m) for m in models}
+    inserted, changed = {}, {}
+    for m in models:
+        inserted[m] = [(pk, *row) for pk, row in after[m].items() if pk not in before[m]]
+        changed[m] = [
+            (pk, *row) for pk, row in after[m].items() if pk in before[m] and before[m][pk] != row
+        ]
+    return Writes(inserted, changed, after)
 
 
-def _blank_text(name: str) -> bool:
-    field = Staff._meta.get_field(name.removesuffix("_id"))
-    return isinstance(field, CharField) and not field.null
-
-
-def baseline_insert(data: bytes) -> None:
-    """The same new staff rows: COPY on PostgreSQL, bulk_create on SQLite."""
-    people = [Staff(**values) for values in _read_staff(data)]
-    if connection.vendor != "postgresql":
-        Staff.objects.bulk_create(people, batch_size=BATCH)
-        return
-    fields = [f for f in Staff._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(Staff._meta.db_table)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for person in people:
-                copy.write_row([_db_value(f, person) for f in fields])
-
-
-def _db_value(field, instance):
-    value = field.pre_save(instance, add=True)
-    return field.get_db_prep_save(value, connection)
-
-
-def baseline_update(data: bytes) -> None:
-    """The same rows updated: every column of the sheet into a temporary table (COPY on
-    PostgreSQL, executemany on SQLite), then one UPDATE … FROM matched by staff number."""
-    people = _read_staff(data)
-    names = [n for n in people[0] if n != "staff_number"]
-    fields = [Staff._meta.get_field(n.removesuffix("_id")) for n in names]
+def baseline_write(data: bytes, writes: Writes) -> None:
+    """The same rows as the import, written raw: the sheet read with the import's reader,
+    then per table the new rows by COPY (PostgreSQL) or one prepared INSERT executed for
+    every row (SQLite), and the changed rows through a temporary table and one UPDATE …
+    FROM — every column of them, where the import writes only those that changed."""
+    _sheet_rows(data)
     q = connection.ops.quote_name
-    table = q(Staff._meta.db_table)
-    columns = [q(f.column) for f in fields]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE bench_changes ON COMMIT DROP AS SELECT staff_number, "  # noqa: S608
-                f"{', '.join(columns)} FROM {table} WITH NO DATA"
-            )
-            with cursor.cursor.copy(
-                f"COPY bench_changes (staff_number, {', '.join(columns)}) FROM STDIN"
-            ) as copy:
-                for values in people:
-                    copy.write_row(
-                        [values["staff_number"]]
-                        + [
-                            f.get_db_prep_save(values[n], connection)
-                            for n, f in zip(names, fields, strict=True)
-                        ]
-                    )
-        else:
-            cursor.execute("DROP TABLE IF EXISTS temp.bench_changes")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE bench_changes AS SELECT staff_number, "  # noqa: S608
-                f"{', '.join(columns)} FROM {table} WHERE 0"
-            )
-            marks = ", ".join(["%s"] * (len(columns) + 1))
-            cursor.executemany(
-                f"INSERT INTO bench_changes VALUES ({marks})",  # noqa: S608
-                [
-                    [values["staff_number"]]
-                    + [
-                        f.get_db_prep_save(values[n], connection)
-                        for n, f in zip(names, fields, strict=True)
-                    ]
-                    for values in people
-                ],
-            )
-        sets = ", ".join(f"{c} = c.{c}" for c in columns)
+        for model, rows in writes.inserted.items():
+            if rows:
+                _raw_insert(cursor, model, rows, q(model._meta.db_table))
+        for model, rows in writes.changed.items():
+            if rows:
+                _raw_update(cursor, model, rows)
+
+
+def _fields(model) -> list:
+    key = model._meta.pk
+    return [key, *(f for f in model._meta.concrete_fields if not f.primary_key)]
+
+
+def _prepared_rows(fields, rows):
+    return [
+        [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
+        for row in rows
+    ]
+
+
+def _raw_insert(cursor, model, rows, table: str) -> None:
+    fields = _fields(model)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in _prepared_rows(fields, rows):
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    cursor.executemany(sql, _prepared_rows(fields, rows))
+
+
+def _raw_update(cursor, model, rows) -> None:
+    fields = _fields(model)
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    columns = [q(f.column) for f in fields]
+    key = columns[0]
+    if connection.vendor == "postgresql":
         cursor.execute(
-            f"UPDATE {table} SET {sets} FROM bench_changes c "  # noqa: S608
-            f"WHERE {table}.staff_number = c.staff_number"
+            f"CREATE TEMPORARY TABLE bench_changes ON COMMIT DROP AS SELECT {', '.join(columns)} "  # noqa: S608
+            f"FROM {table} WITH NO DATA"
         )
-        if connection.vendor != "postgresql":
-            cursor.execute("DROP TABLE temp.bench_changes")
-
-
-def staff_state(prefix: str = "") -> list[tuple]:
-    fields = ["staff_number", *(f"{f}_id" if f == "unit" else f for f in IMPORTED_FIELDS)]
-    return list(
-        Staff.objects.filter(staff_number__startswith=prefix)
-        .order_by("staff_number")
-        .values_list(*fields)
+        _raw_insert(cursor, model, rows, "bench_changes")
+    else:
+        cursor.execute("DROP TABLE IF EXISTS temp.bench_changes")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE bench_changes AS SELECT {', '.join(columns)} FROM {table} "  # noqa: S608
+            "WHERE 0"
+        )
+        _raw_insert(cursor, model, rows, "bench_changes")
+    sets = ", ".join(f"{c} = c.{c}" for c in columns[1:])
+    cursor.execute(f"UPDATE {table} SET {sets} FROM bench_changes c WHERE {table}.{key} = c.{key}")  # noqa: S608
+    cursor.execute(
+        "DROP TABLE bench_changes"
+        if connection.vendor == "postgresql"
+        else "DROP TABLE temp.bench_changes"
     )
 
 
@@ -804,26 +786,25 @@ class Command(BaseCommand):
         if "import" not in skipped:
             new, changed = staff_sheets(export)
             user = users.get(pk=bench.user_id)
-            for name, data, baseline, prefix in (
-                (f"staff import, {bench.staff:,} new rows", new, baseline_insert, NEW_PREFIX),
-                (f"staff import, {bench.staff:,} rows all changed", changed, baseline_update, ""),
+            for name, data in (
+                (f"staff import, {bench.staff:,} new rows", new),
+                (f"staff import, {bench.staff:,} rows all changed", changed),
             ):
+                writes = import_writes(data, user)
+                if not any(writes.inserted.values()) and not any(writes.changed.values()):
+                    raise CommandError(f"{name}: the import wrote nothing")
                 with rolled_back():
-                    import_staff(data, user=user)
-                    ours = staff_state(prefix)
-                with rolled_back():
-                    baseline(data)
-                    theirs = staff_state(prefix)
-                try:
-                    same(ours, theirs, "staff rows")
-                except AssertionError as error:
-                    raise CommandError(f"{name}: the baseline disagrees: {error}") from None
+                    baseline_write(data, writes)
+                    theirs = {m: table_state(m) for m in written_models()}
+                for m in written_models():
+                    if theirs[m] != writes.after[m]:
+                        raise CommandError(f"{name}: the baseline leaves {m.__name__} otherwise")
                 done.append(
                     judge(
                         compare(
                             name,
                             lambda data=data: import_staff(data, user=user),
-                            lambda data=data, baseline=baseline: baseline(data),
+                            lambda data=data, writes=writes: baseline_write(data, writes),
                             runs=runs,
                             around=rolled_back,
                             out=out,
