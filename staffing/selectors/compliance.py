@@ -48,7 +48,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, Round
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, NullIf, Round
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql.datastructures import Join
 from django.utils.translation import gettext as _
@@ -608,6 +608,13 @@ def only_short(staff: QuerySet[Staff], requirement: Requirement | None = None) -
     )
 
 
+# The staff columns ``compliance_listing`` loads; ``post_category`` for ``assess_staff``.
+LISTED_FIELDS = ("staff_number", "name", "title", "unit", "post_category")
+
+# ``str(unit)`` in SQL: OrgUnit.__str__ is ``label or name``.
+UNIT_LABEL = Coalesce(NullIf("unit__label", Value("")), "unit__name", output_field=CharField())
+
+
 def compliance_listing(
     user,
     *,
@@ -618,8 +625,10 @@ def compliance_listing(
 ) -> QuerySet[Staff]:
     """Staff whom ``user`` may view, employed in ``year`` in a professional-technical
     post (the post held in that year), with their hours in ``year`` and the months of it
-    employed (``post_in_year``, ``months_in_year``); in ``unit`` (and the units under
-    it), only those short if asked. The requirement defaults to the year's rule."""
+    employed (``post_in_year``, ``months_in_year``) and their unit's label (``unit_label``,
+    as ``str(unit)``); in ``unit`` (and the units under it), only those short if asked.
+    The requirement defaults to the year's rule. Only the columns shown are loaded
+    (``LISTED_FIELDS``)."""
     requirement = requirement or Requirement.for_year(year)
     # The user's scope first: only these people's hours are summed.
     scope = employed_in(year, visible(user, Staff))
@@ -627,9 +636,10 @@ def compliance_listing(
         scope = scope.filter(unit__path__startswith=unit.path)
     staff = scope.annotate(post_in_year=post_category_in(year))
     staff = staff.filter(post_in_year=PostCategory.PROFESSIONAL)
-    staff = with_training_hours(staff.select_related("unit"), year, scope=scope).annotate(
-        months_in_year=months_in(year)
-    )
+    # The columns the page, the workbook and the home panel show (a listing of thousands
+    # builds no unit object per row: the unit's label comes with the row, ``unit_label``).
+    staff = staff.only(*LISTED_FIELDS).annotate(unit_label=UNIT_LABEL)
+    staff = with_training_hours(staff, year, scope=scope).annotate(months_in_year=months_in(year))
     if short_only:
         staff = only_short(staff, requirement)
     return staff.order_by("unit__path", "staff_number", "pk")
