@@ -104,7 +104,7 @@ def compliance_workbook(
             yield [
                 person.staff_number,
                 person.name,
-                str(person.unit),
+                person.unit_label,
                 person.title,
                 year,
                 c.total,

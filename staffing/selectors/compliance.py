@@ -30,10 +30,12 @@ from fractions import Fraction
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
     CharField,
+    Count,
     DecimalField,
     Exists,
     Expression,
@@ -48,7 +50,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, Round
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, NullIf, Round
+from django.db.models.lookups import IsNull
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql.datastructures import Join
 from django.utils.translation import gettext as _
@@ -411,6 +414,60 @@ def post_category_in(year: int) -> Case:
     )
 
 
+def _in_year(year: int, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start__lte": dt.date(year, 12, 31)}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": dt.date(year, 1, 1)})
+    )
+
+
+def _posts_held_in(year: int, people: QuerySet) -> tuple[QuerySet, QuerySet]:
+    """For ``people`` (``pk`` values): the post held last in ``year`` by each person who
+    held one in it (``staff_id``, ``held``: the appointment in force in the year that
+    started last, ties broken by the later row), and each person with a post history
+    (``staff_id``, ``posts``). Two derived tables, each person's row found once."""
+    mine = PostAppointment.objects.filter(staff__in=people).order_by()
+    later = PostAppointment.objects.filter(_in_year(year), staff=OuterRef("staff")).filter(
+        Q(start__gt=OuterRef("start")) | Q(start=OuterRef("start"), pk__gt=OuterRef("pk"))
+    )
+    held = (
+        mine.filter(_in_year(year))
+        .filter(~Exists(later))
+        .annotate(held=F("category"))
+        .values("staff_id", "held")
+    )
+    history = mine.values("staff_id").annotate(posts=Count("pk")).values("staff_id", "posts")
+    return held, history
+
+
+def with_post_in_year(
+    staff: QuerySet[Staff], year: int, scope: QuerySet[Staff] | None = None
+) -> QuerySet[Staff]:
+    """``staff`` with ``post_in_year`` as an alias (for filtering): the category of the post
+    held last in ``year``; the staff row's category when they have no post history, none
+    when their history has no post in that year. Worked out once per person in derived
+    tables joined to the rows (``scope`` limits the people, as in ``with_training_hours``)."""
+    if connection.vendor == "sqlite":
+        # SQLite looks a person's posts up by index, row by row, faster than it builds and
+        # joins the derived tables (PostgreSQL, the other way round: and its estimate of
+        # the correlated subqueries is so far off that it compiles the query, JIT).
+        return staff.alias(post_in_year=post_category_in(year))
+    scope = staff if scope is None else scope
+    staff = staff.all()
+    query = staff.query
+    base = query.get_initial_alias()
+    held, history = _posts_held_in(year, scope.order_by().values("pk"))
+    held_alias = query.join(_JoinedAggregate(held.query, base, "ce_post"))
+    history_alias = query.join(_JoinedAggregate(history.query, base, "ce_posts"))
+    no_history = IsNull(_JoinedColumn(history_alias, "staff_id", IntegerField()), True)
+    return staff.alias(
+        post_in_year=Case(
+            When(no_history, then="post_category"),
+            default=_JoinedColumn(held_alias, "held", CharField()),
+            output_field=CharField(),
+        )
+    )
+
+
 def months_in(year: int) -> Case:
     """For a staff row: the months of ``year`` employed (as ``months_employed``), in SQL."""
     first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -608,6 +665,13 @@ def only_short(staff: QuerySet[Staff], requirement: Requirement | None = None) -
     )
 
 
+# The staff columns ``compliance_listing`` loads; ``post_category`` for ``assess_staff``.
+LISTED_FIELDS = ("staff_number", "name", "title", "unit", "post_category")
+
+# ``str(unit)`` in SQL: OrgUnit.__str__ is ``label or name``.
+UNIT_LABEL = Coalesce(NullIf("unit__label", Value("")), "unit__name", output_field=CharField())
+
+
 def compliance_listing(
     user,
     *,
@@ -618,18 +682,24 @@ def compliance_listing(
 ) -> QuerySet[Staff]:
     """Staff whom ``user`` may view, employed in ``year`` in a professional-technical
     post (the post held in that year), with their hours in ``year`` and the months of it
-    employed (``post_in_year``, ``months_in_year``); in ``unit`` (and the units under
-    it), only those short if asked. The requirement defaults to the year's rule."""
+    employed (``post_in_year``, ``months_in_year``) and their unit's label (``unit_label``,
+    as ``str(unit)``); in ``unit`` (and the units under it), only those short if asked.
+    The requirement defaults to the year's rule. Only the columns shown are loaded
+    (``LISTED_FIELDS``)."""
     requirement = requirement or Requirement.for_year(year)
     # The user's scope first: only these people's hours are summed.
     scope = employed_in(year, visible(user, Staff))
     if unit is not None:
         scope = scope.filter(unit__path__startswith=unit.path)
-    staff = scope.annotate(post_in_year=post_category_in(year))
-    staff = staff.filter(post_in_year=PostCategory.PROFESSIONAL)
-    staff = with_training_hours(staff.select_related("unit"), year, scope=scope).annotate(
-        months_in_year=months_in(year)
+    # Filtered on the post held in the year, which is then the same for every row.
+    staff = with_post_in_year(scope, year).filter(post_in_year=PostCategory.PROFESSIONAL)
+    staff = staff.annotate(
+        post_in_year=Value(PostCategory.PROFESSIONAL.value, output_field=CharField())
     )
+    # The columns the page, the workbook and the home panel show (a listing of thousands
+    # builds no unit object per row: the unit's label comes with the row, ``unit_label``).
+    staff = staff.only(*LISTED_FIELDS).annotate(unit_label=UNIT_LABEL)
+    staff = with_training_hours(staff, year, scope=scope).annotate(months_in_year=months_in(year))
     if short_only:
         staff = only_short(staff, requirement)
     return staff.order_by("unit__path", "staff_number", "pk")

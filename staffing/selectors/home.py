@@ -106,7 +106,7 @@ def hr_home(user, *, today: dt.date, within_days: int | None = None) -> HrHome:
             ShortRow(
                 staff_id=person.pk,
                 name=person.name,
-                unit=str(person.unit),
+                unit=person.unit_label,
                 total=compliance.total,
                 hours_short=compliance.hours_short,
                 professional_short=compliance.professional_short,

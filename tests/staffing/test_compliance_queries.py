@@ -77,8 +77,10 @@ def test_listing_sums_hours_in_two_grouped_subqueries_joined_once(org, hr):
     grow(org, 3, 2)
     _, statements = run(hr, short_only=True)
     listing = statements[-1]
-    assert listing.count("LEFT OUTER JOIN (SELECT") == 2
-    assert listing.count("GROUP BY") == 2
+    # One grouped derived table per source (the post held may add its own, on PostgreSQL).
+    for table in ("enrolment", "externaltraining"):
+        assert listing.count(f'LEFT OUTER JOIN (SELECT "staffing_{table}"."staff_id"') == 1
+    assert listing.count("GROUP BY") >= 2
     assert listing.count("SUM(") == 4  # two subjects, two sources
     # No correlated subquery on the training tables (Django aliases those U0, U1...).
     assert not re.search(r'FROM "staffing_(enrolment|externaltraining)" U\d', listing)
