@@ -719,9 +719,7 @@ def compliance_listing(
         staff = only_short(staff, requirement)
     # Rows, not model objects: a list of thousands spent more on building Staff objects
     # than on its query (the rows answer to the same attribute names).
-    return staff.order_by("unit__path", "staff_number", "pk").values_list(
-        *LISTED_ROW, named=True
-    )
+    return staff.order_by("unit__path", "staff_number", "pk").values_list(*LISTED_ROW, named=True)
 
 
 @dataclass(frozen=True)
