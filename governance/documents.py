@@ -32,7 +32,11 @@ from reporting.organisation import organisation_name
 from reporting.pdf import build_pdf, para, styles, table
 from reporting.spreadsheets import Layout, Row, Sheet, write_xlsx
 
-TRACKING_DOCUMENT = "governance.tracking_table"  # the background document's kind
+TRACKING_DOCUMENT = "governance.tracking_table"  # the background documents' kinds
+PROGRESS_DOCUMENT = "governance.progress_report"
+# Past this many rows a list in the progress report is printed a line per item (titles cut
+# short) rather than wrapped: thousands of wrapped cells cost minutes and hundreds of MB.
+WRAPPED_ROWS = 200
 PROGRESS_EVERY = 500  # rows between two progress calls of a background document
 EXTRA_ROWS = 200  # drop-downs also below the listed items (rows people add)
 OVERDUE_FILL = "FDE2E1"  # the whole row of an overdue item, light red
@@ -310,6 +314,7 @@ def _indicator_table(plan: Plan):
 def _at_risk_table(board: Dashboard):
     if not board.at_risk:
         return [para(_("None."))]
+    plain = len(board.at_risk) > WRAPPED_ROWS
     return [
         table(
             [
@@ -333,8 +338,12 @@ def _at_risk_table(board: Dashboard):
                 ]
                 for row in board.at_risk
             ],
-            col_widths=[72 * mm, 30 * mm, 17 * mm, 17 * mm, 17 * mm, 21 * mm],
+            # One line per item when long: the lead unit gets the room its library needs.
+            col_widths=[60 * mm, 42 * mm, 17 * mm, 17 * mm, 17 * mm, 21 * mm]
+            if plain
+            else [72 * mm, 30 * mm, 17 * mm, 17 * mm, 17 * mm, 21 * mm],
             align_right_cols=(2, 3),
+            plain=plain,
         )
     ]
 
@@ -448,6 +457,7 @@ def progress_report_pdf(board: Dashboard, *, issued: dt.date | None = None) -> b
                 [[_("Item"), _("Lead unit")]]
                 + [[item_label(item), str(item.lead_unit)] for item in board.overdue],
                 col_widths=[120 * mm, 50 * mm],
+                plain=len(board.overdue) > WRAPPED_ROWS,
             )
         )
     else:

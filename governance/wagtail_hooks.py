@@ -127,7 +127,7 @@ register_permission_policy(
     ),
 )
 
-from .documents import TRACKING_DOCUMENT  # noqa: E402
+from .documents import PROGRESS_DOCUMENT, TRACKING_DOCUMENT  # noqa: E402
 from .selectors.plan import plan_progress_at_year_end  # noqa: E402
 from .services.documents import register_long_document  # noqa: E402
 from .views import access as access_views  # noqa: E402
@@ -410,6 +410,7 @@ def register_outline_log_actions(actions):
 
 
 register_long_document(TRACKING_DOCUMENT, plan_views.tracking_document)
+register_long_document(PROGRESS_DOCUMENT, plan_views.progress_document)
 
 
 @hooks.register("register_admin_urls")

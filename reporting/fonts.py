@@ -128,10 +128,16 @@ def font_source() -> str:
 
 
 def fit_text(text: str, width: float, *, size: float, font: str | None = None) -> str:
-    """``text`` cut short with "…" so that it fits in ``width`` points (page headers, labels)."""
+    """``text`` cut short with "…" so that it fits in ``width`` points (page headers,
+    labels, the cells of long tables: a binary search, as there may be thousands)."""
     font = font or cjk_font()
     if stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "…"

@@ -35,7 +35,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from .fonts import cjk_font
+from .fonts import cjk_font, fit_text
 from .pdf import (
     GRID,
     HEADER_FILL,
@@ -64,21 +64,6 @@ class Column:
     title: str
     width: float
     right: bool = False
-
-
-def fit(text: str, width: float, *, font: str, size: float) -> str:
-    """``text`` cut short with "…" to fit ``width`` points (a binary search: cells of a
-    long table are many)."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if stringWidth(text[:middle] + "…", font, size) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low] + "…"
 
 
 def _text(value: object) -> str:
@@ -164,7 +149,7 @@ class _LongTable:
         c.setFont(self.font, FONT_SIZE)
         baseline = self.y - ROW_HEIGHT + (ROW_HEIGHT - FONT_SIZE) / 2 + 1.5
         for column, left, text in zip(self.columns, self.edges, texts, strict=False):
-            text = fit(str(text), column.width - 2 * PADDING, font=self.font, size=FONT_SIZE)
+            text = fit_text(str(text), column.width - 2 * PADDING, font=self.font, size=FONT_SIZE)
             if centre:
                 c.drawCentredString(left + column.width / 2, baseline, text)
             elif column.right:

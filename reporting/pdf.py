@@ -108,6 +108,7 @@ def table(
     col_widths: Sequence[float | str] | None = None,
     header_rows: int = 1,
     align_right_cols: Iterable[int] = (),
+    plain: bool = False,
 ) -> Table:
     """A gridded table whose header rows are shaded and repeated on every page.
 
@@ -116,9 +117,15 @@ def table(
     ``col_widths`` are points or reportlab's percentage strings (``"40%"``) of the frame
     width; by default the columns share the width equally. Columns in ``align_right_cols``
     (0-based) are right-aligned below the header, for amounts and rates.
+
+    ``plain`` is for a table that may run to thousands of rows: the body's cells are one
+    line of text each, cut with "…" to their column (``col_widths`` in points), with no
+    Paragraph per cell — a fraction of the time and memory.
     """
     if not rows:
         raise ValueError("table() needs at least one row")
+    if plain:
+        return _plain_table(rows, col_widths, header_rows, set(align_right_cols))
     st = styles()
     right = set(align_right_cols)
 
@@ -141,6 +148,46 @@ def table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if header_rows:
+        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
+    return Table(
+        data,
+        colWidths=list(col_widths),
+        repeatRows=header_rows,
+        style=TableStyle(commands),
+        hAlign="LEFT",
+    )
+
+
+def _plain_table(rows, col_widths, header_rows: int, right: set[int]) -> Table:
+    if col_widths is None or any(isinstance(w, str) for w in col_widths):
+        raise ValueError("a plain table needs its column widths in points")
+    st = styles()
+    font, size = cjk_font(), st["cell"].fontSize
+    columns = len(col_widths)
+    data = []
+    for r, row in enumerate(rows):
+        if r < header_rows:
+            data.append(
+                [_cell(row[c] if c < len(row) else None, st["cell_header"]) for c in range(columns)]
+            )
+            continue
+        cells = []
+        for c in range(columns):
+            value = row[c] if c < len(row) else None
+            text = "" if value is None else " ".join(str(value).split())
+            cells.append(fit_text(text, col_widths[c] - 8, font=font, size=size))
+        data.append(cells)
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONT", (0, header_rows), (-1, -1), font, size),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        *(("ALIGN", (c, header_rows), (c, -1), "RIGHT") for c in right),
     ]
     if header_rows:
         commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))

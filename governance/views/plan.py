@@ -28,6 +28,7 @@ from governance.access import (
 )
 from governance.access.viewsets import OperationView
 from governance.documents import (
+    PROGRESS_DOCUMENT,
     TRACKING_DOCUMENT,
     export_assignment,
     progress_report_pdf,
@@ -491,10 +492,28 @@ def progress_pdf(request, plan_pk: int):
     plan = get_for_action_or_404(request.user, Plan, "view", pk=plan_pk)
     as_of = AsOfForm(request.GET or None).as_of_date()
     board = plan_dashboard(plan, user=request.user, as_of=as_of)
-    return pdf_response(
-        progress_report_pdf(board),
-        _("%(plan)s progress as of %(date)s") % {"plan": plan.title, "date": as_of.isoformat()},
+    title = _("%(plan)s progress as of %(date)s") % {
+        "plan": plan.title,
+        "date": as_of.isoformat(),
+    }
+    return offer_document(
+        request,
+        PROGRESS_DOCUMENT,
+        rows=len(board.at_risk) + len(board.overdue),
+        params={"plan": plan.pk, "as_of": as_of.isoformat()},
+        title=title,
+        filename=f"{title}.pdf",
+        render=lambda: pdf_response(progress_report_pdf(board), title),
     )
+
+
+def progress_document(user, params: dict, progress) -> bytes:
+    """The progress report as a background document, made in the worker for ``user``
+    (who must still see the whole plan)."""
+    require(user, PlanItem, "view", everywhere=True)
+    plan = get_for_action_or_404(user, Plan, "view", pk=params["plan"])
+    as_of = dt.date.fromisoformat(params["as_of"])
+    return progress_report_pdf(plan_dashboard(plan, user=user, as_of=as_of))
 
 
 # -- assignment by spreadsheet -------------------------------------------------------------

@@ -18,7 +18,9 @@ from governance.models import DocumentJob
 from governance.services import documents as document_services
 from governance.services.documents import prepare_document, register_long_document
 from tests.factories import make_staff, make_user
+from tests.governance.test_plan_documents import pdf_text
 from tests.governance.test_plan_documents import plan as tracked_plan
+from tests.tools import require_poppler
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +288,27 @@ def test_my_documents_costs_the_same_for_few_and_many(client, hr):
     few = queries()
     add(40)
     assert queries() == few
+
+
+def test_a_long_progress_report_is_prepared_in_the_background(
+    client, plan, planner, head_b, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    import governance.documents
+    from governance.models import Period, PlanItem
+    from governance.services.plan import submit_report
+
+    item = PlanItem.objects.get(plan=plan, lead_unit__isnull=False, title__startswith="通过")
+    period = Period.objects.get(plan=plan, year=2021, quarter=1)
+    submit_report(item, period, user=head_b, percent=5, health="off_track", narrative="滞后")
+    settings.SHUXIANG_BACKGROUND_ROWS = 0
+    monkeypatch.setattr(governance.documents, "WRAPPED_ROWS", 0)  # one line per item
+    require_poppler("pdftotext")
+    client.force_login(planner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("plan_progress_pdf", args=[plan.pk]), {"as_of": "2021-03-31"})
+    assert response.status_code == 302
+    job = DocumentJob.objects.get()
+    assert job.status == DocumentJob.Status.READY and job.filename.endswith(".pdf")
+    pdf = b"".join(client.get(reverse("shuxiang_document_download", args=[job.pk])))
+    text = pdf_text(pdf)
+    assert "风险条目" in text and "通过与社会组织" in text

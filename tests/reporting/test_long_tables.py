@@ -8,7 +8,8 @@ import pytest
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from reporting.long_tables import Column, fit, long_table_pdf
+from reporting.fonts import fit_text as fit
+from reporting.long_tables import Column, long_table_pdf
 from reporting.pdf import para
 from tests.reporting.test_pdf import pdf_text
 from tests.tools import require_cjk_font
@@ -106,3 +107,28 @@ def test_fit_cuts_to_the_width_and_keeps_what_fits():
     cut = fit("借阅部" * 20, 60, font=font, size=9)
     assert cut.endswith("…") and stringWidth(cut, font, 9) <= 60
     assert stringWidth(cut[:-1] + "借…", font, 9) > 60  # not one character more would fit
+
+
+def test_a_plain_table_prints_one_cut_line_per_cell(tmp_path):
+    from reporting.pdf import build_pdf, table
+
+    require_cjk_font()
+    rows = [["任务", "牵头部门"]] + [
+        ["推进全民阅读，开展世界读书日系列活动并建设城市书房" * 3, f"借阅部{i}"] for i in range(300)
+    ]
+    pdf = build_pdf(
+        [table(rows, col_widths=[60 * mm, 30 * mm], plain=True)],
+        title="进度报告",
+        organisation="书香测试馆",
+    )
+    text = pdf_text(pdf, tmp_path)
+    assert "任务" in text and "借阅部299" in text
+    line = next(line for line in text.splitlines() if "借阅部7" in line)
+    assert "…" in line
+
+
+def test_a_plain_table_needs_its_widths_in_points():
+    from reporting.pdf import table
+
+    with pytest.raises(ValueError, match="points"):
+        table([["a"], ["b"]], col_widths=["100%"], plain=True)
