@@ -141,6 +141,12 @@ def table(
     ]
     if col_widths is None:
         col_widths = [f"{100 / columns:.3f}%"] * columns
+    return _gridded(data, col_widths, header_rows)
+
+
+def _gridded(data: list, col_widths, header_rows: int, extra: Iterable[tuple] = ()) -> Table:
+    """``data`` in the grid every table of ours has: shaded header rows repeated on
+    every page, cells padded and centred vertically; ``extra`` table-style commands."""
     commands: list[tuple] = [
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -148,6 +154,7 @@ def table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        *extra,
     ]
     if header_rows:
         commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
@@ -179,25 +186,11 @@ def _plain_table(rows, col_widths, header_rows: int, right: set[int]) -> Table:
             text = "" if value is None else " ".join(str(value).split())
             cells.append(fit_text(text, col_widths[c] - 8, font=font, size=size))
         data.append(cells)
-    commands: list[tuple] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    body = [
         ("FONT", (0, header_rows), (-1, -1), font, size),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         *(("ALIGN", (c, header_rows), (c, -1), "RIGHT") for c in right),
     ]
-    if header_rows:
-        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
-    return Table(
-        data,
-        colWidths=list(col_widths),
-        repeatRows=header_rows,
-        style=TableStyle(commands),
-        hAlign="LEFT",
-    )
+    return _gridded(data, col_widths, header_rows, body)
 
 
 def _cell(value: object, style: ParagraphStyle) -> Flowable:
