@@ -63,12 +63,17 @@ class AreaRow:
     status: str
 
 
+# At-risk items the dashboard page lists (its template shows as many; the rest are counted).
+PAGE_AT_RISK = 200
+
+
 @dataclass
 class RiskRow:
     """An item needing attention: its latest report says at risk or off track, or it is
     behind the time schedule."""
 
-    item: PlanItem
+    item_id: int
+    item: PlanItem | None  # None past the rows a page lists (``plan_dashboard(listed=)``)
     progress: Decimal
     expected: Decimal
     behind: bool
@@ -94,7 +99,7 @@ class Dashboard:
     units: list[UnitRow]
     period: Period | None  # the last closed period as of the date
     overdue: list[PlanItem]
-    off_track: list[tuple[PlanItem, ProgressReport]]
+    off_track: list[int]  # the items whose latest report says off track
     health: Counter = field(default_factory=Counter)
     items: list[MyItem] = field(default_factory=list)
     scoped: bool = False  # True when the user sees only their units' items
@@ -115,8 +120,10 @@ def latest_reports(plan: Plan, *, as_of: dt.date | None, item_ids=None) -> dict[
     leaves = PlanItem.objects.filter(plan=plan, numchild=0)
     if item_ids is not None:
         leaves = leaves.filter(pk__in=item_ids)
+    # What the dashboard, the home panels and the tracking table read of it (a percent
+    # would cost a Decimal per leaf and nobody shows it).
     rows = latest_per_item(reports, items=leaves).values(
-        "item", "health", "percent", "status", "period__year", "period__quarter"
+        "item", "health", "period__year", "period__quarter"
     )
     return {r["item"]: r for r in rows}
 
@@ -124,7 +131,9 @@ def latest_reports(plan: Plan, *, as_of: dt.date | None, item_ids=None) -> dict[
 RISKY = (ProgressReport.Health.AT_RISK, ProgressReport.Health.OFF_TRACK)
 
 
-def plan_dashboard(plan: Plan, *, user, as_of: dt.date, recompute: bool = False) -> Dashboard:
+def plan_dashboard(
+    plan: Plan, *, user, as_of: dt.date, recompute: bool = False, listed: int | None = None
+) -> Dashboard:
     """The plan as of the date for ``user``: the whole plan for the roles that see it
     all, the user's units' items for a head. The figures come from ``plan_figures``:
     stored for today, rolled up from the reports for another date or with
@@ -175,8 +184,12 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date, recompute: bool = False)
         row.progress = (row.progress / total).quantize(CENT) if total else Decimal(0)
         row.expected = (row.expected / total).quantize(CENT) if total else Decimal(0)
     off_track_ids = [pk for pk in leaf_ids if health_of(pk) == ProgressReport.Health.OFF_TRACK]
-    listed = visible.reportable() if scoped else visible.filter(pk__in={*risky, *off_track_ids})
-    items = {i.pk: i for i in listed.select_related("lead_unit")}
+    # Items become objects only where they are listed: every at-risk row for a document,
+    # the first ``listed`` of them for a page (thousands at risk would cost more than
+    # every figure of the dashboard).
+    shown = risky if listed is None else risky[:listed]
+    rows = visible.reportable() if scoped else visible.filter(pk__in=shown)
+    items = {i.pk: i for i in rows.select_related("lead_unit")}
     area_items = list(tracked_areas(plan))
     overall = overall_weights(plan)
     my_units = get_user_access(user).unit_ids if scoped else frozenset()
@@ -186,7 +199,8 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date, recompute: bool = False)
         code = report["health"] if report else None
         at_risk.append(
             RiskRow(
-                item=items[pk],
+                item_id=pk,
+                item=items.get(pk),
                 progress=progress[pk],
                 expected=expected[pk],
                 behind=behind(pk),
@@ -214,7 +228,7 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date, recompute: bool = False)
         units=sorted(by_unit.values(), key=lambda r: r.unit.path),
         period=period,
         overdue=overdue,
-        off_track=[(items[pk], latest[pk]) for pk in off_track_ids],
+        off_track=off_track_ids,
         at_risk=at_risk,
         behind=sum(1 for pk in leaf_ids if behind(pk)),
         tolerance=tolerance,

@@ -52,7 +52,7 @@ from governance.models import (
     PlanItem,
     ProgressReport,
 )
-from governance.selectors.dashboard import plan_dashboard
+from governance.selectors.dashboard import PAGE_AT_RISK, plan_dashboard
 from governance.selectors.plan import current_plan, overdue_items
 from governance.selectors.reports import (
     chaseable_periods,
@@ -439,7 +439,11 @@ def dashboard(request):
         form = AsOfForm({**request.GET.dict(), "plan": plan.pk})
     context = {"form": form, "plan": plan}
     if plan is not None:
-        context["board"] = plan_dashboard(plan, user=request.user, as_of=form.as_of_date())
+        board = plan_dashboard(
+            plan, user=request.user, as_of=form.as_of_date(), listed=PAGE_AT_RISK
+        )
+        context["board"] = board
+        context["at_risk_shown"] = board.at_risk[:PAGE_AT_RISK]
     return TemplateResponse(request, "governance/plan/dashboard.html", context)
 
 

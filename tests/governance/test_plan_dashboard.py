@@ -339,3 +339,19 @@ def test_item_listing_shows_a_dash_for_the_preamble_and_statuses_that_follow_chi
     assert "—" in rows["指导思想"]
     assert "推进中" in rows["主要任务"] and "50.0%" in rows["主要任务"]
     assert "已完成" in rows["借阅部任务"]
+
+
+def test_a_long_at_risk_list_shows_its_first_rows_and_counts_the_rest(
+    client, plan, org, head_a, planner, monkeypatch
+):
+    import governance.views.plan
+
+    monkeypatch.setattr(governance.views.plan, "PAGE_AT_RISK", 3)
+    _grow(plan, org, head_a, 8, health="at_risk")
+    html = dashboard(client, planner, as_of="2021-06-30")
+    risky = section(html, "at-risk")
+    listed = [f"风险任务8-{i}" for i in range(8) if f"风险任务8-{i}<" in risky]
+    assert len(INSPECT.findall(risky)) == 3 and len(listed) == 3
+    assert "None" not in risky
+    more = re.search(r"……共 (\d+) 条（详见跟踪表）", html)
+    assert more and int(more.group(1)) >= 8  # the whole count, not the rows shown
