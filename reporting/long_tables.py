@@ -214,12 +214,13 @@ def long_table_pdf(
     subtitle: str = "",
     landscape: bool = False,
     page_totals: Sequence[int] = (),
-    closing: Sequence[Flowable] = (),
+    closing: Sequence[Flowable] | Callable[[int], Sequence[Flowable]] = (),
     progress: Callable[[int], None] | None = None,
     out: BinaryIO | None = None,
 ) -> bytes:
     """``rows`` under ``columns`` on A4 (portrait, or landscape), then ``closing`` (a
-    count, a signature line: kept together on the last page). Returns the PDF bytes, or
+    count, a signature line: kept together on the last page; a callable gets the number
+    of rows printed, so a streamed table need not be counted first). Returns the PDF bytes, or
     writes them to ``out`` and returns ``b""``."""
     pagesize = landscape_size(A4) if landscape else A4
     target = out if out is not None else BytesIO()
@@ -264,6 +265,8 @@ def long_table_pdf(
             top = table.y
         table.draw_total(GRAND_TOTAL, table.grand)
     table.close_grid(top)
+    if callable(closing):
+        closing = closing(count)
     if closing:
         table.y -= 4 * mm
         if table.height_of(closing) > table.room():

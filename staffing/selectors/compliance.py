@@ -666,7 +666,6 @@ def only_short(staff: QuerySet[Staff], requirement: Requirement | None = None) -
 
 
 # The staff columns ``compliance_listing`` loads; ``post_category`` for ``assess_staff``.
-LISTED_FIELDS = ("staff_number", "name", "title", "unit", "post_category")
 # The attributes of a listed row (``compliance_listing``).
 LISTED_ROW = (
     "pk",
@@ -694,13 +693,13 @@ def compliance_listing(
     unit: OrgUnit | None = None,
     short_only: bool = False,
     requirement: Requirement | None = None,
-) -> QuerySet[Staff]:
+) -> QuerySet:
     """Staff whom ``user`` may view, employed in ``year`` in a professional-technical
     post (the post held in that year), with their hours in ``year`` and the months of it
     employed (``post_in_year``, ``months_in_year``) and their unit's label (``unit_label``,
     as ``str(unit)``); in ``unit`` (and the units under it), only those short if asked.
-    The requirement defaults to the year's rule. Only the columns shown are loaded
-    (``LISTED_FIELDS``)."""
+    The requirement defaults to the year's rule. The rows are named tuples of
+    ``LISTED_ROW``, not Staff objects."""
     requirement = requirement or Requirement.for_year(year)
     # The user's scope first: only these people's hours are summed.
     scope = employed_in(year, visible(user, Staff))
@@ -711,9 +710,8 @@ def compliance_listing(
     staff = staff.annotate(
         post_in_year=Value(PostCategory.PROFESSIONAL.value, output_field=CharField())
     )
-    # The columns the page, the workbook and the home panel show (a listing of thousands
-    # builds no unit object per row: the unit's label comes with the row, ``unit_label``).
-    staff = staff.only(*LISTED_FIELDS).annotate(unit_label=UNIT_LABEL)
+    # The unit's label comes with the row (``unit_label``): no unit object per person.
+    staff = staff.annotate(unit_label=UNIT_LABEL)
     staff = with_training_hours(staff, year, scope=scope).annotate(months_in_year=months_in(year))
     if short_only:
         staff = only_short(staff, requirement)

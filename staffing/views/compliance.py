@@ -54,13 +54,9 @@ def _years(value: str | None) -> tuple[int, int]:
     return start, end
 
 
-def _visible_units(request) -> list[OrgUnit]:
+def _visible_units(user) -> list[OrgUnit]:
     """The units whose staff the user sees (empty when they only see themselves); refuses
     users who see no staff at all."""
-    return _units_of(request.user)
-
-
-def _units_of(user) -> list[OrgUnit]:
     units = list(policy_for(Staff).units_for(user, ["view"]).order_by("path"))
     if not units and not may(user, Staff, "view"):
         raise PermissionDenied
@@ -70,7 +66,7 @@ def _units_of(user) -> list[OrgUnit]:
 def compliance_document(user, params: dict, progress) -> bytes:
     """The compliance workbook as a background document, made in the worker for ``user``
     with the units and staff they may see now."""
-    units = _units_of(user)
+    units = _visible_units(user)
     unit = next((u for u in units if u.pk == params.get("unit")), None)
     year = params["year"]
     requirement = Requirement.for_year(year)
@@ -82,7 +78,7 @@ def compliance_document(user, params: dict, progress) -> bytes:
 
 def compliance_index(request):
     """Professional-technical staff and their hours in a year, the short ones flagged."""
-    units = _visible_units(request)  # each named with its library (OrgUnit.label)
+    units = _visible_units(request.user)  # each named with its library (OrgUnit.label)
     year = _year(request.GET.get("year"))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     short_only = request.GET.get("short") == "1"

@@ -91,7 +91,7 @@ def test_the_message_says_why_the_document_is_not_here_yet(
     response = ask_roster(client, hr, org["system"])
     page = client.get(response["Location"])
     html = page.content.decode()
-    assert "3" in html and 'http-equiv="refresh"' in html
+    assert "共 3 行，正在后台生成" in html and 'http-equiv="refresh"' in html
     assert "<progress" in html
     assert not DocumentJob.objects.get().file
 

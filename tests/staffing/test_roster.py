@@ -51,6 +51,7 @@ def test_roster_ends_with_the_prepared_by_line_naming_hr(client, org, hr):
     text = text_of(roster(client, org["a"]))
     today = timezone.localdate().isoformat()
     assert "借阅部张三" in text
+    assert "在岗职工 1 人。" in text  # the people printed, counted as they stream
     line = next(line for line in text.splitlines() if "制表" in line)
     assert "制表：人事专员" in line and "审核：" in line and f"日期：{today}" in line
     assert "hr_user" not in text

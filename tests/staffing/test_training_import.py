@@ -162,17 +162,20 @@ def test_bad_enrolments_are_reported_by_cell(programs):
     assert not Enrolment.objects.exists()
 
 
+EXTERNAL_HEADER = ["工号", "姓名", "培训名称", "主办单位", "培训日期", "学时", "科目类型"]
+EXTERNAL_ROW = (
+    "A001",
+    "张三",
+    "古籍普查登记业务培训",
+    "江西省古籍保护中心",
+    "2025-04-10",
+    16,
+    "专业科目",
+)
+
+
 def test_external_training_is_added_once_and_checked(staff):
-    header = ["工号", "姓名", "培训名称", "主办单位", "培训日期", "学时", "科目类型"]
-    good = [
-        "A001",
-        "张三",
-        "古籍普查登记业务培训",
-        "江西省古籍保护中心",
-        "2025-04-10",
-        16,
-        "专业科目",
-    ]
+    header, good = EXTERNAL_HEADER, list(EXTERNAL_ROW)
     import_external_training("外出培训.xlsx", xlsx(header, good))
     import_external_training("外出培训.xlsx", xlsx(header, good))
 
@@ -218,16 +221,7 @@ def test_enrolment_reimport_writes_only_the_changed_columns_and_stays_all_or_not
 
 
 def test_external_training_reimport_writes_only_the_changed_columns(staff):
-    header = ["工号", "姓名", "培训名称", "主办单位", "培训日期", "学时", "科目类型"]
-    good = [
-        "A001",
-        "张三",
-        "古籍普查登记业务培训",
-        "江西省古籍保护中心",
-        "2025-04-10",
-        16,
-        "专业科目",
-    ]
+    header, good = EXTERNAL_HEADER, list(EXTERNAL_ROW)
     import_external_training("t.xlsx", xlsx(header, good))
 
     with CaptureQueriesContext(connection) as queries:
