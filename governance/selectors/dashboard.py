@@ -82,8 +82,11 @@ class RiskRow:
     period: str  # of that report, e.g. "2025Q3"; "" without a report
 
 
+_HEALTH_LABELS = dict(ProgressReport.Health.choices)  # lazy labels: translated when shown
+
+
 def _health_label(code: str | None) -> str | None:
-    return ProgressReport.Health(code).label if code else None
+    return _HEALTH_LABELS[code] if code else None
 
 
 def _status_label(code: str | None) -> str:
@@ -122,7 +125,7 @@ def latest_reports(plan: Plan, *, as_of: dt.date | None, item_ids=None) -> dict[
         leaves = leaves.filter(pk__in=item_ids)
     # What the dashboard, the home panels and the tracking table read of it (a percent
     # would cost a Decimal per leaf and nobody shows it).
-    rows = latest_per_item(reports, items=leaves).values(
+    rows = latest_per_item(reports, plan=plan, items=leaves).values(
         "item", "health", "period__year", "period__quarter"
     )
     return {r["item"]: r for r in rows}
@@ -145,36 +148,40 @@ def plan_dashboard(
     progress, expected, counted = figures.progress, figures.expected, figures.counted
     tolerance = behind_tolerance()
     period = last_closed_period(plan, as_of=as_of)
-    leaves = list(visible.reportable().order_by("path").values_list("pk", "lead_unit_id", "weight"))
-    leaf_ids = [pk for pk, _unit, _weight in leaves]
+    leaves = list(visible.reportable().order_by("path").values_list("pk", "lead_unit_id"))
+    leaf_ids = [pk for pk, _unit in leaves]
     latest = latest_reports(plan, as_of=as_of, item_ids=leaf_ids if scoped else None)
     overdue = list(overdue_items(plan, period).filter(pk__in=visible).order_by("path"))
     overdue_ids = {i.pk for i in overdue}
 
+    # Each leaf's flags once (thousands of leaves, each asked several times below).
+    behind_leaves = {pk for pk in leaf_ids if figures.behind(pk, tolerance)}
+    health_by_leaf = {pk: report["health"] for pk, report in latest.items()}
+
     def behind(pk: int) -> bool:
-        return figures.behind(pk, tolerance)
+        return pk in behind_leaves or figures.behind(pk, tolerance)
 
-    def health_of(pk: int) -> str | None:
-        report = latest.get(pk)
-        return report["health"] if report else None
-
-    health = Counter(latest[pk]["health"] for pk in leaf_ids if pk in latest)
+    health_of = health_by_leaf.get
+    health = Counter(health_by_leaf[pk] for pk in leaf_ids if pk in health_by_leaf)
     by_unit: dict[int, UnitRow] = {}
     weights: dict[int, Decimal] = defaultdict(Decimal)
     risky: list[int] = []
-    for pk, unit_id, weight in leaves:
+    off_track = ProgressReport.Health.OFF_TRACK
+    for pk, unit_id in leaves:
         row = by_unit.get(unit_id) or by_unit.setdefault(unit_id, UnitRow(unit=None))
         row.overdue += pk in overdue_ids
-        row.off_track += health_of(pk) == ProgressReport.Health.OFF_TRACK
+        row.off_track += health_of(pk) == off_track
         if pk not in counted:
             continue  # suspended: out of the unit's figures
         row.items += 1
+        weight = figures.weight[pk]
         row.progress += weight * progress.get(pk, Decimal(0))
         row.expected += weight * expected[pk]
-        row.behind += behind(pk)
+        is_behind = pk in behind_leaves
+        row.behind += is_behind
         weights[unit_id] += weight
         if figures.status[pk] != PlanItem.Status.COMPLETED and (
-            behind(pk) or health_of(pk) in RISKY
+            is_behind or health_of(pk) in RISKY
         ):
             risky.append(pk)
     units = OrgUnit.objects.in_bulk(list(by_unit))
@@ -183,15 +190,15 @@ def plan_dashboard(
         total = weights[unit_id]
         row.progress = (row.progress / total).quantize(CENT) if total else Decimal(0)
         row.expected = (row.expected / total).quantize(CENT) if total else Decimal(0)
-    off_track_ids = [pk for pk in leaf_ids if health_of(pk) == ProgressReport.Health.OFF_TRACK]
+    off_track_ids = [pk for pk in leaf_ids if health_of(pk) == off_track]
     # Items become objects only where they are listed: every at-risk row for a document,
     # the first ``listed`` of them for a page (thousands at risk would cost more than
     # every figure of the dashboard).
     shown = risky if listed is None else risky[:listed]
     rows = visible.reportable() if scoped else visible.filter(pk__in=shown)
     items = {i.pk: i for i in rows.select_related("lead_unit")}
-    area_items = list(tracked_areas(plan))
-    overall = overall_weights(plan)
+    area_items = tracked_areas(plan, figures)
+    overall = overall_weights(plan, figures)
     my_units = get_user_access(user).unit_ids if scoped else frozenset()
     at_risk = []
     for pk in risky:
@@ -230,7 +237,7 @@ def plan_dashboard(
         overdue=overdue,
         off_track=off_track_ids,
         at_risk=at_risk,
-        behind=sum(1 for pk in leaf_ids if behind(pk)),
+        behind=len(behind_leaves),
         tolerance=tolerance,
         health=health,
         items=[
@@ -243,7 +250,7 @@ def plan_dashboard(
                 behind=behind(pk),
                 status=_status_label(figures.status.get(pk)),
             )
-            for pk, unit_id, _weight in leaves
+            for pk, unit_id in leaves
         ]
         if scoped
         else [],
@@ -276,10 +283,10 @@ def public_summary(plan: Plan, *, as_of: dt.date) -> dict:
         "start_year": plan.start_year,
         "end_year": plan.end_year,
         "as_of": as_of,
-        "overall": overall_progress(plan, progress),
+        "overall": overall_progress(plan, progress, figures=figures),
         "areas": [
             {"number": a.number, "title": a.title, "progress": progress.get(a.pk, Decimal(0))}
-            for a in tracked_areas(plan)
+            for a in tracked_areas(plan, figures)
         ],
         "items": len(leaves),
         "items_completed": sum(

@@ -50,8 +50,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, NullIf, Round
-from django.db.models.lookups import IsNull
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, NullIf, Round
+from django.db.models.lookups import Exact, IsNull
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql.datastructures import Join
 from django.utils.translation import gettext as _
@@ -468,22 +468,38 @@ def with_post_in_year(
     )
 
 
+class _NativeOnSQLite:
+    """A date part read by SQLite's own ``strftime`` rather than Django's Python function,
+    which SQLite calls back for every row."""
+
+    strftime: str
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime(%s, {sql}) AS INTEGER)", (self.strftime, *params)
+
+
+class _Month(_NativeOnSQLite, ExtractMonth):
+    strftime = "%m"
+
+
+class _Day(_NativeOnSQLite, ExtractDay):
+    strftime = "%d"
+
+
 def months_in(year: int) -> Case:
     """For a staff row: the months of ``year`` employed (as ``months_employed``), in SQL."""
     first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
     start = Case(
-        When(hire_date__gte=first_day, hire_date__lte=last_day, then=ExtractMonth("hire_date")),
+        When(hire_date__gte=first_day, hire_date__lte=last_day, then=_Month("hire_date")),
         default=Value(1),
         output_field=IntegerField(),
     )
     leaving = Q(status__in=GONE, status_date__gt=first_day, status_date__lte=last_day)
     end = Case(
         # Leaving on the 1st: the month before is the last one employed.
-        When(
-            leaving & Q(status_date__day=1),
-            then=ExtractMonth("status_date") - Value(1),
-        ),
-        When(leaving, then=ExtractMonth("status_date")),
+        When(leaving & Q(Exact(_Day("status_date"), 1)), then=_Month("status_date") - Value(1)),
+        When(leaving, then=_Month("status_date")),
         default=Value(12),
         output_field=IntegerField(),
     )
@@ -702,9 +718,10 @@ def compliance_listing(
     ``LISTED_ROW``, not Staff objects."""
     requirement = requirement or Requirement.for_year(year)
     # The user's scope first: only these people's hours are summed.
-    scope = employed_in(year, visible(user, Staff))
+    people = visible(user, Staff)
     if unit is not None:
-        scope = scope.filter(unit__path__startswith=unit.path)
+        people = people.filter(unit__in=OrgUnit.objects.filter(path__startswith=unit.path))
+    scope = employed_in(year, people)
     # Filtered on the post held in the year, which is then the same for every row.
     staff = with_post_in_year(scope, year).filter(post_in_year=PostCategory.PROFESSIONAL)
     staff = staff.annotate(
@@ -712,7 +729,11 @@ def compliance_listing(
     )
     # The unit's label comes with the row (``unit_label``): no unit object per person.
     staff = staff.annotate(unit_label=UNIT_LABEL)
-    staff = with_training_hours(staff, year, scope=scope).annotate(months_in_year=months_in(year))
+    # Hours are summed for everyone in the user's scope, employed in the year or not (the
+    # rows listed are ``scope``'s): the staff table's unit index alone answers that
+    # subquery, where the employment test read every row of it for each source (a third
+    # of a head's list on SQLite).
+    staff = with_training_hours(staff, year, scope=people).annotate(months_in_year=months_in(year))
     if short_only:
         staff = only_short(staff, requirement)
     # Rows, not model objects: a list of thousands spent more on building Staff objects
