@@ -68,11 +68,11 @@ PAGE_PERMS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.pu
 
 # governance's own grants (the org tree, the plan, users and the site).
 GRANTS: dict[str, tuple[str, ...]] = {
-    "planning": (*ORG_EDIT, *PLAN_OFFICE),
+    "planning": (*ORG_EDIT, *PLAN_OFFICE, *_crud(("workdayoverride",), ("add", "change", "view"))),
     "leadership": (ORG_VIEW, *PLAN_VIEW),
     "department_head": (*ORG_EDIT, *PLAN_HEAD),
     "staff": (ORG_VIEW,),
-    "hr": (ORG_VIEW,),
+    "hr": (ORG_VIEW, *_crud(("workdayoverride",), ("add", "change", "view"))),
     "finance": (ORG_VIEW,),
     "asset_officer": (ORG_VIEW,),
     "administrator": (

@@ -26,6 +26,7 @@ from .models import (
     Plan,
     PlanItem,
     ProgressReport,
+    WorkdayOverride,
 )
 
 # Unit pickers grouped by library and people by name, in every admin model form.
@@ -117,6 +118,7 @@ for _model, _unit_field in (
     (Plan, None),
     (Indicator, None),
     (IndicatorYear, None),
+    (WorkdayOverride, None),  # the working-day calendar's corrections
 ):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=_unit_field))
 # A document prepared in the background is its requester's alone (no role grants it).

@@ -635,3 +635,69 @@ class ContinuingEducationRule(models.Model):
 
     def __str__(self) -> str:
         return str(_("Continuing-education rule %(year)s") % {"year": self.year})
+
+
+class LeaveRecord(models.Model):
+    """A period of leave that bears on the appraisal: over six months of sick or personal
+    leave in a year takes the person out of the grading, maternity leave does not
+    (考核规定 Art.41)."""
+
+    class Kind(models.TextChoices):
+        SICK = "sick", _("Sick leave")
+        PERSONAL = "personal", _("Personal leave")
+        MATERNITY = "maternity", _("Maternity leave")
+
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="leaves", verbose_name=_("staff member")
+    )
+    kind = models.CharField(_("kind of leave"), max_length=10, choices=Kind.choices)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), help_text=_("The last day of leave."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("leave record")
+        verbose_name_plural = _("leave records")
+        ordering = ["staff", "-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="leave_ends_after_it_starts",
+                violation_error_message=_("Leave cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.staff.name} {self.get_kind_display()} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+        )
+
+
+class Investigation(models.Model):
+    """A case opened against a staff member (立案审查、调查): their appraisal grade waits
+    until it closes (考核规定 Art.42). HR's record only."""
+
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        related_name="investigations",
+        verbose_name=_("staff member"),
+    )
+    opened = models.DateField(_("opened on"))
+    closed = models.DateField(_("closed on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("investigation")
+        verbose_name_plural = _("investigations")
+        ordering = ["staff", "-opened"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed__isnull=True) | Q(closed__gte=F("opened")),
+                name="investigation_closes_after_it_opens",
+                violation_error_message=_("A case cannot close before it opens."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff.name} {self.opened:%Y-%m-%d}"

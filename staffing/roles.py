@@ -12,6 +12,8 @@ STAFFING_MODELS = (
     "unitassignment",
     "educationrecord",
     "continuingeducationrule",
+    "leaverecord",
+    "investigation",
 )
 # HR: every staff record, with ID numbers and birth dates.
 STAFFING_HR = (

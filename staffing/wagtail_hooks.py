@@ -19,6 +19,8 @@ from .models import (
     EducationRecord,
     Enrolment,
     ExternalTraining,
+    Investigation,
+    LeaveRecord,
     PostAppointment,
     Staff,
     StructureTarget,
@@ -63,7 +65,14 @@ register_permission_policy(
         codenames={"view_certificate": "view_training_certificate"},
     ),
 )
-for _model in (TrainingProgram, StructureTarget, ContinuingEducationRule):
+# Leave and investigations bear on the appraisal; HR's records alone (global).
+for _model in (
+    TrainingProgram,
+    StructureTarget,
+    ContinuingEducationRule,
+    LeaveRecord,
+    Investigation,
+):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=None))
 
 from .documents import COMPLIANCE_DOCUMENT, ROSTER_DOCUMENT, STAFF_SHEET_DOCUMENT  # noqa: E402

@@ -24,6 +24,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "governance",
     "staffing",
+    "performance",
     "cms",
     "reporting",
     "demo",
@@ -242,6 +243,50 @@ SHUXIANG_CE_PROFESSIONAL_RULE = envstr("SHUXIANG_CE_PROFESSIONAL_RULE", "share")
 SHUXIANG_CE_MIN_PROFESSIONAL_HOURS = envint("SHUXIANG_CE_MIN_PROFESSIONAL_HOURS", 60)
 SHUXIANG_CE_JOINERS_RULE = envstr("SHUXIANG_CE_JOINERS_RULE", "prorate")
 
+# Appraisals (考核规定, 人社部发〔2023〕6号; domain-rules.md §2). The 优秀 quota in percent
+# of those who should take part, by the cycle's quota basis (Art.15: normally 20, about 25
+# with approval, 15 for a unit rated 不合格 or held accountable), rounded down.
+SHUXIANG_APPRAISAL_QUOTA_PERCENT = {
+    "normal": envint("SHUXIANG_APPRAISAL_QUOTA_NORMAL", 20),
+    "raised": envint("SHUXIANG_APPRAISAL_QUOTA_RAISED", 25),
+    "reduced": envint("SHUXIANG_APPRAISAL_QUOTA_REDUCED", 15),
+}
+# Working days the proposed 优秀 are publicised (Art.17: at least 5).
+SHUXIANG_APPRAISAL_PUBLICITY_DAYS = envint("SHUXIANG_APPRAISAL_PUBLICITY_DAYS", 5)
+# Service (probation included) below which a person gets a comment and no grade, and sick
+# or personal leave above which they take part without a grade, in months (Arts.37, 41).
+SHUXIANG_APPRAISAL_MIN_SERVICE_MONTHS = envint("SHUXIANG_APPRAISAL_MIN_SERVICE_MONTHS", 6)
+SHUXIANG_APPRAISAL_LONG_LEAVE_MONTHS = envint("SHUXIANG_APPRAISAL_LONG_LEAVE_MONTHS", 6)
+# Days to ask for a review (复核) of a 基本合格 or 不合格 result after signing for it, and
+# to appeal (申诉) after the review's decision. Unconfirmed: 事业单位工作人员申诉规定
+# is read as 30 and 15 days; set what the province applies.
+SHUXIANG_APPRAISAL_REVIEW_DAYS = envint("SHUXIANG_APPRAISAL_REVIEW_DAYS", 30)
+SHUXIANG_APPRAISAL_APPEAL_DAYS = envint("SHUXIANG_APPRAISAL_APPEAL_DAYS", 15)
+# Weights (percent) of the dimensions 德 能 勤 绩 廉 in the total score, by post category
+# (Art.8: each category assessed with its own emphasis; the weights are the library's).
+SHUXIANG_APPRAISAL_WEIGHTS = {
+    "professional": {
+        "morality": 20,
+        "competence": 25,
+        "diligence": 15,
+        "achievement": 30,
+        "integrity": 10,
+    },
+    "management": {
+        "morality": 25,
+        "competence": 20,
+        "diligence": 15,
+        "achievement": 30,
+        "integrity": 10,
+    },
+    "worker": {
+        "morality": 20,
+        "competence": 20,
+        "diligence": 25,
+        "achievement": 25,
+        "integrity": 10,
+    },
+}
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)
 

@@ -1,7 +1,8 @@
 """Governance models: the org tree and scopes (org.py), the plan and its tracking (plan.py),
 the reports' evidence files in private storage (evidence.py), long documents prepared in the
-background (documents.py)."""
+background (documents.py), corrections of the working-day calendar (calendar.py)."""
 
+from .calendar import WorkdayOverride
 from .documents import DocumentJob
 from .evidence import EVIDENCE_EXTENSIONS, ContributionEvidence, Evidence
 from .org import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
@@ -33,4 +34,5 @@ __all__ = [
     "PlanItem",
     "ProgressReport",
     "Role",
+    "WorkdayOverride",
 ]
