@@ -58,6 +58,14 @@ def _locked_cycle(cycle: AppraisalCycle) -> AppraisalCycle:
     return AppraisalCycle.objects.select_for_update(of=("self",)).get(pk=cycle.pk)
 
 
+def _locked_appraisal(appraisal: Appraisal) -> Appraisal:
+    return (
+        Appraisal.objects.select_for_update(of=("self",))
+        .select_related("cycle", "staff")
+        .get(pk=appraisal.pk)
+    )
+
+
 def _refuse_if_final(cycle: AppraisalCycle) -> None:
     if cycle.is_final:
         raise ValidationError(_("%(cycle)s is final and locked.") % {"cycle": cycle})
@@ -207,11 +215,7 @@ def correct_participation(
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for the correction."))
-    locked = (
-        Appraisal.objects.select_for_update(of=("self",))
-        .select_related("cycle", "staff")
-        .get(pk=appraisal.pk)
-    )
+    locked = _locked_appraisal(appraisal)
     _refuse_if_final(locked.cycle)
     if locked.cycle.status in (Status.PUBLICITY,):
         raise ValidationError(_("The grades are being publicised: correct them before."))
@@ -272,11 +276,7 @@ def advance_cycle(cycle: AppraisalCycle, *, user) -> AppraisalCycle:
 @transaction.atomic
 def submit_summary(appraisal: Appraisal, *, user, **sections: str) -> Appraisal:
     """The person's own 述职 by dimension (德 能 勤 绩 廉), while the cycle takes them."""
-    locked = (
-        Appraisal.objects.select_for_update(of=("self",))
-        .select_related("cycle", "staff")
-        .get(pk=appraisal.pk)
-    )
+    locked = _locked_appraisal(appraisal)
     if locked.staff.user_id != user.pk:
         raise PermissionDenied(_("Only the person appraised writes their self-summary."))
     if locked.cycle.status not in (Status.OPEN, Status.SELF_SUMMARIES):
@@ -483,11 +483,7 @@ def finalise_cycle(cycle: AppraisalCycle, *, user, today: dt.date | None = None)
 @transaction.atomic
 def confirm_result(appraisal: Appraisal, *, user) -> Appraisal:
     """The person signs for their result (签字)."""
-    locked = (
-        Appraisal.objects.select_for_update(of=("self",))
-        .select_related("cycle", "staff")
-        .get(pk=appraisal.pk)
-    )
+    locked = _locked_appraisal(appraisal)
     if locked.staff.user_id != user.pk:
         raise PermissionDenied(_("Only the person appraised signs for their result."))
     if not locked.cycle.is_final or not locked.grade:
@@ -511,11 +507,7 @@ def file_appeal(
 ) -> Appeal:
     """The person asks for a review (复核) of a 基本合格 or 不合格 result within the days
     the setting gives after signing; against the review's decision, an appeal (申诉)."""
-    locked = (
-        Appraisal.objects.select_for_update(of=("self",))
-        .select_related("cycle", "staff")
-        .get(pk=appraisal.pk)
-    )
+    locked = _locked_appraisal(appraisal)
     if locked.staff.user_id != user.pk:
         raise PermissionDenied(_("Only the person appraised appeals their result."))
     if locked.grade not in APPEALABLE:
@@ -591,11 +583,7 @@ def decide_appeal(
 def settle_pending(appraisal: Appraisal, *, user, grade: str, reason: str) -> Appraisal:
     """The grade of someone whose case has closed, given after the cycle was finalised."""
     _require_hr(user, "change")
-    locked = (
-        Appraisal.objects.select_for_update(of=("self",))
-        .select_related("cycle", "staff")
-        .get(pk=appraisal.pk)
-    )
+    locked = _locked_appraisal(appraisal)
     if locked.participation != Participation.PENDING or locked.grade:
         raise ValidationError(_("%(person)s has no pending grade.") % {"person": locked.staff.name})
     if not locked.cycle.is_final:
