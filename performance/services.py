@@ -210,14 +210,14 @@ def correct_participation(
     appraisal: Appraisal, *, participation: str, reason: str, user
 ) -> Appraisal:
     """HR's correction of what the records gave (a refusal to take part, a record the
-    staff file lacked), with the reason, before the grades are proposed."""
+    staff file lacked), with the reason, until the grades are publicised."""
     _require_hr(user, "change")
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for the correction."))
     locked = _locked_appraisal(appraisal)
     _refuse_if_final(locked.cycle)
-    if locked.cycle.status in (Status.PUBLICITY,):
+    if locked.cycle.status == Status.PUBLICITY:
         raise ValidationError(_("The grades are being publicised: correct them before."))
     previous = locked.participation
     locked.participation, locked.participation_reason, locked.corrected = (
@@ -330,17 +330,14 @@ def score_appraisal(
         raise ValidationError(_("%(cycle)s is not being scored.") % {"cycle": cycle})
     fields = []
     if scores is not None:
-        for name in DIMENSIONS:
-            value = Decimal(scores[name])
-            if not 0 <= value <= 100:
-                raise ValidationError(
-                    _("%(person)s: each score is between 0 and 100.")
-                    % {"person": locked.staff.name}
-                )
+        values = {name: Decimal(scores[name]) for name in DIMENSIONS}
+        if not all(0 <= value <= 100 for value in values.values()):
+            raise ValidationError(
+                _("%(person)s: each score is between 0 and 100.") % {"person": locked.staff.name}
+            )
+        for name, value in values.items():
             setattr(locked, f"score_{name}", value)
-        locked.score = weighted_score(
-            locked.post_category, {d: Decimal(scores[d]) for d in DIMENSIONS}
-        )
+        locked.score = weighted_score(locked.post_category, values)
         fields += [*(f"score_{n}" for n in DIMENSIONS), "score"]
     if comment is not None:
         locked.comment = comment.strip()

@@ -349,15 +349,11 @@ def _tasks_below(plan: Plan, *, counted: bool = False):
     return leaves.exclude(status=PlanItem.Status.SUSPENDED) if counted else leaves
 
 
-def tracked_areas(plan: Plan, figures: Rollup | None = None):
-    """The plan's task areas that carry assigned work (a led item below them); headings
-    such as 总体目标's （二）理念 are left out of the figures. Given the roll-up
-    (``figures``), its tasks say which (a list, one plain query); without, a subquery
-    per area does."""
-    areas = PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA)
-    if figures is not None:
-        return [area for area in areas.order_by("path") if figures.is_task(area.pk)]
-    return areas.filter(Exists(_tasks_below(plan)))
+def tracked_areas(plan: Plan, figures: Rollup) -> list[PlanItem]:
+    """The plan's task areas that carry assigned work (a task below them in the roll-up
+    ``figures``); headings such as 总体目标's （二）理念 are left out. One plain query."""
+    areas = PlanItem.objects.filter(plan=plan, kind=PlanItem.Kind.AREA).order_by("path")
+    return [area for area in areas if figures.is_task(area.pk)]
 
 
 def overall_weights(plan: Plan, figures: Rollup | None = None) -> list[tuple[int, Decimal]]:

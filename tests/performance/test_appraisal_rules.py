@@ -130,10 +130,10 @@ def test_only_a_library_is_appraised_and_only_hr_opens_cycles(org, hr, head_a):
 
 @pytest.mark.parametrize(
     ("basis", "reference", "allowed"),
-    [("normal", "", 2), ("raised", "文化局批〔2025〕3号", 2), ("reduced", "", 1)],
+    [("normal", "", 2), ("raised", "文化局批〔2025〕3号", 3), ("reduced", "", 1)],
 )
 def test_the_excellent_quota_is_a_share_rounded_down(org, hr, basis, reference, allowed):
-    staff_in(org["a"], 11)  # 20 % of 11 = 2.2, 25 % = 2.75, 15 % = 1.65
+    staff_in(org["a"], 12)  # 20 % of 12 = 2.4, 25 % = 3, 15 % = 1.8
     cycle = open_2025(org, hr, quota_basis=basis, approval_reference=reference)
     assert quota_of(cycle).allowed == allowed
 
