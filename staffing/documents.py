@@ -307,15 +307,24 @@ def roster_pdf(
         "hire_date": capfirst(field("hire_date").verbose_name),
     }
     columns = [Column(heads[key], width) for key, width in ROSTER_COLUMNS]
+    # A handful of distinct genders, posts, titles and degrees among thousands of people:
+    # each label translated once, not once a line.
+    labels: dict[tuple, str] = {}
+
+    def label(key: tuple, make: Callable[[], str]) -> str:
+        if key not in labels:
+            labels[key] = make()
+        return labels[key]
+
     rows = (
         [
             p.staff_number,
             p.name,
-            p.get_gender_display(),
+            label(("gender", p.gender), p.get_gender_display),
             str(p.unit),
-            _post(p),
-            _title(p),
-            p.get_education_display() if p.education else "",
+            label(("post", p.post_category, p.post_grade), lambda p=p: _post(p)),
+            label(("title", p.title, p.title_level), lambda p=p: _title(p)),
+            label(("education", p.education), lambda p=p: p.get_education_display() or ""),
             p.hire_date.isoformat() if p.hire_date else "",
         ]
         for p in people.iterator(chunk_size=2000)

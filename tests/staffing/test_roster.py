@@ -5,6 +5,8 @@ import re
 import subprocess
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,3 +64,19 @@ def test_prepared_by_is_the_staff_records_name_when_linked(client, org, hr):
     client.force_login(hr)
     require_cjk_font()
     assert "制表：王人事" in text_of(roster(client, org["a"]))
+
+
+def test_the_roster_costs_the_same_queries_for_3_and_30_people(client, org, hr):
+    client.force_login(hr)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            roster(client, org["library"])
+        return len(captured.captured_queries)
+
+    for _ in range(3):
+        make_staff(org["a"])
+    few = queries()
+    for _ in range(27):
+        make_staff(org["b1"])
+    assert queries() == few
