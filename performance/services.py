@@ -320,6 +320,8 @@ def score_appraisal(
     with the cycle row locked, so two proposals of the last place cannot both pass."""
     if not may_for_instance(user, appraisal, "change"):
         raise PermissionDenied(_("You may not score this person."))
+    if appraisal.staff.user_id == user.pk:
+        raise PermissionDenied(_("Nobody scores their own appraisal."))
     cycle = _locked_cycle(appraisal.cycle)  # the quota's lock: one proposal at a time
     locked = (
         Appraisal.objects.select_for_update(of=("self",))

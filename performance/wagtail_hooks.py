@@ -1,11 +1,15 @@
-"""Every registration of performance: access policies (first) and log actions."""
+"""Every registration of performance: access policies (first), admin URLs, the menu and
+log actions."""
 
 from django.db.models import Q
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
-from governance.access import ScopedPermissionPolicy
+from governance.access import ScopedPermissionPolicy, may
+from staffing.models import Staff
 
 from .models import Appeal, Appraisal, AppraisalCycle, CommitteeMember, Objection
 
@@ -68,3 +72,69 @@ LOG_ACTIONS = {
 def register_appraisal_log_actions(actions):
     for code, label in LOG_ACTIONS.items():
         actions.register_action(code, label, label)
+
+
+from . import views  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_performance_urls():
+    return [
+        path("appraisals/", views.cycles, name="performance_cycles"),
+        path("appraisals/<int:pk>/", views.cycle, name="performance_cycle"),
+        path("appraisals/person/<int:pk>/", views.appraisal, name="performance_appraisal"),
+        path("appraisals/to-score/", views.to_score, name="performance_to_score"),
+        path("appraisals/mine/", views.mine, name="performance_mine"),
+    ]
+
+
+class CyclesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.may_see_cycles(request.user)
+
+
+class MineMenuItem(MenuItem):
+    """For anyone who may see a staff record (their own, at least)."""
+
+    def is_shown(self, request):
+        return may(request.user, Staff, "view")
+
+
+class ToScoreMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may(request.user, Appraisal, "change")
+
+
+@hooks.register("register_admin_menu_item")
+def register_appraisal_menu():
+    return SubmenuMenuItem(
+        gettext_lazy("Appraisals"),
+        Menu(
+            items=[
+                CyclesMenuItem(
+                    gettext_lazy("Appraisal cycles"),
+                    reverse("performance_cycles"),
+                    name="appraisal-cycles",
+                    icon_name="tasks",
+                    order=1,
+                ),
+                ToScoreMenuItem(
+                    gettext_lazy("Appraisals to score"),
+                    reverse("performance_to_score"),
+                    name="appraisal-to-score",
+                    icon_name="edit",
+                    order=2,
+                ),
+                MineMenuItem(
+                    gettext_lazy("My appraisals"),
+                    reverse("performance_mine"),
+                    name="appraisal-mine",
+                    icon_name="user",
+                    order=3,
+                ),
+            ]
+        ),
+        name="appraisals",
+        icon_name="tasks",
+        order=156,
+    )

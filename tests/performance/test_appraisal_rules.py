@@ -348,3 +348,11 @@ def test_consequences_follow_from_the_grades():
     assert years[2024].adjustment_flag  # two 基本合格 running
     assert years[2025].down_one_grade and not years[2025].salary_step
     assert consequences_of({2025: "excellent"})[2025].salary_step
+
+
+def test_nobody_scores_their_own_appraisal(org, hr, head_a):
+    own = make_staff(org["a"], user=head_a, hire_date=dt.date(2015, 1, 1))
+    cycle = to_scoring(open_2025(org, hr), hr)
+    with pytest.raises(PermissionDenied):
+        score_appraisal(cycle.appraisals.get(staff=own), user=head_a, scores=SCORES)
+    score_appraisal(cycle.appraisals.get(staff=own), user=hr, scores=SCORES)  # HR scores the head

@@ -1,0 +1,81 @@
+"""The appraisal's forms: opening a cycle, a self-summary, a head's scores and proposal,
+HR's correction of who takes part, the publicity's start, an appeal."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import OrgUnit
+
+from .models import Appeal, Appraisal, AppraisalCycle, Grade
+
+SCORE_FIELD = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5}
+
+
+class OpenCycleForm(forms.Form):
+    library = forms.ModelChoiceField(
+        label=_("Library"), queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.LIBRARY)
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=AppraisalCycle.Kind.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = forms.IntegerField(label=_("Quarter"), min_value=1, max_value=4, required=False)
+    term_from = forms.IntegerField(
+        label=_("Term from"), min_value=2000, max_value=2100, required=False
+    )
+    quota_basis = forms.ChoiceField(
+        label=_("Excellent quota"), choices=AppraisalCycle.QuotaBasis.choices
+    )
+    approval_reference = forms.CharField(label=_("Approval reference"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class SummaryForm(forms.ModelForm):
+    class Meta:
+        model = Appraisal
+        fields = [
+            "summary_morality",
+            "summary_competence",
+            "summary_diligence",
+            "summary_achievement",
+            "summary_integrity",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
+class ScoreForm(forms.Form):
+    morality = forms.DecimalField(label=_("morality (德)"), **SCORE_FIELD)
+    competence = forms.DecimalField(label=_("competence (能)"), **SCORE_FIELD)
+    diligence = forms.DecimalField(label=_("diligence (勤)"), **SCORE_FIELD)
+    achievement = forms.DecimalField(label=_("achievement (绩)"), **SCORE_FIELD)
+    integrity = forms.DecimalField(label=_("integrity (廉)"), **SCORE_FIELD)
+    comment = forms.CharField(
+        label=_("appraisal comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    proposed_grade = forms.ChoiceField(
+        label=_("proposed grade"),
+        choices=[("", "—"), *[(g, label) for g, label in Grade.choices if g != Grade.UNGRADED]],
+        required=False,
+    )
+
+
+class ParticipationForm(forms.Form):
+    participation = forms.ChoiceField(
+        label=_("participation"), choices=Appraisal.Participation.choices
+    )
+    reason = forms.CharField(label=_("Reason for the correction"))
+
+
+class PublicityForm(forms.Form):
+    start = forms.DateField(
+        label=_("Publicity from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AppealForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Appeal.Kind.choices)
+    reasons = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,297 @@
+"""The appraisal's admin pages: HR's cycles and a cycle's page (quota, steps, who takes
+part and why), one person's appraisal (self-summary, scores and proposal, HR's
+correction, the result and signature, an appeal), the head's list to score and one's own
+appraisals. Thin: every change goes through ``performance.services``; every object
+through the access API (out of scope: 404)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.admin import messages
+
+from governance.access import (
+    get_for_action_or_404,
+    may,
+    may_everywhere,
+    may_for_instance,
+    require,
+    visible,
+)
+
+from . import services
+from .forms import (
+    AppealForm,
+    OpenCycleForm,
+    ParticipationForm,
+    PublicityForm,
+    ScoreForm,
+    SummaryForm,
+)
+from .models import Appraisal, AppraisalCycle
+from .selectors import quota_of
+
+Status = AppraisalCycle.Status
+
+
+def _done(request, call, success: str) -> bool:
+    """Run a service call; its refusal becomes an error message on the page."""
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def cycles(request):
+    """HR's appraisal cycles, newest first, and the form that opens one."""
+    require(request.user, AppraisalCycle, "view")
+    may_open = may_everywhere(request.user, AppraisalCycle, "add")
+    form = OpenCycleForm(request.POST or None)
+    if request.method == "POST" and may_open and form.is_valid():
+        data = form.cleaned_data
+        opened = {}
+
+        def open_it():
+            opened["cycle"] = services.open_cycle(
+                library=data["library"],
+                kind=data["kind"],
+                year=data["year"],
+                quarter=data["quarter"],
+                term_from=data["term_from"],
+                quota_basis=data["quota_basis"],
+                approval_reference=data["approval_reference"],
+                user=request.user,
+            )
+
+        if _done(request, open_it, _("The appraisal is open.")):
+            return redirect("performance_cycle", pk=opened["cycle"].pk)
+    rows = (
+        visible(request.user, AppraisalCycle)
+        .select_related("library")
+        .annotate(people=Count("appraisals", filter=~Q(appraisals__participation="excluded")))
+    )
+    return TemplateResponse(
+        request,
+        "performance/cycles.html",
+        {"cycles": rows, "form": form if may_open else None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cycle(request, pk: int):
+    """One cycle: its step, the 优秀 quota left, the publicity, and everyone in it with
+    why they are in, out or not graded."""
+    chosen = get_for_action_or_404(
+        request.user, AppraisalCycle.objects.select_related("library"), "view", pk=pk
+    )
+    publicity_form = PublicityForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        steps = {
+            "advance": (
+                lambda: services.advance_cycle(chosen, user=request.user),
+                _("The appraisal moved to its next step."),
+            ),
+            "finalise": (
+                lambda: services.finalise_cycle(chosen, user=request.user),
+                _("The grades are final."),
+            ),
+        }
+        if action == "publicity" and publicity_form.is_valid():
+            steps["publicity"] = (
+                lambda: services.start_publicity(
+                    chosen, user=request.user, start=publicity_form.cleaned_data["start"]
+                ),
+                _("The proposed grades are being publicised."),
+            )
+        if action in steps:
+            call, success = steps[action]
+            if _done(request, call, success):
+                return redirect("performance_cycle", pk=chosen.pk)
+    rows = chosen.appraisals.select_related("staff", "unit").order_by(
+        "unit__path", "staff__staff_number"
+    )
+    participation = request.GET.get("participation", "")
+    if participation in Appraisal.Participation.values:
+        rows = rows.filter(participation=participation)
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(
+            Q(staff__name__icontains=query) | Q(staff__staff_number__icontains=query)
+        )
+    return TemplateResponse(
+        request,
+        "performance/cycle.html",
+        {
+            "cycle": chosen,
+            "quota": quota_of(chosen),
+            "rows": visible(request.user, rows),
+            "participations": Appraisal.Participation.choices,
+            "participation": participation,
+            "query": query,
+            "may_run": may_everywhere(request.user, AppraisalCycle, "change"),
+            "publicity_form": publicity_form,
+            "steps": Status,
+        },
+    )
+
+
+def _appraisal_forms(request, appraisal: Appraisal, *, is_self: bool, may_score: bool):
+    cycle = appraisal.cycle
+    data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action") if data else None
+
+    def bound(name, form_class, **kwargs):
+        return form_class(data if action == name else None, **kwargs)
+
+    initial_scores = {name: getattr(appraisal, f"score_{name}") for name in services.DIMENSIONS} | {
+        "comment": appraisal.comment,
+        "proposed_grade": appraisal.proposed_grade,
+    }
+    return {
+        "summary": bound("summary", SummaryForm, instance=appraisal)
+        if is_self and cycle.status in (Status.OPEN, Status.SELF_SUMMARIES)
+        else None,
+        "score": bound("score", ScoreForm, initial=initial_scores)
+        if may_score and cycle.status == Status.SCORING
+        else None,
+        "participation": bound(
+            "participation", ParticipationForm, initial={"participation": appraisal.participation}
+        )
+        if may_everywhere(request.user, AppraisalCycle, "change") and not cycle.is_final
+        else None,
+        "appeal": bound("appeal", AppealForm)
+        if is_self and appraisal.grade in services.APPEALABLE
+        else None,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def appraisal(request, pk: int):
+    """One person's appraisal, as they, their head or HR may see and act on it. The
+    person sees a proposed grade only once the cycle is final."""
+    chosen = get_for_action_or_404(
+        request.user,
+        Appraisal.objects.select_related("cycle", "cycle__library", "staff", "unit"),
+        "view",
+        pk=pk,
+    )
+    user = request.user
+    is_self = chosen.staff.user_id == user.pk
+    may_score = not is_self and may_for_instance(user, chosen, "change")
+    forms = _appraisal_forms(request, chosen, is_self=is_self, may_score=may_score)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = forms.get(action)
+        calls = {"confirm": (lambda: services.confirm_result(chosen, user=user), _("Signed."))}
+        if form is not None and form.is_valid():
+            data = form.cleaned_data
+            calls |= {
+                "summary": (
+                    lambda: services.submit_summary(
+                        chosen, user=user, **{n: data[f"summary_{n}"] for n in services.DIMENSIONS}
+                    ),
+                    _("Your self-summary is saved."),
+                ),
+                "score": (
+                    lambda: services.score_appraisal(
+                        chosen,
+                        user=user,
+                        scores={n: data[n] for n in services.DIMENSIONS},
+                        comment=data["comment"],
+                        proposed_grade=data["proposed_grade"] or None,
+                    ),
+                    _("Scores saved."),
+                ),
+                "participation": (
+                    lambda: services.correct_participation(
+                        chosen,
+                        participation=data["participation"],
+                        reason=data["reason"],
+                        user=user,
+                    ),
+                    _("Participation corrected."),
+                ),
+                "appeal": (
+                    lambda: services.file_appeal(
+                        chosen,
+                        user=user,
+                        kind=data["kind"],
+                        reasons=data["reasons"],
+                        filed_on=timezone.localdate(),
+                    ),
+                    _("Your request is filed."),
+                ),
+            }
+        if action in calls:
+            call, success = calls[action]
+            if _done(request, call, success):
+                return redirect("performance_appraisal", pk=chosen.pk)
+    shows_proposal = not is_self or may_score or chosen.cycle.is_final
+    return TemplateResponse(
+        request,
+        "performance/appraisal.html",
+        {
+            "appraisal": chosen,
+            "cycle": chosen.cycle,
+            "is_self": is_self,
+            "shows_proposal": shows_proposal,
+            "forms": forms,
+            "may_confirm": (
+                is_self and chosen.cycle.is_final and chosen.grade and not chosen.confirmed_at
+            ),
+            "appeals": list(chosen.appeals.order_by("filed_on")),
+            "sections": [
+                (Appraisal._meta.get_field(f"summary_{n}").verbose_name,
+                 getattr(chosen, f"summary_{n}"),
+                 getattr(chosen, f"score_{n}"))
+                for n in services.DIMENSIONS
+            ],
+        },
+    )  # fmt: skip
+
+
+def to_score(request):
+    """The appraisals a head (or HR) may score now: their units' people in cycles being
+    scored (never their own), the ones still without a proposal first."""
+    require(request.user, Appraisal, "change")
+    rows = visible(
+        request.user,
+        Appraisal.objects.filter(cycle__status=Status.SCORING)
+        .exclude(staff__user=request.user)
+        .select_related("cycle", "cycle__library", "staff", "unit")
+        .order_by("proposed_grade", "unit__path", "staff__staff_number"),
+        ("change",),
+    )
+    return TemplateResponse(
+        request,
+        "performance/list.html",
+        {"title": _("Appraisals to score"), "rows": rows, "shows_proposal": True},
+    )
+
+
+def mine(request):
+    """One's own appraisals, newest first (the result once final)."""
+    rows = (
+        Appraisal.objects.filter(staff__user=request.user)
+        .select_related("cycle", "cycle__library", "staff", "unit")
+        .order_by("-cycle__year", "-cycle__quarter")
+    )
+    return TemplateResponse(
+        request,
+        "performance/list.html",
+        {"title": _("My appraisals"), "rows": rows, "shows_proposal": False},
+    )
+
+
+def may_see_cycles(user) -> bool:
+    return may(user, AppraisalCycle, "view")

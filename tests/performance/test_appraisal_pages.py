@@ -1,0 +1,209 @@
+"""The appraisal's pages as their users see them: HR's cycle page (the quota left, who
+takes part and why), the head scoring their own staff only, the person seeing and signing
+their own result only, a trustee seeing no appraisal at all."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from performance.models import Appraisal, Grade
+from performance.services import (
+    advance_cycle,
+    finalise_cycle,
+    open_cycle,
+    score_appraisal,
+    start_publicity,
+)
+from tests.factories import make_staff, make_user
+
+SCORES = {
+    d: Decimal(88) for d in ("morality", "competence", "diligence", "achievement", "integrity")
+}
+
+
+@pytest.fixture
+def hr(org):
+    return make_user("hr_officer", role="hr", first_name="晓红", last_name="王")
+
+
+@pytest.fixture
+def person(org):
+    return make_user("zhou", role="staff", units=[org["a"]])
+
+
+@pytest.fixture
+def scoring(org, hr, person):
+    mine = make_staff(org["a"], name="周雨婷", user=person, hire_date=dt.date(2015, 1, 1))
+    others = [make_staff(org["a"], hire_date=dt.date(2015, 1, 1)) for _ in range(4)]
+    other_unit = make_staff(org["b"], name="刘明", hire_date=dt.date(2015, 1, 1))
+    cycle = open_cycle(library=org["library"], kind="annual", year=2025, user=hr)
+    advance_cycle(cycle, user=hr)
+    advance_cycle(cycle, user=hr)
+    return cycle, mine, others, other_unit
+
+
+def appraisal_of(cycle, staff) -> Appraisal:
+    return cycle.appraisals.get(staff=staff)
+
+
+def test_hr_sees_the_quota_left_and_why_each_person_is_in(client, org, hr, scoring):
+    cycle, mine, _others, other_unit = scoring
+    client.force_login(hr)
+    page = client.get(reverse("performance_cycle", args=[cycle.pk])).content.decode()
+    assert "周雨婷" in page and "刘明" in page
+    assert "测试市图书馆 · 借阅部" in page  # the unit with its library
+    assert "还剩 1 个" in page  # 20 % of 6 people: one 优秀, none proposed yet
+    assert "True" not in page and "None" not in page
+
+
+def test_the_cycle_page_costs_the_same_queries_for_5_and_30_people(
+    client, org, hr, scoring, django_assert_max_num_queries
+):
+    cycle = scoring[0]
+    client.force_login(hr)
+    url = reverse("performance_cycle", args=[cycle.pk])
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    Appraisal.objects.bulk_create(
+        [
+            Appraisal(
+                cycle=cycle,
+                staff=make_staff(org["b"]),
+                unit=org["b"],
+                participation="graded",
+            )
+            for _ in range(25)
+        ]
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_a_head_scores_their_staff_and_cannot_open_another_units(
+    client, org, scoring, head_a, head_b
+):
+    cycle, mine, _others, other_unit = scoring
+    client.force_login(head_b)
+    assert (
+        client.get(
+            reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
+        ).status_code
+        == 404
+    )
+    client.force_login(head_a)
+    url = reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
+    data = {
+        **dict.fromkeys(SCORES, "90"),
+        "comment": "工作认真",
+        "proposed_grade": "excellent",
+        "action": "score",
+    }
+    assert client.post(url, data).status_code == 302
+    saved = appraisal_of(cycle, mine)
+    assert saved.proposed_grade == Grade.EXCELLENT and saved.score == Decimal("90.00")
+    listed = client.get(reverse("performance_to_score")).content.decode()
+    assert "周雨婷" in listed and "刘明" not in listed
+
+
+def test_a_refused_proposal_shows_the_reason_and_saves_nothing(client, org, scoring, head_a):
+    cycle, mine, others, _other_unit = scoring
+    score_appraisal(appraisal_of(cycle, others[0]), user=head_a, proposed_grade=Grade.EXCELLENT)
+    client.force_login(head_a)
+    url = reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
+    data = {
+        **dict.fromkeys(SCORES, "90"),
+        "comment": "",
+        "proposed_grade": "excellent",
+        "action": "score",
+    }
+    page = client.post(url, data, follow=True).content.decode()
+    assert "优秀名额" in page
+    assert appraisal_of(cycle, mine).proposed_grade == ""
+
+
+def test_the_person_sees_no_proposal_before_the_result_then_signs_their_own(
+    client, org, hr, head_a, person, scoring
+):
+    cycle, mine, others, other_unit = scoring
+    for staff in [mine, *others, other_unit]:
+        grade = Grade.EXCELLENT if staff == mine else Grade.COMPETENT
+        score_appraisal(appraisal_of(cycle, staff), user=hr, scores=SCORES, proposed_grade=grade)
+    client.force_login(person)
+    url = reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
+    page = client.get(url).content.decode()
+    assert "拟定档次" not in page and "优秀" not in page
+    assert (
+        client.get(
+            reverse("performance_appraisal", args=[appraisal_of(cycle, others[0]).pk])
+        ).status_code
+        == 404
+    )
+    advance_cycle(cycle, user=hr)
+    start_publicity(cycle, user=hr, start=dt.date(2025, 12, 1))
+    finalise_cycle(cycle, user=hr, today=dt.date(2025, 12, 10))
+    page = client.get(url).content.decode()
+    assert "优秀" in page and "签字确认" in page
+    assert client.post(url, {"action": "confirm"}).status_code == 302
+    assert appraisal_of(cycle, mine).confirmed_at is not None
+    assert "周雨婷" in client.get(reverse("performance_mine")).content.decode()
+
+
+def test_a_trustee_sees_no_appraisal(client, org, scoring):
+    cycle, mine, _others, _other_unit = scoring
+    trustee = make_user("trustee", role="trustee")
+    client.force_login(trustee)
+    home = reverse("wagtailadmin_home")  # Wagtail turns a refusal into a message there
+    assert client.get(reverse("performance_cycles")).url == home
+    assert client.get(reverse("performance_cycle", args=[cycle.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("performance_to_score")).url == home
+    assert "周雨婷" not in client.get(reverse("performance_mine")).content.decode()
+
+
+def test_the_person_writes_their_self_summary_on_the_page(client, org, hr, person):
+    mine = make_staff(org["a"], name="周雨婷", user=person, hire_date=dt.date(2015, 1, 1))
+    cycle = open_cycle(library=org["library"], kind="annual", year=2026, user=hr)
+    client.force_login(person)
+    url = reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
+    data = {f"summary_{d}": "" for d in SCORES} | {
+        "summary_achievement": "全年完成阅读推广活动 24 场",
+        "action": "summary",
+    }
+    assert client.post(url, data).status_code == 302
+    assert appraisal_of(cycle, mine).summary_achievement.startswith("全年完成")
+
+
+def test_hr_filters_the_cycle_by_name_and_participation(client, org, hr, scoring):
+    cycle, mine, _others, other_unit = scoring
+    Appraisal.objects.create(
+        cycle=cycle,
+        staff=make_staff(org["a"], name="王新", hire_date=dt.date(2025, 10, 1)),
+        unit=org["a"],
+        participation="comment_only",
+        participation_reason="2025-10-01 入职",
+    )
+    client.force_login(hr)
+    url = reverse("performance_cycle", args=[cycle.pk])
+    page = client.get(url, {"participation": "comment_only"}).content.decode()
+    assert "王新" in page and "周雨婷" not in page
+    page = client.get(url, {"q": "刘"}).content.decode()
+    assert "刘明" in page and "周雨婷" not in page
+
+
+def test_a_head_does_not_find_themselves_to_score(client, org, hr, head_a):
+    make_staff(org["a"], name="黄晓梅", user=head_a, hire_date=dt.date(2015, 1, 1))
+    make_staff(org["a"], name="周敏", hire_date=dt.date(2015, 1, 1))
+    cycle = open_cycle(library=org["library"], kind="annual", year=2025, user=hr)
+    advance_cycle(cycle, user=hr)
+    advance_cycle(cycle, user=hr)
+    client.force_login(head_a)
+    page = client.get(reverse("performance_to_score")).content.decode()
+    assert "周敏" in page and "黄晓梅" not in page
