@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -23,8 +24,10 @@ from governance.access import (
     require,
     visible,
 )
+from reporting.responses import pdf_response
 
 from . import services
+from .documents import registration_form
 from .forms import (
     AppealForm,
     OpenCycleForm,
@@ -258,6 +261,23 @@ def appraisal(request, pk: int):
             ],
         },
     )  # fmt: skip
+
+
+def registration_form_pdf(request, pk: int):
+    """The person's 年度考核登记表 (PDF), for whoever may see the appraisal."""
+    chosen = get_for_action_or_404(
+        request.user,
+        Appraisal.objects.select_related("cycle", "cycle__library", "staff", "unit"),
+        "view",
+        pk=pk,
+    )
+    if chosen.staff.user_id == request.user.pk and not chosen.cycle.is_final:
+        raise Http404  # the person's own form shows the proposal: only once it is the result
+    return pdf_response(
+        registration_form(chosen),
+        _("Appraisal form %(name)s %(year)s")
+        % {"name": chosen.staff.name, "year": chosen.cycle.year},
+    )
 
 
 def to_score(request):

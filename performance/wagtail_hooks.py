@@ -83,6 +83,11 @@ def register_performance_urls():
         path("appraisals/", views.cycles, name="performance_cycles"),
         path("appraisals/<int:pk>/", views.cycle, name="performance_cycle"),
         path("appraisals/person/<int:pk>/", views.appraisal, name="performance_appraisal"),
+        path(
+            "appraisals/person/<int:pk>/form.pdf",
+            views.registration_form_pdf,
+            name="performance_registration_form",
+        ),
         path("appraisals/to-score/", views.to_score, name="performance_to_score"),
         path("appraisals/mine/", views.mine, name="performance_mine"),
     ]

@@ -263,12 +263,14 @@ def build_pdf(
     organisation: str,
     subtitle: str = "",
     landscape: bool = False,
+    running_header: bool = True,
 ) -> bytes:
     """Lay out ``story`` on A4 (portrait, or landscape) and return the PDF bytes.
 
     ``title`` opens the first page and, with ``organisation``, runs in every page header
     and the PDF metadata (title, author); ``subtitle`` (period, date of issue…) goes under
-    the title and into the metadata subject.
+    the title and into the metadata subject. An official form (``running_header=False``)
+    has no running header: its title and grid start at the top of the page.
     """
     pagesize = landscape_size(A4) if landscape else A4
     buffer = BytesIO()
@@ -277,7 +279,7 @@ def build_pdf(
         pagesize=pagesize,
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
+        topMargin=MARGIN_TOP if running_header else MARGIN_BOTTOM,
         bottomMargin=MARGIN_BOTTOM,
         title=title,
         author=organisation,
@@ -297,7 +299,8 @@ def build_pdf(
         topPadding=0,
         bottomPadding=0,
     )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_draw_header)])
+    furniture = {"onPage": _draw_header} if running_header else {}
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], **furniture)])
     st = styles()
     opening: list[Flowable] = [Paragraph(escape(title), st["title"])]
     if subtitle:

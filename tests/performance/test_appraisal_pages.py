@@ -3,6 +3,7 @@ takes part and why), the head scoring their own staff only, the person seeing an
 their own result only, a trustee seeing no appraisal at all."""
 
 import datetime as dt
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from performance.services import (
     start_publicity,
 )
 from tests.factories import make_staff, make_user
+from tests.tools import require_cjk_font, require_poppler
 
 SCORES = {
     d: Decimal(88) for d in ("morality", "competence", "diligence", "achievement", "integrity")
@@ -207,3 +209,48 @@ def test_a_head_does_not_find_themselves_to_score(client, org, hr, head_a):
     client.force_login(head_a)
     page = client.get(reverse("performance_to_score")).content.decode()
     assert "周敏" in page and "黄晓梅" not in page
+
+
+def pdf_text(pdf: bytes) -> str:
+    require_poppler("pdftotext")
+    return subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+
+def test_the_registration_form_is_one_page_of_the_official_form(
+    client, org, hr, head_a, head_b, person, scoring
+):
+    require_cjk_font()
+    cycle, mine, others, other_unit = scoring
+    for staff in [mine, *others, other_unit]:
+        score_appraisal(
+            appraisal_of(cycle, staff),
+            user=hr,
+            scores=SCORES,
+            proposed_grade=Grade.COMPETENT,
+            comment="工作认真负责",
+        )
+    url = reverse("performance_registration_form", args=[appraisal_of(cycle, mine).pk])
+    client.force_login(person)
+    assert client.get(url).status_code == 404  # the person's own form: once it is the result
+    client.force_login(head_b)
+    assert client.get(url).status_code == 404
+    client.force_login(head_a)
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    for words in (
+        "事业单位工作人员年度考核登记表",
+        "（2025 年度）",
+        "周雨婷",
+        "测试市图书馆 · 借阅部",
+        "个人总结",
+        "建议等次：合格",
+        "被考核人意见",
+    ):
+        assert words in text, words
+    assert "第1页/共1页" in text.replace(" ", "")  # one page
