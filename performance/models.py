@@ -101,10 +101,17 @@ class AppraisalCycle(models.Model):
         verbose_name_plural = _("appraisal cycles")
         ordering = ["-year", "library__path", "kind", "quarter"]
         constraints = [
+            # Two partial constraints, not nulls_distinct=False (SQLite would drop it).
+            models.UniqueConstraint(
+                fields=["library", "kind", "year"],
+                condition=Q(quarter__isnull=True),
+                name="one_cycle_per_library_kind_and_year",
+                violation_error_message=_("This library already has this appraisal."),
+            ),
             models.UniqueConstraint(
                 fields=["library", "kind", "year", "quarter"],
-                name="one_cycle_per_library_kind_and_period",
-                nulls_distinct=False,
+                condition=Q(quarter__isnull=False),
+                name="one_cycle_per_library_kind_and_quarter",
                 violation_error_message=_("This library already has this appraisal."),
             ),
             models.CheckConstraint(

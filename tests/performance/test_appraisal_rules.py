@@ -356,3 +356,10 @@ def test_nobody_scores_their_own_appraisal(org, hr, head_a):
     with pytest.raises(PermissionDenied):
         score_appraisal(cycle.appraisals.get(staff=own), user=head_a, scores=SCORES)
     score_appraisal(cycle.appraisals.get(staff=own), user=hr, scores=SCORES)  # HR scores the head
+
+
+def test_a_library_has_one_annual_appraisal_a_year(org, hr):
+    open_2025(org, hr)
+    with pytest.raises(ValidationError, match="已有这项考核"):
+        open_2025(org, hr)
+    assert AppraisalCycle.objects.count() == 1
