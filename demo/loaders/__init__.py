@@ -1,5 +1,6 @@
 """Loading the demo's files: ``load_demo`` runs every part in order, in one transaction,
-and is safe to re-run; ``org``, ``plan`` and ``staffing`` load one part each."""
+and is safe to re-run; ``org``, ``plan``, ``staffing`` and ``performance`` load one part
+each."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db import transaction
 from governance.roles import setup_roles
 
 from .org import load_home_page, load_org_tree, load_users
+from .performance import load_appraisals
 from .plan import load_plan
 from .staffing import load_staffing
 
@@ -21,6 +23,7 @@ def load_demo() -> dict[str, int]:
     _home, home_created = load_home_page()
     plan = load_plan()
     staffing = load_staffing()
+    appraisals = load_appraisals()
     return {
         "units": units,
         "users": users,
@@ -30,4 +33,5 @@ def load_demo() -> dict[str, int]:
         "indicators": plan["indicators"],
         "staff": staffing["staff"],
         "trainings": staffing["enrolments"] + staffing["external_trainings"],
+        "appraisal_cycles": appraisals["cycles"],
     }
