@@ -139,6 +139,7 @@ from .views import outline as outline_views  # noqa: E402
 from .views import panels  # noqa: E402
 from .views import plan as plan_views  # noqa: E402
 from .views import plan_import as plan_import_views  # noqa: E402
+from .viewsets.calendar import workday_overrides  # noqa: E402
 from .viewsets.org import OrgUnitViewSet  # noqa: E402
 from .viewsets.plan import PlanViewSetGroup  # noqa: E402
 
@@ -153,6 +154,11 @@ def register_org_units():
 @hooks.register("register_admin_viewset")
 def register_plan():
     return PlanViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_working_day_corrections():
+    return workday_overrides
 
 
 @hooks.register("register_log_actions")

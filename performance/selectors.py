@@ -42,6 +42,22 @@ def quota_of(cycle: AppraisalCycle) -> Quota:
     )
 
 
+def routine_grades(appraisal: Appraisal) -> list[tuple[int, str]]:
+    """(quarter, grade label) of the person's final quarterly routine appraisals in the
+    annual appraisal's year, shown beside its proposal (one query)."""
+    if appraisal.cycle.kind != AppraisalCycle.Kind.ANNUAL:
+        return []
+    rows = Appraisal.objects.filter(
+        staff_id=appraisal.staff_id,
+        cycle__kind=AppraisalCycle.Kind.QUARTERLY,
+        cycle__year=appraisal.cycle.year,
+        cycle__status=AppraisalCycle.Status.FINAL,
+    ).order_by("cycle__quarter")
+    labels = dict(Grade.choices)
+    return [(quarter, labels.get(grade, "—")) for quarter, grade in
+            rows.values_list("cycle__quarter", "grade")]  # fmt: skip
+
+
 # -- consequences (Arts.28–32) -------------------------------------------------------------
 
 PASSING = (Grade.EXCELLENT, Grade.COMPETENT)

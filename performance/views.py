@@ -37,7 +37,7 @@ from .forms import (
     SummaryForm,
 )
 from .models import Appraisal, AppraisalCycle
-from .selectors import quota_of
+from .selectors import quota_of, routine_grades
 
 Status = AppraisalCycle.Status
 
@@ -253,6 +253,7 @@ def appraisal(request, pk: int):
                 is_self and chosen.cycle.is_final and chosen.grade and not chosen.confirmed_at
             ),
             "appeals": list(chosen.appeals.order_by("filed_on")),
+            "routine": routine_grades(chosen) if shows_proposal else [],
             "sections": [
                 (Appraisal._meta.get_field(f"summary_{n}").verbose_name,
                  getattr(chosen, f"summary_{n}"),

@@ -35,6 +35,8 @@ from .models import (
     EducationRecord,
     Enrolment,
     ExternalTraining,
+    Investigation,
+    LeaveRecord,
     PostAppointment,
     Staff,
     StructureTarget,
@@ -530,6 +532,38 @@ class StructureTargetViewSet(ScopedModelViewSet):
     form_fields = ["year", "dimension", "value", "min_share"]
 
 
+class LeaveRecordViewSet(ScopedModelViewSet):
+    """Sick, personal and maternity leave: the appraisal reads it (over six months of sick
+    or personal leave in a year: taking part without a grade). HR's."""
+
+    model = LeaveRecord
+    inspect_view_class = CleanInspectView
+    icon = "date"
+    menu_label = _("Leave records")
+    list_select_related = ("staff", "staff__unit")
+    disabled_views = ("copy",)
+    list_display = ["staff", "kind", "start", "end", "note"]
+    list_filter = ["kind"]
+    search_fields = ["staff__name", "staff__staff_number"]
+    form_fields = ["staff", "kind", "start", "end", "note"]
+
+
+class InvestigationViewSet(ScopedModelViewSet):
+    """Cases opened against a staff member: the appraisal's grade waits until one closes.
+    HR's, and never deleted."""
+
+    model = Investigation
+    inspect_view_class = CleanInspectView
+    icon = "warning"
+    menu_label = _("Investigations")
+    list_select_related = ("staff", "staff__unit")
+    disabled_views = ("copy", "delete")
+    list_display = ["staff", "opened", "closed", "note"]
+    list_filter = ["opened", "closed"]
+    search_fields = ["staff__name", "staff__staff_number"]
+    form_fields = ["staff", "opened", "closed", "note"]
+
+
 class StaffingViewSetGroup(ModelViewSetGroup):
     menu_label = _("Staffing and training")
     menu_icon = "user"
@@ -543,4 +577,6 @@ class StaffingViewSetGroup(ModelViewSetGroup):
         ExternalTrainingViewSet("staffing_externaltraining", url_prefix="staffing/external"),
         CertificateViewSet("staffing_certificate", url_prefix="staffing/certificates"),
         StructureTargetViewSet("staffing_structuretarget", url_prefix="staffing/targets"),
+        LeaveRecordViewSet("staffing_leaverecord", url_prefix="staffing/leave"),
+        InvestigationViewSet("staffing_investigation", url_prefix="staffing/investigations"),
     )

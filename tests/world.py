@@ -21,6 +21,7 @@ from governance.models import (
     Plan,
     PlanItem,
     ProgressReport,
+    WorkdayOverride,
 )
 from staffing.models import (
     Certificate,
@@ -28,6 +29,8 @@ from staffing.models import (
     EducationRecord,
     Enrolment,
     ExternalTraining,
+    Investigation,
+    LeaveRecord,
     PostAppointment,
     Staff,
     StructureTarget,
@@ -180,6 +183,28 @@ def structure_target(unit, marker):
     )
 
 
+def leave_record(unit, marker):
+    return LeaveRecord.objects.create(
+        staff=make_staff(unit, name=marker),
+        kind="sick",
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2025, 3, 20),
+        note=marker,
+    )
+
+
+def investigation(unit, marker):
+    return Investigation.objects.create(
+        staff=make_staff(unit, name=marker), opened=dt.date(2025, 5, 1), note=marker
+    )
+
+
+def workday_override(unit, marker):
+    # A day nobody else uses; the marker shows as the note.
+    day = dt.date(1990, 1, 1) + dt.timedelta(days=next(_seq) % 5000)
+    return WorkdayOverride.objects.create(date=day, is_workday=True, note=marker)
+
+
 BUILDERS = {
     OrgUnit: org_unit,
     Plan: plan,
@@ -200,6 +225,9 @@ BUILDERS = {
     ContinuingEducationRule: continuing_education_rule,
     UnitAssignment: unit_assignment,
     EducationRecord: education_record,
+    LeaveRecord: leave_record,
+    Investigation: investigation,
+    WorkdayOverride: workday_override,
 }
 
 SECRETS = {

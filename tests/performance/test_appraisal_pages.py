@@ -254,3 +254,16 @@ def test_the_registration_form_is_one_page_of_the_official_form(
     ):
         assert words in text, words
     assert "第1页/共1页" in text.replace(" ", "")  # one page
+
+
+def test_the_quarterly_routine_grades_stand_beside_the_annual_proposal(client, org, hr, scoring):
+    cycle, mine, _others, _other_unit = scoring
+    quarter = open_cycle(library=org["library"], kind="quarterly", year=2025, quarter=1, user=hr)
+    advance_cycle(quarter, user=hr)
+    advance_cycle(quarter, user=hr)
+    quarter.appraisals.update(proposed_grade=Grade.COMPETENT)
+    advance_cycle(quarter, user=hr)
+    finalise_cycle(quarter, user=hr)  # a routine appraisal has no publicity
+    client.force_login(hr)
+    page = client.get(reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk]))
+    assert "1 季度：合格" in page.content.decode()
