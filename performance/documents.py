@@ -1,5 +1,7 @@
-"""The appraisal's papers, on ``reporting.pdf``: the 年度考核登记表 of one person (one A4
-page in the official layout; a long self-summary continues on a second page).
+"""The appraisal's papers, on ``reporting/``: the 年度考核登记表 of one person (one A4
+page in the official layout; a long self-summary continues on a second page), the
+results summary filed with the human-resources bureau (.xlsx) and the publicity notice of
+the proposed 优秀 (PDF).
 
 The form's own words are the official form's and stay Chinese whatever the reader's
 language, like the page furniture of every official document here; the values (grade,
@@ -9,15 +11,18 @@ archive (Art.33).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import translation
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from reporting.pdf import build_pdf, para, styles
+from reporting.pdf import build_pdf, para, styles, table
+from reporting.spreadsheets import Layout, Sheet, write_xlsx
+from staffing.models import PostCategory, Staff
 
-from .models import Appraisal
+from .models import Appraisal, Grade
 
 FORM_TITLE = "事业单位工作人员年度考核登记表"
 # No-break spaces: a paragraph collapses runs of ordinary (and ideographic) ones.
@@ -137,3 +142,119 @@ def _registration_form(appraisal: Appraisal) -> bytes:
         subtitle="",
         running_header=False,
     )
+
+
+# -- the results summary and the publicity notice --------------------------------------------
+
+SUMMARY_HEADER = (
+    "序号",
+    "单位",
+    "部门",
+    "工号",
+    "姓名",
+    "性别",
+    "岗位类别",
+    "职称",
+    "考核等次",
+    "说明",
+)
+
+
+def results_rows(cycle):
+    """The cycle's people in unit order with what the summary prints, as plain values
+    assembled in SQL (one query)."""
+    return (
+        cycle.appraisals.exclude(participation=Appraisal.Participation.EXCLUDED)
+        .order_by("unit__path", "staff__staff_number")
+        .values_list(
+            "unit__name",
+            "staff__staff_number",
+            "staff__name",
+            "staff__gender",
+            "post_category",
+            "staff__title",
+            "grade",
+            "proposed_grade",
+            "participation",
+            "participation_reason",
+        )
+    )
+
+
+def results_summary(cycle) -> bytes:
+    """The 年度考核结果汇总表 HR files with the human-resources bureau (.xlsx): everyone
+    who took part, their grade (the proposal until the cycle is final, marked so), and
+    why a person has no grade. Chinese, as filed."""
+    with translation.override("zh-hans"):
+        genders = dict(Staff._meta.get_field("gender").choices)
+        posts = dict(PostCategory.choices)
+        grades = dict(Grade.choices)
+        participations = dict(Appraisal.Participation.choices)
+        final = cycle.is_final
+
+        def rows():
+            for n, (
+                unit,
+                number,
+                name,
+                gender,
+                post,
+                title,
+                grade,
+                proposed,
+                part,
+                why,
+            ) in enumerate(results_rows(cycle).iterator(), start=1):
+                shown = grade if final else proposed
+                label = str(grades.get(shown, "")) if shown else ""
+                if not final and label:
+                    label += "（拟）"
+                note = (
+                    ""
+                    if part == Appraisal.Participation.GRADED
+                    else (why or str(participations[part]))
+                )
+                yield [n, str(cycle.library), unit, number, name, str(genders.get(gender, "")),
+                       str(posts.get(post, "")), title, label, note]  # fmt: skip
+
+        layout = Layout(repeat_header=True, page_numbers=True, fit_to_width=True, landscape=True)
+        return write_xlsx([Sheet(f"{cycle.year}年度考核结果", SUMMARY_HEADER, rows(), layout)])
+
+
+def _chinese_date(day) -> str:
+    """2025年12月1日; blanks to fill in by hand without a date."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else "\xa0" * 8 + "年\xa0\xa0月\xa0\xa0日"
+
+
+def publicity_notice(cycle) -> bytes:
+    """The notice posted in the library naming the proposed 优秀 (Art.17), with the
+    publicity's dates and where to send objections."""
+    with translation.override("zh-hans"):
+        names = list(
+            cycle.appraisals.filter(proposed_grade=Grade.EXCELLENT)
+            .order_by("unit__path", "staff__staff_number")
+            .values_list("unit__name", "staff__name")
+        )
+        start, end = _chinese_date(cycle.publicity_start), _chinese_date(cycle.publicity_end)
+        listed = [[n, unit, name] for n, (unit, name) in enumerate(names, start=1)]
+        st = styles()
+        body = [
+            para(
+                f"根据《事业单位工作人员考核规定》，经个人述职、民主测评和考核委员会审议，"
+                f"拟确定以下 {len(names)} 名同志为{cycle.library}{cycle.year}年度考核优秀等次，"
+                f"现予公示。"
+            ),
+            para(f"公示时间：{start}至{end}（{settings.SHUXIANG_APPRAISAL_PUBLICITY_DAYS}个工作日）。"),
+            table([["序号", "部门", "姓名"], *listed], col_widths=["15%", "50%", "35%"]),
+            Spacer(1, 4 * mm),
+            para("公示期间，如有异议，请以书面形式向本馆人事部门反映。反映问题应实事求是，"
+                 "并署真实姓名。"),
+            para(f"{cycle.library}考核委员会", st["body"].clone("sign", alignment=TA_RIGHT)),
+            para(start, st["body"].clone("date", alignment=TA_RIGHT)),
+        ]  # fmt: skip
+        return build_pdf(
+            body,
+            title=f"{cycle.year}年度考核优秀等次人员公示",
+            organisation=str(cycle.library),
+            running_header=False,
+        )

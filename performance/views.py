@@ -24,10 +24,10 @@ from governance.access import (
     require,
     visible,
 )
-from reporting.responses import pdf_response
+from reporting.responses import pdf_response, xlsx_response
 
 from . import services
-from .documents import registration_form
+from .documents import publicity_notice, registration_form, results_summary
 from .forms import (
     AppealForm,
     OpenCycleForm,
@@ -278,6 +278,30 @@ def registration_form_pdf(request, pk: int):
         registration_form(chosen),
         _("Appraisal form %(name)s %(year)s")
         % {"name": chosen.staff.name, "year": chosen.cycle.year},
+    )
+
+
+def results_summary_xlsx(request, pk: int):
+    """The cycle's results summary (.xlsx): HR and whoever sees the cycle."""
+    chosen = get_for_action_or_404(
+        request.user, AppraisalCycle.objects.select_related("library"), "view", pk=pk
+    )
+    return xlsx_response(
+        results_summary(chosen),
+        _("Appraisal results %(library)s %(year)s")
+        % {"library": chosen.library, "year": chosen.year},
+    )
+
+
+def publicity_notice_pdf(request, pk: int):
+    """The notice naming the proposed 优秀, to post (from the publicity on)."""
+    chosen = get_for_action_or_404(
+        request.user, AppraisalCycle.objects.select_related("library"), "view", pk=pk
+    )
+    return pdf_response(
+        publicity_notice(chosen),
+        _("Publicity notice %(library)s %(year)s")
+        % {"library": chosen.library, "year": chosen.year},
     )
 
 

@@ -82,6 +82,16 @@ def register_performance_urls():
     return [
         path("appraisals/", views.cycles, name="performance_cycles"),
         path("appraisals/<int:pk>/", views.cycle, name="performance_cycle"),
+        path(
+            "appraisals/<int:pk>/results.xlsx",
+            views.results_summary_xlsx,
+            name="performance_results_summary",
+        ),
+        path(
+            "appraisals/<int:pk>/publicity.pdf",
+            views.publicity_notice_pdf,
+            name="performance_publicity_notice",
+        ),
         path("appraisals/person/<int:pk>/", views.appraisal, name="performance_appraisal"),
         path(
             "appraisals/person/<int:pk>/form.pdf",

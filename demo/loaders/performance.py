@@ -4,8 +4,8 @@ written.
 
 Each year's cycles are opened by ``open_cycle`` (who takes part is worked out from the
 staff records, as for a real cycle), the recorded grades are set as the proposals in one
-statement per grade, and ``finalise_cycle`` makes them the results after a December
-publicity. The review is history and is written as it was decided.
+statement per grade, publicised by ``start_publicity`` in December and made the results
+by ``finalise_cycle``. The review is history and is written as it was decided.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db import transaction
 
 from governance.models import OrgUnit
 from performance.models import Appeal, Appraisal, AppraisalCycle, Grade
-from performance.services import advance_cycle, finalise_cycle, open_cycle
+from performance.services import advance_cycle, finalise_cycle, open_cycle, start_publicity
 
 from .files import local_time, read_csv
 
@@ -73,12 +73,10 @@ def _past_cycle(library: OrgUnit, year: int, grades: dict[str, str], hr) -> None
         by_grade[grade].append(number)
     for grade, numbers in by_grade.items():
         graded.filter(staff__staff_number__in=numbers).update(proposed_grade=grade)
-    # Publicised in December, finalised in January (the proposals were checked against the
-    # quota when the results were drawn up; the file is the record).
-    start = dt.date(year, 12, 15)
-    AppraisalCycle.objects.filter(pk=cycle.pk).update(
-        status=AppraisalCycle.Status.PUBLICITY, publicity_start=start, publicity_end=start
-    )
+    # Publicised from mid-December, finalised in January (the proposals were checked
+    # against the quota when the results were drawn up; the file is the record).
+    AppraisalCycle.objects.filter(pk=cycle.pk).update(status=AppraisalCycle.Status.PROPOSED)
+    start_publicity(cycle, user=hr, start=dt.date(year, 12, 15))
     finalise_cycle(cycle, user=hr, today=dt.date(year + 1, 1, 10))
 
 

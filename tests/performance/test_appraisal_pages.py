@@ -5,9 +5,11 @@ their own result only, a trustee seeing no appraisal at all."""
 import datetime as dt
 import subprocess
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from performance.models import Appraisal, Grade
 from performance.services import (
@@ -267,3 +269,45 @@ def test_the_quarterly_routine_grades_stand_beside_the_annual_proposal(client, o
     client.force_login(hr)
     page = client.get(reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk]))
     assert "1 季度：合格" in page.content.decode()
+
+
+def test_the_results_summary_lists_everyone_with_their_grade(client, org, hr, scoring):
+    cycle, mine, others, other_unit = scoring
+    Appraisal.objects.create(
+        cycle=cycle,
+        staff=make_staff(org["a"], name="王新"),
+        unit=org["a"],
+        participation="comment_only",
+        participation_reason="2025-10-01 入职：本年度工作 3 个月。",
+    )
+    for staff in [mine, *others, other_unit]:
+        grade = Grade.EXCELLENT if staff == mine else Grade.COMPETENT
+        score_appraisal(appraisal_of(cycle, staff), user=hr, scores=SCORES, proposed_grade=grade)
+    client.force_login(hr)
+    url = reverse("performance_results_summary", args=[cycle.pk])
+    sheet = load_workbook(BytesIO(client.get(url).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("序号", "单位", "部门", "工号", "姓名")
+    by_name = {row[4]: row for row in rows[1:]}
+    assert by_name["周雨婷"][8] == "优秀（拟）"  # proposed, not final yet
+    assert by_name["王新"][8] is None and "3 个月" in by_name["王新"][9]
+    assert len(rows) == 1 + 7
+
+
+def test_the_publicity_notice_names_the_proposed_excellent_and_the_dates(
+    client, org, hr, head_a, scoring
+):
+    require_cjk_font()
+    cycle, mine, others, other_unit = scoring
+    for staff in [mine, *others, other_unit]:
+        grade = Grade.EXCELLENT if staff == mine else Grade.COMPETENT
+        score_appraisal(appraisal_of(cycle, staff), user=hr, scores=SCORES, proposed_grade=grade)
+    advance_cycle(cycle, user=hr)
+    start_publicity(cycle, user=hr, start=dt.date(2025, 9, 29))
+    client.force_login(hr)
+    text = pdf_text(client.get(reverse("performance_publicity_notice", args=[cycle.pk])).content)
+    flat = text.replace(" ", "")
+    assert "周雨婷" in text and "刘明" not in text
+    assert "2025年9月29日至2025年10月11日" in flat  # five working days across National Day
+    client.force_login(head_a)
+    assert client.get(reverse("performance_publicity_notice", args=[cycle.pk])).status_code == 404
