@@ -53,6 +53,10 @@ class ScoreForm(forms.Form):
     diligence = forms.DecimalField(label=_("diligence (勤)"), **SCORE_FIELD)
     achievement = forms.DecimalField(label=_("achievement (绩)"), **SCORE_FIELD)
     integrity = forms.DecimalField(label=_("integrity (廉)"), **SCORE_FIELD)
+    votes_excellent = forms.IntegerField(label=_("votes: excellent"), min_value=0, initial=0)
+    votes_competent = forms.IntegerField(label=_("votes: competent"), min_value=0, initial=0)
+    votes_basic = forms.IntegerField(label=_("votes: basically competent"), min_value=0, initial=0)
+    votes_incompetent = forms.IntegerField(label=_("votes: incompetent"), min_value=0, initial=0)
     comment = forms.CharField(
         label=_("appraisal comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

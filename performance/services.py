@@ -46,6 +46,7 @@ Status = AppraisalCycle.Status
 Participation = Appraisal.Participation
 STEPS = list(Status.values)
 DIMENSIONS = ("morality", "competence", "diligence", "achievement", "integrity")
+VOTED = ("excellent", "competent", "basic", "incompetent")  # the grades voters choose from
 CENT = Decimal("0.01")
 
 
@@ -314,10 +315,12 @@ def score_appraisal(
     scores: dict[str, Decimal] | None = None,
     comment: str | None = None,
     proposed_grade: str | None = None,
+    votes: dict[str, int] | None = None,
 ) -> Appraisal:
     """The head's scores, comment and proposed grade for one of their unit's staff (HR
-    may too), while the cycle is being scored. Proposing 优秀 counts against the quota
-    with the cycle row locked, so two proposals of the last place cannot both pass."""
+    may too), and the 民主测评 votes (how many voters chose each grade), while the cycle
+    is being scored. Proposing 优秀 counts against the quota with the cycle row locked, so
+    two proposals of the last place cannot both pass."""
     if not may_for_instance(user, appraisal, "change"):
         raise PermissionDenied(_("You may not score this person."))
     if appraisal.staff.user_id == user.pk:
@@ -344,6 +347,12 @@ def score_appraisal(
     if comment is not None:
         locked.comment = comment.strip()
         fields.append("comment")
+    if votes is not None:
+        if any(int(votes[g]) < 0 for g in VOTED):
+            raise ValidationError(_("A number of votes cannot be negative."))
+        for grade in VOTED:
+            setattr(locked, f"votes_{grade}", int(votes[grade]))
+        fields += [f"votes_{g}" for g in VOTED]
     if proposed_grade is not None:
         _check_proposal(cycle, locked, proposed_grade)
         locked.proposed_grade = proposed_grade

@@ -159,6 +159,7 @@ def _appraisal_forms(request, appraisal: Appraisal, *, is_self: bool, may_score:
     initial_scores = {name: getattr(appraisal, f"score_{name}") for name in services.DIMENSIONS} | {
         "comment": appraisal.comment,
         "proposed_grade": appraisal.proposed_grade,
+        **{f"votes_{g}": getattr(appraisal, f"votes_{g}") for g in services.VOTED},
     }
     return {
         "summary": bound("summary", SummaryForm, instance=appraisal)
@@ -212,6 +213,7 @@ def appraisal(request, pk: int):
                         scores={n: data[n] for n in services.DIMENSIONS},
                         comment=data["comment"],
                         proposed_grade=data["proposed_grade"] or None,
+                        votes={g: data[f"votes_{g}"] for g in services.VOTED},
                     ),
                     _("Scores saved."),
                 ),

@@ -101,6 +101,10 @@ def test_a_head_scores_their_staff_and_cannot_open_another_units(
     url = reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
     data = {
         **dict.fromkeys(SCORES, "90"),
+        "votes_excellent": "12",
+        "votes_competent": "20",
+        "votes_basic": "1",
+        "votes_incompetent": "0",
         "comment": "工作认真",
         "proposed_grade": "excellent",
         "action": "score",
@@ -108,6 +112,8 @@ def test_a_head_scores_their_staff_and_cannot_open_another_units(
     assert client.post(url, data).status_code == 302
     saved = appraisal_of(cycle, mine)
     assert saved.proposed_grade == Grade.EXCELLENT and saved.score == Decimal("90.00")
+    assert (saved.votes_excellent, saved.votes_competent, saved.votes_basic) == (12, 20, 1)
+    assert "优秀 12 票" in client.get(url).content.decode()
     listed = client.get(reverse("performance_to_score")).content.decode()
     assert "周雨婷" in listed and "刘明" not in listed
 
@@ -119,6 +125,9 @@ def test_a_refused_proposal_shows_the_reason_and_saves_nothing(client, org, scor
     url = reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
     data = {
         **dict.fromkeys(SCORES, "90"),
+        **dict.fromkeys(
+            ["votes_excellent", "votes_competent", "votes_basic", "votes_incompetent"], "0"
+        ),
         "comment": "",
         "proposed_grade": "excellent",
         "action": "score",

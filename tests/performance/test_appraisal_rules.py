@@ -363,3 +363,14 @@ def test_a_library_has_one_annual_appraisal_a_year(org, hr):
     with pytest.raises(ValidationError, match="已有这项考核"):
         open_2025(org, hr)
     assert AppraisalCycle.objects.count() == 1
+
+
+def test_votes_are_recorded_and_never_negative(org, hr, head_a):
+    person = make_staff(org["a"])
+    cycle = to_scoring(open_2025(org, hr), hr)
+    appraisal = cycle.appraisals.get(staff=person)
+    votes = {"excellent": 10, "competent": 25, "basic": 2, "incompetent": 0}
+    with pytest.raises(ValidationError, match="票数"):
+        score_appraisal(appraisal, user=head_a, votes=votes | {"basic": -1})
+    saved = score_appraisal(appraisal, user=head_a, votes=votes)
+    assert (saved.votes_excellent, saved.votes_competent, saved.votes_basic) == (10, 25, 2)
