@@ -96,6 +96,15 @@ class PersonChoiceField(forms.ModelChoiceField):
         return person_labels([obj])[obj.pk]
 
 
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several people by name (a committee, a distribution list)."""
+
+    iterator = PersonChoiceIterator
+
+    def label_from_instance(self, obj):
+        return person_labels([obj])[obj.pk]
+
+
 def _many_to_many_override(db_field):
     if db_field.related_model is OrgUnit:
         return {"form_class": UnitMultipleChoiceField}

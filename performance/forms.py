@@ -4,12 +4,14 @@ HR's correction of who takes part, the publicity's start, an appeal."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.fields import PersonChoiceField, PersonMultipleChoiceField
 from governance.models import OrgUnit
 
-from .models import Appeal, Appraisal, AppraisalCycle, Grade
+from .models import Appeal, Appraisal, AppraisalCycle, CommitteeMember, Grade
 
 SCORE_FIELD = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5}
 
@@ -83,3 +85,35 @@ class PublicityForm(forms.Form):
 class AppealForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Appeal.Kind.choices)
     reasons = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CommitteeForm(forms.Form):
+    """The committee by role (Art.16); a person sits once, in the first role given."""
+
+    chair = PersonChoiceField(label=_("Chair (the library's head)"), queryset=None)
+    leader = PersonMultipleChoiceField(label=_("Library leaders"), queryset=None, required=False)
+    hr = PersonMultipleChoiceField(label=_("Human resources"), queryset=None, required=False)
+    discipline = PersonMultipleChoiceField(
+        label=_("Discipline inspection"), queryset=None, required=False
+    )
+    staff_rep = PersonMultipleChoiceField(
+        label=_("Staff representatives"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, cycle: AppraisalCycle, **kwargs):
+        seats = {
+            role: [m.user_id for m in cycle.committee.all() if m.role == role]
+            for role in CommitteeMember.Role.values
+        }
+        kwargs.setdefault("initial", {**seats, "chair": (seats["chair"] or [None])[0]})
+        super().__init__(*args, **kwargs)
+        people = get_user_model().objects.filter(is_active=True)
+        for field in self.fields.values():
+            field.queryset = people
+
+    def members(self) -> list[tuple[object, str]]:
+        data = self.cleaned_data
+        return [(data["chair"], CommitteeMember.Role.CHAIR)] + [
+            (person, role) for role in CommitteeMember.Role.values if role != "chair"
+            for person in data[role]
+        ]  # fmt: skip

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
 from wagtail.log_actions import log
 
 from governance.access import may_everywhere, may_for_instance
@@ -27,7 +28,7 @@ from governance.selectors.calendar import nth_working_day
 from staffing.models import Investigation, LeaveRecord, Staff
 from staffing.selectors.compliance import employed_in
 
-from .models import Appeal, Appraisal, AppraisalCycle, Grade, Objection
+from .models import Appeal, Appraisal, AppraisalCycle, CommitteeMember, Grade, Objection
 from .selectors import annual_grades, quota_of, term_passes
 
 OPEN_ACTION = "shuxiang.appraisal.open"
@@ -41,6 +42,7 @@ FINALISE_ACTION = "shuxiang.appraisal.finalise"
 CONFIRM_ACTION = "shuxiang.appraisal.confirm"
 APPEAL_ACTION = "shuxiang.appraisal.appeal"
 SETTLE_ACTION = "shuxiang.appraisal.settle"
+COMMITTEE_ACTION = "shuxiang.appraisal.committee"
 
 Status = AppraisalCycle.Status
 Participation = Appraisal.Participation
@@ -240,6 +242,38 @@ def correct_participation(
         data={"from": previous, "to": participation, "reason": reason},
     )
     return locked
+
+
+# -- the committee -----------------------------------------------------------------------
+
+COMMITTEE_PERMISSION = "performance.view_appraisalcycle"
+
+
+@transaction.atomic
+def set_committee(cycle: AppraisalCycle, *, members: list[tuple[object, str]], user) -> int:
+    """The cycle's appraisal committee (Art.16): one chair (the library's head), leaders,
+    HR, discipline inspection and staff representatives, as (user, role) pairs. Each member
+    may see the cycle — everyone in it and the proposed grades — by a grant on the cycle
+    alone; a member left out loses it. Returns how many sit on it."""
+    _require_hr(user, "change")
+    locked = _locked_cycle(cycle)
+    _refuse_if_final(locked)
+    chairs = [person for person, role in members if role == CommitteeMember.Role.CHAIR]
+    if len(chairs) != 1:
+        raise ValidationError(_("The committee needs one chair, the library's head."))
+    seats = {person.pk: (person, role) for person, role in members}  # one seat each
+    previous = {m.user_id: m.user for m in locked.committee.select_related("user")}
+    locked.committee.all().delete()
+    CommitteeMember.objects.bulk_create(
+        CommitteeMember(cycle=locked, user=person, role=role) for person, role in seats.values()
+    )
+    for pk, person in previous.items():
+        if pk not in seats:
+            remove_perm(COMMITTEE_PERMISSION, person, locked)
+    for person, _role in seats.values():
+        assign_perm(COMMITTEE_PERMISSION, person, locked)
+    log(instance=locked, action=COMMITTEE_ACTION, user=user, data={"members": sorted(seats)})
+    return len(seats)
 
 
 # -- the steps ---------------------------------------------------------------------------

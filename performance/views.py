@@ -30,6 +30,7 @@ from . import services
 from .documents import publicity_notice, registration_form, results_summary
 from .forms import (
     AppealForm,
+    CommitteeForm,
     OpenCycleForm,
     ParticipationForm,
     PublicityForm,
@@ -91,14 +92,16 @@ def cycles(request):
 
 @require_http_methods(["GET", "POST"])
 def cycle(request, pk: int):
-    """One cycle: its step, the 优秀 quota left, the publicity, and everyone in it with
-    why they are in, out or not graded."""
+    """One cycle: its step, the 优秀 quota left, the publicity, its committee, and
+    everyone in it with why they are in, out or not graded. Whoever may see the cycle (HR;
+    its committee, by a grant on the cycle) sees everyone in it."""
     chosen = get_for_action_or_404(
         request.user, AppraisalCycle.objects.select_related("library"), "view", pk=pk
     )
-    publicity_form = PublicityForm(request.POST or None)
+    action = request.POST.get("action") if request.method == "POST" else None
+    publicity_form = PublicityForm(request.POST if action == "publicity" else None)
+    committee_form = CommitteeForm(request.POST if action == "committee" else None, cycle=chosen)
     if request.method == "POST":
-        action = request.POST.get("action")
         steps = {
             "advance": (
                 lambda: services.advance_cycle(chosen, user=request.user),
@@ -115,6 +118,13 @@ def cycle(request, pk: int):
                     chosen, user=request.user, start=publicity_form.cleaned_data["start"]
                 ),
                 _("The proposed grades are being publicised."),
+            )
+        if action == "committee" and committee_form.is_valid():
+            steps["committee"] = (
+                lambda: services.set_committee(
+                    chosen, members=committee_form.members(), user=request.user
+                ),
+                _("The committee is set."),
             )
         if action in steps:
             call, success = steps[action]
@@ -137,7 +147,10 @@ def cycle(request, pk: int):
         {
             "cycle": chosen,
             "quota": quota_of(chosen),
-            "rows": visible(request.user, rows),
+            "rows": rows,
+            "links": may_everywhere(request.user, Appraisal, "view"),
+            "committee": chosen.committee.select_related("user").order_by("role"),
+            "committee_form": committee_form,
             "participations": Appraisal.Participation.choices,
             "participation": participation,
             "query": query,

@@ -42,6 +42,7 @@ for _model in (Objection, Appeal):
 from .services import (  # noqa: E402
     ADVANCE_ACTION,
     APPEAL_ACTION,
+    COMMITTEE_ACTION,
     CONFIRM_ACTION,
     FINALISE_ACTION,
     OBJECTION_ACTION,
@@ -65,6 +66,7 @@ LOG_ACTIONS = {
     CONFIRM_ACTION: gettext_lazy("Result signed for"),
     APPEAL_ACTION: gettext_lazy("Review or appeal"),
     SETTLE_ACTION: gettext_lazy("Pending grade settled"),
+    COMMITTEE_ACTION: gettext_lazy("Committee set"),
 }
 
 
