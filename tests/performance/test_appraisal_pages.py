@@ -354,3 +354,25 @@ def test_a_committee_needs_one_chair(org, hr, scoring):
     cycle = scoring[0]
     with pytest.raises(ValidationError, match="主任|chair"):
         set_committee(cycle, members=[], user=hr)
+
+
+def test_the_lists_cost_the_same_queries_for_few_and_many_rows(
+    client, org, hr, head_a, scoring, django_assert_max_num_queries
+):
+    cycle = scoring[0]
+    urls = [reverse("performance_to_score"), reverse("performance_cycles")]
+    counts = []
+    for url in urls:
+        client.force_login(hr if url.endswith("appraisals/") else head_a)
+        with django_assert_max_num_queries(40) as few:
+            client.get(url)
+        counts.append(len(few.captured_queries))
+    for _ in range(20):
+        Appraisal.objects.create(
+            cycle=cycle, staff=make_staff(org["a"]), unit=org["a"], participation="graded"
+        )
+    open_cycle(library=org["library"], kind="special", year=2024, user=hr)
+    for url, before in zip(urls, counts, strict=True):
+        client.force_login(hr if url.endswith("appraisals/") else head_a)
+        with django_assert_max_num_queries(before):
+            client.get(url)
