@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import OrgUnit
-from staffing.models import PostCategory, Staff
+from staffing.models import Education, PostCategory, Staff, TitleLevel
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "null": True, "blank": True}
 
@@ -350,3 +350,40 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.appraisal}"
+
+
+class TitleRule(models.Model):
+    """One way to qualify for a professional title of the library series (图书资料系列):
+    a minimum education and years held in the title below (or in the job, for a first
+    title). The province sets these; HR keeps them as data (人社部发〔2021〕42号 and the
+    province's implementing rules)."""
+
+    series = models.CharField(_("series"), max_length=30, default="图书资料")
+    level = models.PositiveSmallIntegerField(_("title sought"), choices=TitleLevel.choices)
+    min_education = models.PositiveSmallIntegerField(
+        _("education at least"), choices=Education.choices
+    )
+    from_level = models.PositiveSmallIntegerField(
+        _("held title"),
+        choices=TitleLevel.choices,
+        null=True,
+        blank=True,
+        help_text=_("Empty: no title yet, the years counted from the hire date."),
+    )
+    years = models.PositiveSmallIntegerField(_("years held"), default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("title rule")
+        verbose_name_plural = _("title rules")
+        ordering = ["series", "level", "-min_education"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_level__isnull=True) | Q(from_level__lt=models.F("level")),
+                name="title_rule_from_a_lower_title",
+                violation_error_message=_("The held title must be below the title sought."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ← {self.get_min_education_display()}"

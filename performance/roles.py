@@ -1,6 +1,13 @@
 """What performance's models grant to each role (assembled by `governance.roles`)."""
 
-APPRAISAL_MODELS = ("appraisalcycle", "committeemember", "appraisal", "objection", "appeal")
+APPRAISAL_MODELS = (
+    "appraisalcycle",
+    "committeemember",
+    "appraisal",
+    "objection",
+    "appeal",
+    "titlerule",
+)
 
 GRANTS = {
     # HR runs the cycles: every appraisal of every library.

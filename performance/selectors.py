@@ -1,14 +1,19 @@
-"""Reads of the appraisal: the 优秀 quota of a cycle and the consequences of the results,
-computed from the history of grades (never typed in). A fixed number of queries."""
+"""Reads of the appraisal: the 优秀 quota of a cycle, the consequences of the results
+computed from the history of grades (never typed in), the routine grades beside an
+annual proposal, and who is eligible next year for a post-grade promotion and the next
+title. A fixed number of queries each."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Q
+from django.utils.translation import gettext as _
 
-from .models import Appraisal, AppraisalCycle, Grade
+from staffing.models import PostCategory, TitleLevel, TitleRecord
+
+from .models import Appraisal, AppraisalCycle, Grade, TitleRule
 
 Participation = Appraisal.Participation
 
@@ -117,3 +122,119 @@ def term_passes(grades: dict[int, str], first: int, last: int) -> bool:
         for year in range(first, last + 1)
         if year in grades and grades[year] != Grade.UNGRADED
     )
+
+
+# -- eligibility for the next year (point 7) -------------------------------------------------
+
+
+@dataclass
+class Eligibility:
+    """One person's standing for next year: a post-grade promotion and the next title."""
+
+    staff_id: int
+    name: str
+    staff_number: str
+    unit_label: str
+    title: str  # the title held ("" without one)
+    next_title: str  # "" at the top of the series
+    title_ok: bool = False
+    title_reasons: list[str] = field(default_factory=list)
+    promotion_ok: bool = False
+    promotion_reasons: list[str] = field(default_factory=list)
+
+
+BLOCKING = (Grade.BASIC, Grade.INCOMPETENT)
+
+
+def _full_years(since, year: int) -> int:
+    """Whole years from ``since`` to the end of ``year``."""
+    return max(year - since.year, 0) if since else 0
+
+
+def eligibility(staff, *, year: int, short: set[int]) -> list[Eligibility]:
+    """Who among ``staff`` (professional-technical staff in post) may be promoted a post
+    grade and put forward for the next title of the library series next year, judged at
+    the end of ``year``, with the reasons for each who may not: the title rules (data:
+    ``TitleRule``), the years held in the current title (or since hire for a first one),
+    the annual grades of those years (no 基本合格 or 不合格) and ``year``'s continuing-
+    education hours (``short``: the people short that year). A fixed number of queries."""
+    people = list(
+        staff.select_related("unit").only(
+            "name", "staff_number", "unit__label", "unit__name", "title", "title_level",
+            "education", "hire_date", "post_category",
+        )
+    )  # fmt: skip
+    ids = [p.pk for p in people]
+    since = dict(
+        TitleRecord.objects.filter(staff__in=ids, level=F("staff__title_level"))
+        .values("staff")
+        .annotate(since=Max("obtained"))
+        .values_list("staff", "since")
+    )
+    grades = annual_grades(ids)
+    rules: dict[int, list] = {}
+    for rule in TitleRule.objects.order_by("level", "-min_education", "years"):
+        rules.setdefault(rule.level, []).append(rule)
+    titles = dict(TitleLevel.choices)
+    labels = dict(Grade.choices)
+    rows = []
+    for person in people:
+        held = person.title_level or 0
+        mine = grades.get(person.pk, {})
+        row = Eligibility(
+            staff_id=person.pk,
+            name=person.name,
+            staff_number=person.staff_number,
+            unit_label=str(person.unit),
+            title=person.title or str(titles.get(person.title_level, "")),
+            next_title=str(titles.get(held + 1, "")),
+        )
+        this_year = mine.get(year)
+        if this_year is None:
+            row.promotion_reasons.append(_("No final grade for %(year)s yet.") % {"year": year})
+        elif this_year in BLOCKING:
+            row.promotion_reasons.append(
+                _("%(year)s graded %(grade)s (Arts.30–31).")
+                % {"year": year, "grade": labels[this_year]}
+            )
+        row.promotion_ok = not row.promotion_reasons
+        row.title_ok, row.title_reasons = _title_standing(
+            person, held, rules.get(held + 1, []), since.get(person.pk), mine, year, short, labels
+        )
+        rows.append(row)
+    return rows
+
+
+def _title_standing(person, held, candidates, since, grades, year, short, labels):
+    if person.post_category != PostCategory.PROFESSIONAL:
+        return False, [_("Not in a professional-technical post.")]
+    if not candidates:
+        return False, [_("No higher title in the series, or no rule for it.")]
+    education = person.education or 0
+    paths = [r for r in candidates if r.from_level is None or r.from_level == held]
+    taught = [r for r in paths if education >= r.min_education]
+    if not taught:
+        return False, [_("Education below what the rules ask for this title.")]
+    reasons = []
+
+    def years_for(rule) -> int:
+        start = person.hire_date if rule.from_level is None else since
+        return _full_years(start, year)
+
+    met = [r for r in taught if years_for(r) >= r.years]
+    if not met:
+        needed = min(taught, key=lambda r: r.years - years_for(r))
+        reasons.append(
+            _("%(held)s years where the rules ask %(years)s (%(note)s).")
+            % {"held": years_for(needed), "years": needed.years, "note": needed.note}
+        )
+    window = max((r.years for r in met), default=1) or 1
+    for graded_year in range(year - window + 1, year + 1):
+        if grades.get(graded_year) in BLOCKING:
+            reasons.append(
+                _("%(year)s graded %(grade)s.")
+                % {"year": graded_year, "grade": labels[grades[graded_year]]}
+            )
+    if person.pk in short:
+        reasons.append(_("Short of continuing-education hours in %(year)s.") % {"year": year})
+    return not reasons, reasons

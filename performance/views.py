@@ -24,7 +24,10 @@ from governance.access import (
     require,
     visible,
 )
+from governance.params import year_or_none
 from reporting.responses import pdf_response, xlsx_response
+from staffing.models import Staff
+from staffing.selectors.compliance import compliance_listing
 
 from . import services
 from .documents import publicity_notice, registration_form, results_summary
@@ -38,7 +41,7 @@ from .forms import (
     SummaryForm,
 )
 from .models import Appraisal, AppraisalCycle
-from .selectors import quota_of, routine_grades
+from .selectors import eligibility, quota_of, routine_grades
 
 Status = AppraisalCycle.Status
 
@@ -350,6 +353,26 @@ def mine(request):
         request,
         "performance/list.html",
         {"title": _("My appraisals"), "rows": rows, "shows_proposal": False},
+    )
+
+
+def eligibility_report(request):
+    """HR's report of who may be promoted a post grade and put forward for the next
+    title next year, judged at the end of the chosen year, with the reasons."""
+    require(request.user, Staff, "view_personal")  # HR: everyone's records
+    year = year_or_none(request.GET.get("year")) or timezone.localdate().year
+    staff = visible(request.user, Staff).in_post().order_by("unit__path", "staff_number")
+    short = {row.pk for row in compliance_listing(request.user, year=year, short_only=True)}
+    rows = eligibility(staff, year=year, short=short)
+    shown = request.GET.get("show", "")
+    if shown == "title":
+        rows = [r for r in rows if r.title_ok]
+    elif shown == "promotion":
+        rows = [r for r in rows if r.promotion_ok]
+    return TemplateResponse(
+        request,
+        "performance/eligibility.html",
+        {"rows": rows, "year": year, "next_year": year + 1, "show": shown},
     )
 
 

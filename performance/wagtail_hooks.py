@@ -11,7 +11,7 @@ from wagtail.permissions import register_permission_policy
 from governance.access import ScopedPermissionPolicy, may
 from staffing.models import Staff
 
-from .models import Appeal, Appraisal, AppraisalCycle, CommitteeMember, Objection
+from .models import Appeal, Appraisal, AppraisalCycle, CommitteeMember, Objection, TitleRule
 
 # A cycle belongs to its library: HR's (global), and its committee's by an owner grant.
 register_permission_policy(
@@ -31,6 +31,7 @@ register_permission_policy(
         locked_when=Q(cycle__status=AppraisalCycle.Status.FINAL),
     ),
 )
+register_permission_policy(TitleRule, ScopedPermissionPolicy(TitleRule, unit_field=None))
 for _model in (Objection, Appeal):
     register_permission_policy(
         _model,
@@ -77,6 +78,12 @@ def register_appraisal_log_actions(actions):
 
 
 from . import views  # noqa: E402
+from .viewsets import title_rules  # noqa: E402
+
+
+@hooks.register("register_admin_viewset")
+def register_title_rules():
+    return title_rules
 
 
 @hooks.register("register_admin_urls")
@@ -102,6 +109,7 @@ def register_performance_urls():
         ),
         path("appraisals/to-score/", views.to_score, name="performance_to_score"),
         path("appraisals/mine/", views.mine, name="performance_mine"),
+        path("appraisals/eligibility/", views.eligibility_report, name="performance_eligibility"),
     ]
 
 
@@ -115,6 +123,13 @@ class MineMenuItem(MenuItem):
 
     def is_shown(self, request):
         return may(request.user, Staff, "view")
+
+
+class EligibilityMenuItem(MenuItem):
+    """HR's: it reads everyone's education, titles and grades."""
+
+    def is_shown(self, request):
+        return may(request.user, Staff, "view_personal")
 
 
 class ToScoreMenuItem(MenuItem):
@@ -142,12 +157,26 @@ def register_appraisal_menu():
                     icon_name="edit",
                     order=2,
                 ),
+                EligibilityMenuItem(
+                    gettext_lazy("Eligibility next year"),
+                    reverse("performance_eligibility"),
+                    name="appraisal-eligibility",
+                    icon_name="tasks",
+                    order=3,
+                ),
+                EligibilityMenuItem(
+                    gettext_lazy("Title rules"),
+                    reverse(title_rules.get_url_name("index")),
+                    name="appraisal-title-rules",
+                    icon_name="list-ul",
+                    order=5,
+                ),
                 MineMenuItem(
                     gettext_lazy("My appraisals"),
                     reverse("performance_mine"),
                     name="appraisal-mine",
                     icon_name="user",
-                    order=3,
+                    order=4,
                 ),
             ]
         ),

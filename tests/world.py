@@ -23,6 +23,7 @@ from governance.models import (
     ProgressReport,
     WorkdayOverride,
 )
+from performance.models import TitleRule
 from staffing.models import (
     Certificate,
     ContinuingEducationRule,
@@ -205,6 +206,10 @@ def workday_override(unit, marker):
     return WorkdayOverride.objects.create(date=day, is_workday=True, note=marker)
 
 
+def title_rule(unit, marker):
+    return TitleRule.objects.create(level=3, min_education=4, from_level=2, years=4, note=marker)
+
+
 BUILDERS = {
     OrgUnit: org_unit,
     Plan: plan,
@@ -228,6 +233,7 @@ BUILDERS = {
     LeaveRecord: leave_record,
     Investigation: investigation,
     WorkdayOverride: workday_override,
+    TitleRule: title_rule,
 }
 
 SECRETS = {
