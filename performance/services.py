@@ -52,7 +52,8 @@ VOTED = ("excellent", "competent", "basic", "incompetent")  # the grades voters 
 CENT = Decimal("0.01")
 
 
-def _require_hr(user, action: str) -> None:
+def require_hr(user, action: str) -> None:
+    """Refuse (403) whoever is not HR: cycles are run by human resources."""
     if not may_everywhere(user, AppraisalCycle, action):
         raise PermissionDenied(_("Only human resources run appraisal cycles."))
 
@@ -148,7 +149,7 @@ def open_cycle(
     """Open a cycle for ``library``'s staff and work out from the staff records who takes
     part, and why not: everyone employed in the period gets a row (a fixed number of
     queries whatever the staff count)."""
-    _require_hr(user, "add")
+    require_hr(user, "add")
     if library.kind != OrgUnit.Kind.LIBRARY:
         raise ValidationError(_("%(unit)s is not a library.") % {"unit": library})
     cycle = AppraisalCycle(
@@ -214,7 +215,7 @@ def correct_participation(
 ) -> Appraisal:
     """HR's correction of what the records gave (a refusal to take part, a record the
     staff file lacked), with the reason, until the grades are publicised."""
-    _require_hr(user, "change")
+    require_hr(user, "change")
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for the correction."))
@@ -255,7 +256,7 @@ def set_committee(cycle: AppraisalCycle, *, members: list[tuple[object, str]], u
     HR, discipline inspection and staff representatives, as (user, role) pairs. Each member
     may see the cycle — everyone in it and the proposed grades — by a grant on the cycle
     alone; a member left out loses it. Returns how many sit on it."""
-    _require_hr(user, "change")
+    require_hr(user, "change")
     locked = _locked_cycle(cycle)
     _refuse_if_final(locked)
     chairs = [person for person, role in members if role == CommitteeMember.Role.CHAIR]
@@ -283,7 +284,7 @@ def set_committee(cycle: AppraisalCycle, *, members: list[tuple[object, str]], u
 def advance_cycle(cycle: AppraisalCycle, *, user) -> AppraisalCycle:
     """Move the cycle one step: open → self-summaries → scoring → proposed. Publicity and
     the final step have their own services (``start_publicity``, ``finalise_cycle``)."""
-    _require_hr(user, "change")
+    require_hr(user, "change")
     locked = _locked_cycle(cycle)
     _refuse_if_final(locked)
     step = STEPS.index(locked.status)
@@ -450,7 +451,7 @@ def _check_proposal(cycle: AppraisalCycle, appraisal: Appraisal, grade: str) -> 
 def start_publicity(cycle: AppraisalCycle, *, user, start: dt.date) -> AppraisalCycle:
     """Post the proposed 优秀 from ``start`` for the working days the rules ask (five by
     default; holidays and make-up working days counted by the calendar)."""
-    _require_hr(user, "change")
+    require_hr(user, "change")
     locked = _locked_cycle(cycle)
     if locked.status != Status.PROPOSED:
         raise ValidationError(_("%(cycle)s: propose every grade first.") % {"cycle": locked})
@@ -470,7 +471,7 @@ def start_publicity(cycle: AppraisalCycle, *, user, start: dt.date) -> Appraisal
 @transaction.atomic
 def record_objection(appraisal: Appraisal, *, user, text: str, received_on: dt.date) -> Objection:
     """An objection to a proposed 优秀 received during the publicity."""
-    _require_hr(user, "change")
+    require_hr(user, "change")
     cycle = appraisal.cycle
     if cycle.status != Status.PUBLICITY:
         raise ValidationError(_("%(cycle)s is not being publicised.") % {"cycle": cycle})
@@ -499,7 +500,7 @@ FINAL_GRADE = Case(
 def finalise_cycle(cycle: AppraisalCycle, *, user, today: dt.date | None = None) -> AppraisalCycle:
     """Make the proposed grades the results once the publicity has run its course, and
     lock the cycle: one statement for every person, whatever their number."""
-    _require_hr(user, "change")
+    require_hr(user, "change")
     locked = _locked_cycle(cycle)
     today = today or timezone.localdate()
     needs_publicity = locked.kind in (locked.Kind.ANNUAL, locked.Kind.TERM)
@@ -599,7 +600,7 @@ def decide_appeal(
 ) -> Appeal:
     """The decision on a review or appeal; a changed result becomes the person's grade
     (the appeal keeps the grade it was against)."""
-    _require_hr(user, "change")
+    require_hr(user, "change")
     locked = (
         Appeal.objects.select_for_update(of=("self",)).select_related("appraisal").get(pk=appeal.pk)
     )
@@ -624,7 +625,7 @@ def decide_appeal(
 @transaction.atomic
 def settle_pending(appraisal: Appraisal, *, user, grade: str, reason: str) -> Appraisal:
     """The grade of someone whose case has closed, given after the cycle was finalised."""
-    _require_hr(user, "change")
+    require_hr(user, "change")
     locked = _locked_appraisal(appraisal)
     if locked.participation != Participation.PENDING or locked.grade:
         raise ValidationError(_("%(person)s has no pending grade.") % {"person": locked.staff.name})

@@ -25,6 +25,8 @@ from governance.access import (
     visible,
 )
 from governance.params import year_or_none
+from reporting.forms import SpreadsheetUploadForm
+from reporting.imports import ImportFailed
 from reporting.responses import pdf_response, xlsx_response
 from staffing.models import Staff
 from staffing.selectors.compliance import compliance_listing
@@ -40,6 +42,7 @@ from .forms import (
     ScoreForm,
     SummaryForm,
 )
+from .importers import import_votes
 from .models import Appraisal, AppraisalCycle
 from .selectors import eligibility, quota_of, routine_grades
 
@@ -104,6 +107,24 @@ def cycle(request, pk: int):
     action = request.POST.get("action") if request.method == "POST" else None
     publicity_form = PublicityForm(request.POST if action == "publicity" else None)
     committee_form = CommitteeForm(request.POST if action == "committee" else None, cycle=chosen)
+    votes_form = SpreadsheetUploadForm(
+        request.POST if action == "votes" else None, request.FILES if action == "votes" else None
+    )
+    import_errors = []
+    if action == "votes" and votes_form.is_valid():
+        upload = votes_form.cleaned_data["file"]
+        try:
+            changed = import_votes(chosen, upload.name, upload.read(), user=request.user)
+        except ImportFailed as error:
+            import_errors = error.errors
+            messages.error(request, _("Nothing was saved: correct the cells listed below."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Votes recorded for %(count)s people.") % {"count": changed}
+            )
+            return redirect("performance_cycle", pk=chosen.pk)
     if request.method == "POST":
         steps = {
             "advance": (
@@ -154,6 +175,8 @@ def cycle(request, pk: int):
             "links": may_everywhere(request.user, Appraisal, "view"),
             "committee": chosen.committee.select_related("user").order_by("role"),
             "committee_form": committee_form,
+            "votes_form": votes_form,
+            "import_errors": import_errors,
             "participations": Appraisal.Participation.choices,
             "participation": participation,
             "query": query,

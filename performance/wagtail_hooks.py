@@ -40,6 +40,7 @@ for _model in (Objection, Appeal):
         ),
     )
 
+from .importers import VOTES_ACTION  # noqa: E402
 from .services import (  # noqa: E402
     ADVANCE_ACTION,
     APPEAL_ACTION,
@@ -68,6 +69,7 @@ LOG_ACTIONS = {
     APPEAL_ACTION: gettext_lazy("Review or appeal"),
     SETTLE_ACTION: gettext_lazy("Pending grade settled"),
     COMMITTEE_ACTION: gettext_lazy("Committee set"),
+    VOTES_ACTION: gettext_lazy("Democratic evaluation votes imported"),
 }
 
 
