@@ -117,3 +117,9 @@ class CommitteeForm(forms.Form):
             (person, role) for role in CommitteeMember.Role.values if role != "chair"
             for person in data[role]
         ]  # fmt: skip
+
+
+class OtherItemsForm(forms.Form):
+    evaluation = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    score = forms.DecimalField(label=_("Score"), **SCORE_FIELD)
+    note = forms.CharField(label=_("What was scored"), max_length=200)

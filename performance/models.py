@@ -387,3 +387,50 @@ class TitleRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} ← {self.get_min_education_display()}"
+
+
+class DepartmentEvaluation(models.Model):
+    """A department's comprehensive score for a year (部门年度综合考评): plan-task
+    completion and on-time reporting from the plan, its staff's appraisal results, and
+    other items the leadership scores; weighted (``SHUXIANG_DEPARTMENT_WEIGHTS``), ranked
+    within the library and graded. Recomputed until the leadership confirms it."""
+
+    class Rating(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        PASS = "pass", _("Satisfactory")
+        FAIL = "fail", _("Unsatisfactory")
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("department"),
+    )
+    plan_score = models.DecimalField(_("plan-task completion"), **SCORE)
+    reporting_score = models.DecimalField(_("on-time reporting"), **SCORE)
+    appraisal_score = models.DecimalField(_("staff appraisal results"), **SCORE)
+    other_score = models.DecimalField(_("other items (leadership)"), **SCORE)
+    other_note = models.CharField(_("other items: what was scored"), max_length=200, blank=True)
+    total = models.DecimalField(_("comprehensive score"), **SCORE)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("department evaluation")
+        verbose_name_plural = _("department evaluations")
+        ordering = ["-year", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit"],
+                name="one_evaluation_per_department_and_year",
+                violation_error_message=_("This department is already evaluated for the year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"

@@ -1,21 +1,28 @@
 """Reads of the appraisal: the 优秀 quota of a cycle, the consequences of the results
 computed from the history of grades (never typed in), the routine grades beside an
-annual proposal, and who is eligible next year for a post-grade promotion and the next
-title. A fixed number of queries each."""
+annual proposal, who is eligible next year for a post-grade promotion and the next
+title, and the parts of the departments' yearly evaluation. A fixed number of queries
+each."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext as _
 
+from governance.models import OrgUnit, PlanItem, ProgressReport
+from governance.selectors.plan import current_plan, rollup
 from staffing.models import PostCategory, TitleLevel, TitleRecord
 
-from .models import Appraisal, AppraisalCycle, Grade, TitleRule
+from .models import Appraisal, AppraisalCycle, DepartmentEvaluation, Grade, TitleRule
 
 Participation = Appraisal.Participation
+HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -238,3 +245,117 @@ def _title_standing(person, held, candidates, since, grades, year, short, labels
     if person.pk in short:
         reasons.append(_("Short of continuing-education hours in %(year)s.") % {"year": year})
     return not reasons, reasons
+
+
+# -- the departments' yearly evaluation (point 8) ---------------------------------------------
+
+
+@dataclass
+class DepartmentParts:
+    """A department's computed parts for a year, each 0–100 (None: nothing to judge)."""
+
+    plan: Decimal | None = None
+    reporting: Decimal | None = None
+    appraisal: Decimal | None = None
+
+
+def _under(paths: dict[str, int], path: str) -> int | None:
+    """The department whose subtree holds the unit at ``path`` (None: outside them)."""
+    for prefix, pk in paths.items():
+        if path.startswith(prefix):
+            return pk
+    return None
+
+
+def department_parts(library, year: int) -> dict[int, DepartmentParts]:
+    """Each department of ``library`` (its units below counted with it): the weighted
+    progress of the tasks it leads against the time schedule at the end of ``year``
+    (capped at 100), the share of the year's closed quarters' reports it submitted before
+    the quarter was closed, and the mean points of its staff's final annual grades. A
+    fixed number of queries whatever the plan and the staff."""
+    departments = dict(
+        OrgUnit.objects.filter(library=library, kind=OrgUnit.Kind.DEPARTMENT).values_list(
+            "path", "pk"
+        )
+    )
+    parts = {pk: DepartmentParts() for pk in departments.values()}
+    plan = current_plan()
+    if plan is not None:
+        figures = rollup(plan, as_of=dt.date(year, 12, 31))
+        leaves = list(
+            PlanItem.objects.filter(plan=plan, lead_unit__library=library)
+            .reportable()
+            .active_in(year)
+            .values_list("pk", "lead_unit__path")
+        )
+        done: dict[int, Decimal] = defaultdict(Decimal)
+        due: dict[int, Decimal] = defaultdict(Decimal)
+        owner = {}
+        for pk, path in leaves:
+            department = _under(departments, path)
+            owner[pk] = department
+            if department is None or pk not in figures.counted:
+                continue
+            weight = figures.weight[pk]
+            done[department] += weight * figures.progress[pk]
+            due[department] += weight * figures.expected[pk]
+        for department, expected in due.items():
+            if expected:
+                parts[department].plan = min(HUNDRED, HUNDRED * done[department] / expected)
+        closed = list(
+            plan.periods.filter(year=year, closed_at__isnull=False).values_list("pk", "closed_at")
+        )
+        on_time = set(
+            ProgressReport.objects.filter(
+                period__in=[pk for pk, _closed in closed],
+                item__in=list(owner),
+                status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED],
+                submitted_at__lte=F("period__closed_at"),
+            ).values_list("item", "period")
+        )
+        expected_reports: dict[int, int] = defaultdict(int)
+        sent: dict[int, int] = defaultdict(int)
+        for item, department in owner.items():
+            if department is None:
+                continue
+            for period, _closed in closed:
+                expected_reports[department] += 1
+                sent[department] += (item, period) in on_time
+        for department, count in expected_reports.items():
+            parts[department].reporting = HUNDRED * sent[department] / count
+    points = settings.SHUXIANG_DEPARTMENT_GRADE_POINTS
+    graded: dict[int, list[int]] = defaultdict(list)
+    for path, grade in Appraisal.objects.filter(
+        cycle__library=library,
+        cycle__kind=AppraisalCycle.Kind.ANNUAL,
+        cycle__year=year,
+        cycle__status=AppraisalCycle.Status.FINAL,
+        grade__in=list(points),
+    ).values_list("unit__path", "grade"):
+        department = _under(departments, path)
+        if department is not None:
+            graded[department].append(points[grade])
+    for department, values in graded.items():
+        parts[department].appraisal = Decimal(sum(values)) / len(values)
+    return parts
+
+
+def department_ranking(library, year: int):
+    """The library's departments' evaluations for ``year``, best first (one query)."""
+    return (
+        DepartmentEvaluation.objects.filter(year=year, unit__library=library)
+        .select_related("unit")
+        .order_by("rank", "unit__path")
+    )
+
+
+def excellent_departments_share(indicator, year: int) -> Decimal | None:
+    """The plan indicator provider ``performance.excellent_departments_share``: the share
+    (%) of the departments rated excellent among those evaluated in the year (None before
+    any). Two queries."""
+    rows = DepartmentEvaluation.objects.filter(year=year).exclude(rating="")
+    total = rows.count()
+    if not total:
+        return None
+    excellent = rows.filter(rating=DepartmentEvaluation.Rating.EXCELLENT).count()
+    return (HUNDRED * excellent / total).quantize(Decimal("0.01"))

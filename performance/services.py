@@ -28,8 +28,16 @@ from governance.selectors.calendar import nth_working_day
 from staffing.models import Investigation, LeaveRecord, Staff
 from staffing.selectors.compliance import employed_in
 
-from .models import Appeal, Appraisal, AppraisalCycle, CommitteeMember, Grade, Objection
-from .selectors import annual_grades, quota_of, term_passes
+from .models import (
+    Appeal,
+    Appraisal,
+    AppraisalCycle,
+    CommitteeMember,
+    DepartmentEvaluation,
+    Grade,
+    Objection,
+)
+from .selectors import annual_grades, department_parts, quota_of, term_passes
 
 OPEN_ACTION = "shuxiang.appraisal.open"
 ADVANCE_ACTION = "shuxiang.appraisal.advance"
@@ -636,4 +644,116 @@ def settle_pending(appraisal: Appraisal, *, user, grade: str, reason: str) -> Ap
     locked.grade, locked.participation_reason = grade, reason.strip()
     locked.save(update_fields=["grade", "participation_reason"])
     log(instance=locked, action=SETTLE_ACTION, user=user, data={"grade": grade})
+    return locked
+
+
+# -- the departments' yearly evaluation ------------------------------------------------------
+
+EVALUATION_ACTION = "shuxiang.department.evaluate"
+OTHER_ITEMS_ACTION = "shuxiang.department.other_items"
+_CENTS = Decimal("0.01")
+
+
+def _require_leadership(user) -> None:
+    if not may_everywhere(user, DepartmentEvaluation, "change"):
+        raise PermissionDenied(_("Only the library's leadership evaluates its departments."))
+
+
+def _weighted_total(row: DepartmentEvaluation) -> Decimal | None:
+    """The weighted mean of the parts there are (a part with nothing to judge — no task,
+    no report due, nobody graded, no leadership score yet — leaves the others' weights)."""
+    weights = settings.SHUXIANG_DEPARTMENT_WEIGHTS
+    values = {
+        "plan": row.plan_score,
+        "reporting": row.reporting_score,
+        "appraisal": row.appraisal_score,
+        "other": row.other_score,
+    }
+    present = {k: v for k, v in values.items() if v is not None}
+    total_weight = sum(weights[k] for k in present)
+    if not total_weight:
+        return None
+    value = sum(Decimal(weights[k]) * v for k, v in present.items()) / total_weight
+    return value.quantize(_CENTS, rounding=ROUND_HALF_UP)
+
+
+def _rating(total: Decimal | None) -> str:
+    if total is None:
+        return ""
+    floors = settings.SHUXIANG_DEPARTMENT_RATINGS
+    for rating in ("excellent", "good", "pass"):
+        if total >= floors[rating]:
+            return rating
+    return DepartmentEvaluation.Rating.FAIL
+
+
+def _rank(library, year: int) -> None:
+    rows = list(DepartmentEvaluation.objects.filter(year=year, unit__library=library))
+    for row in rows:
+        row.total = _weighted_total(row)
+        row.rating = _rating(row.total)
+    scored = sorted((r for r in rows if r.total is not None), key=lambda r: -r.total)
+    for row in rows:
+        row.rank = None
+    for position, row in enumerate(scored, start=1):
+        row.rank = position
+    DepartmentEvaluation.objects.bulk_update(rows, ["total", "rating", "rank"])
+
+
+@transaction.atomic
+def evaluate_departments(library: OrgUnit, year: int, *, user) -> int:
+    """Compute (again) each department's parts for ``year`` from the plan, the reports and
+    the appraisal, keep the leadership's scores, and rank and rate them. Returns how many
+    departments. A fixed number of queries whatever the plan and the staff."""
+    _require_leadership(user)
+    parts = department_parts(library, year)
+    stored = {
+        row.unit_id: row
+        for row in DepartmentEvaluation.objects.select_for_update().filter(
+            year=year, unit__in=list(parts)
+        )
+    }
+    now = timezone.now()
+
+    def cents(value):
+        return None if value is None else Decimal(value).quantize(_CENTS, rounding=ROUND_HALF_UP)
+
+    rows = []
+    for unit_id, part in parts.items():
+        row = stored.get(unit_id) or DepartmentEvaluation(year=year, unit_id=unit_id)
+        row.plan_score, row.reporting_score = cents(part.plan), cents(part.reporting)
+        row.appraisal_score, row.computed_at = cents(part.appraisal), now
+        rows.append(row)
+    new = [r for r in rows if r.pk is None]
+    DepartmentEvaluation.objects.bulk_create(new)
+    DepartmentEvaluation.objects.bulk_update(
+        [r for r in rows if r not in new],
+        ["plan_score", "reporting_score", "appraisal_score", "computed_at"],
+    )
+    _rank(library, year)
+    log(instance=library, action=EVALUATION_ACTION, user=user, data={"year": year})
+    return len(rows)
+
+
+@transaction.atomic
+def score_other_items(
+    evaluation: DepartmentEvaluation, *, user, score: Decimal, note: str
+) -> DepartmentEvaluation:
+    """The leadership's score (0–100) of the department's other items, with what it
+    scored; the library's departments are ranked again."""
+    _require_leadership(user)
+    if not 0 <= score <= 100:
+        raise ValidationError(_("A score is between 0 and 100."))
+    if not note.strip():
+        raise ValidationError(_("Say what was scored."))
+    locked = (
+        DepartmentEvaluation.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=evaluation.pk)
+    )
+    locked.other_score, locked.other_note = Decimal(score).quantize(_CENTS), note.strip()
+    locked.save(update_fields=["other_score", "other_note"])
+    _rank(locked.unit.library, locked.year)
+    log(instance=locked, action=OTHER_ITEMS_ACTION, user=user, data={"score": str(score)})
+    locked.refresh_from_db()
     return locked

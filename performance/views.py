@@ -6,6 +6,7 @@ through the access API (out of scope: 404)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
@@ -24,6 +25,7 @@ from governance.access import (
     require,
     visible,
 )
+from governance.models import OrgUnit
 from governance.params import year_or_none
 from reporting.forms import SpreadsheetUploadForm
 from reporting.imports import ImportFailed
@@ -37,14 +39,15 @@ from .forms import (
     AppealForm,
     CommitteeForm,
     OpenCycleForm,
+    OtherItemsForm,
     ParticipationForm,
     PublicityForm,
     ScoreForm,
     SummaryForm,
 )
 from .importers import import_votes
-from .models import Appraisal, AppraisalCycle
-from .selectors import eligibility, quota_of, routine_grades
+from .models import Appraisal, AppraisalCycle, DepartmentEvaluation
+from .selectors import department_ranking, eligibility, quota_of, routine_grades
 
 Status = AppraisalCycle.Status
 
@@ -396,6 +399,57 @@ def eligibility_report(request):
         request,
         "performance/eligibility.html",
         {"rows": rows, "year": year, "next_year": year + 1, "show": shown},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def departments(request):
+    """The departments' yearly evaluation of a library: the leadership computes it and
+    scores the other items; the ranking is read by HR and the planning office, and each
+    head sees their own department's line."""
+    require(request.user, DepartmentEvaluation, "view")
+    libraries = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.LIBRARY).order_by("path"))
+    chosen = next(
+        (u for u in libraries if str(u.pk) == request.GET.get("library", "")),
+        libraries[0] if libraries else None,
+    )
+    year = year_or_none(request.GET.get("year")) or timezone.localdate().year - 1
+    leads = may_everywhere(request.user, DepartmentEvaluation, "change")
+    form = OtherItemsForm(request.POST if request.POST.get("action") == "other" else None)
+    if request.method == "POST" and leads and chosen is not None:
+        here = f"{request.path}?library={chosen.pk}&year={year}"
+        if request.POST.get("action") == "compute":
+            if _done(
+                request,
+                lambda: services.evaluate_departments(chosen, year, user=request.user),
+                _("The departments are evaluated."),
+            ):
+                return redirect(here)
+        elif form.is_valid():
+            row = get_for_action_or_404(
+                request.user, DepartmentEvaluation, "change", pk=form.cleaned_data["evaluation"]
+            )
+            if _done(
+                request,
+                lambda: services.score_other_items(
+                    row, user=request.user, score=form.cleaned_data["score"],
+                    note=form.cleaned_data["note"],
+                ),
+                _("Scored."),
+            ):  # fmt: skip
+                return redirect(here)
+    rows = visible(request.user, department_ranking(chosen, year)) if chosen else []
+    return TemplateResponse(
+        request,
+        "performance/departments.html",
+        {
+            "libraries": libraries,
+            "library": chosen,
+            "year": year,
+            "rows": rows,
+            "leads": leads,
+            "weights": settings.SHUXIANG_DEPARTMENT_WEIGHTS,
+        },
     )
 
 

@@ -9,9 +9,18 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
 from governance.access import ScopedPermissionPolicy, may
+from governance.indicators import register_provider
 from staffing.models import Staff
 
-from .models import Appeal, Appraisal, AppraisalCycle, CommitteeMember, Objection, TitleRule
+from .models import (
+    Appeal,
+    Appraisal,
+    AppraisalCycle,
+    CommitteeMember,
+    DepartmentEvaluation,
+    Objection,
+    TitleRule,
+)
 
 # A cycle belongs to its library: HR's (global), and its committee's by an owner grant.
 register_permission_policy(
@@ -32,6 +41,10 @@ register_permission_policy(
     ),
 )
 register_permission_policy(TitleRule, ScopedPermissionPolicy(TitleRule, unit_field=None))
+# A department's evaluation: the leadership's; a head sees their own department's.
+register_permission_policy(
+    DepartmentEvaluation, ScopedPermissionPolicy(DepartmentEvaluation, unit_field="unit")
+)
 for _model in (Objection, Appeal):
     register_permission_policy(
         _model,
@@ -46,9 +59,11 @@ from .services import (  # noqa: E402
     APPEAL_ACTION,
     COMMITTEE_ACTION,
     CONFIRM_ACTION,
+    EVALUATION_ACTION,
     FINALISE_ACTION,
     OBJECTION_ACTION,
     OPEN_ACTION,
+    OTHER_ITEMS_ACTION,
     PARTICIPATION_ACTION,
     PUBLICITY_ACTION,
     SCORE_ACTION,
@@ -70,6 +85,8 @@ LOG_ACTIONS = {
     SETTLE_ACTION: gettext_lazy("Pending grade settled"),
     COMMITTEE_ACTION: gettext_lazy("Committee set"),
     VOTES_ACTION: gettext_lazy("Democratic evaluation votes imported"),
+    EVALUATION_ACTION: gettext_lazy("Departments evaluated"),
+    OTHER_ITEMS_ACTION: gettext_lazy("Other items scored"),
 }
 
 
@@ -80,6 +97,7 @@ def register_appraisal_log_actions(actions):
 
 
 from . import views  # noqa: E402
+from .selectors import excellent_departments_share  # noqa: E402
 from .viewsets import title_rules  # noqa: E402
 
 
@@ -112,6 +130,7 @@ def register_performance_urls():
         path("appraisals/to-score/", views.to_score, name="performance_to_score"),
         path("appraisals/mine/", views.mine, name="performance_mine"),
         path("appraisals/eligibility/", views.eligibility_report, name="performance_eligibility"),
+        path("appraisals/departments/", views.departments, name="performance_departments"),
     ]
 
 
@@ -132,6 +151,11 @@ class EligibilityMenuItem(MenuItem):
 
     def is_shown(self, request):
         return may(request.user, Staff, "view_personal")
+
+
+class DepartmentsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may(request.user, DepartmentEvaluation, "view")
 
 
 class ToScoreMenuItem(MenuItem):
@@ -173,6 +197,13 @@ def register_appraisal_menu():
                     icon_name="list-ul",
                     order=5,
                 ),
+                DepartmentsMenuItem(
+                    gettext_lazy("Departments' yearly evaluation"),
+                    reverse("performance_departments"),
+                    name="appraisal-departments",
+                    icon_name="table",
+                    order=6,
+                ),
                 MineMenuItem(
                     gettext_lazy("My appraisals"),
                     reverse("performance_mine"),
@@ -186,3 +217,10 @@ def register_appraisal_menu():
         icon_name="tasks",
         order=156,
     )
+
+
+register_provider(
+    "performance.excellent_departments_share",
+    gettext_lazy("Department evaluation: departments rated excellent (%)"),
+    excellent_departments_share,
+)

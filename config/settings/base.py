@@ -287,6 +287,19 @@ SHUXIANG_APPRAISAL_WEIGHTS = {
         "integrity": 10,
     },
 }
+# The departments' yearly evaluation (部门年度综合考评): weights (percent) of its parts —
+# plan-task completion, on-time progress reports, the staff's appraisal results, and the
+# items the leadership scores — the points of each appraisal grade, and the lowest total
+# of each rating. The library's own choices: settings, not rules.
+SHUXIANG_DEPARTMENT_WEIGHTS = {"plan": 40, "reporting": 20, "appraisal": 20, "other": 20}
+SHUXIANG_DEPARTMENT_GRADE_POINTS = {
+    "excellent": 100,
+    "competent": 85,
+    "basic": 60,
+    "incompetent": 0,
+}
+SHUXIANG_DEPARTMENT_RATINGS = {"excellent": 90, "good": 80, "pass": 60}
+
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)
 
