@@ -63,6 +63,18 @@ def _done(request, call, success: str) -> bool:
     return True
 
 
+def _cycle(request, pk: int) -> AppraisalCycle:
+    """The cycle the user may see (HR; its committee), or 404."""
+    cycles = AppraisalCycle.objects.select_related("library")
+    return get_for_action_or_404(request.user, cycles, "view", pk=pk)
+
+
+def _appraisal(request, pk: int) -> Appraisal:
+    """The appraisal the user may see (HR, the person's head, the person), or 404."""
+    rows = Appraisal.objects.select_related("cycle", "cycle__library", "staff", "unit")
+    return get_for_action_or_404(request.user, rows, "view", pk=pk)
+
+
 @require_http_methods(["GET", "POST"])
 def cycles(request):
     """HR's appraisal cycles, newest first, and the form that opens one."""
@@ -104,9 +116,7 @@ def cycle(request, pk: int):
     """One cycle: its step, the 优秀 quota left, the publicity, its committee, and
     everyone in it with why they are in, out or not graded. Whoever may see the cycle (HR;
     its committee, by a grant on the cycle) sees everyone in it."""
-    chosen = get_for_action_or_404(
-        request.user, AppraisalCycle.objects.select_related("library"), "view", pk=pk
-    )
+    chosen = _cycle(request, pk)
     action = request.POST.get("action") if request.method == "POST" else None
     publicity_form = PublicityForm(request.POST if action == "publicity" else None)
     committee_form = CommitteeForm(request.POST if action == "committee" else None, cycle=chosen)
@@ -225,12 +235,7 @@ def _appraisal_forms(request, appraisal: Appraisal, *, is_self: bool, may_score:
 def appraisal(request, pk: int):
     """One person's appraisal, as they, their head or HR may see and act on it. The
     person sees a proposed grade only once the cycle is final."""
-    chosen = get_for_action_or_404(
-        request.user,
-        Appraisal.objects.select_related("cycle", "cycle__library", "staff", "unit"),
-        "view",
-        pk=pk,
-    )
+    chosen = _appraisal(request, pk)
     user = request.user
     is_self = chosen.staff.user_id == user.pk
     may_score = not is_self and may_for_instance(user, chosen, "change")
@@ -310,12 +315,7 @@ def appraisal(request, pk: int):
 
 def registration_form_pdf(request, pk: int):
     """The person's 年度考核登记表 (PDF), for whoever may see the appraisal."""
-    chosen = get_for_action_or_404(
-        request.user,
-        Appraisal.objects.select_related("cycle", "cycle__library", "staff", "unit"),
-        "view",
-        pk=pk,
-    )
+    chosen = _appraisal(request, pk)
     if chosen.staff.user_id == request.user.pk and not chosen.cycle.is_final:
         raise Http404  # the person's own form shows the proposal: only once it is the result
     return pdf_response(
@@ -327,9 +327,7 @@ def registration_form_pdf(request, pk: int):
 
 def results_summary_xlsx(request, pk: int):
     """The cycle's results summary (.xlsx): HR and whoever sees the cycle."""
-    chosen = get_for_action_or_404(
-        request.user, AppraisalCycle.objects.select_related("library"), "view", pk=pk
-    )
+    chosen = _cycle(request, pk)
     return xlsx_response(
         results_summary(chosen),
         _("Appraisal results %(library)s %(year)s")
@@ -339,9 +337,7 @@ def results_summary_xlsx(request, pk: int):
 
 def publicity_notice_pdf(request, pk: int):
     """The notice naming the proposed 优秀, to post (from the publicity on)."""
-    chosen = get_for_action_or_404(
-        request.user, AppraisalCycle.objects.select_related("library"), "view", pk=pk
-    )
+    chosen = _cycle(request, pk)
     return pdf_response(
         publicity_notice(chosen),
         _("Publicity notice %(library)s %(year)s")
