@@ -47,7 +47,14 @@ from .forms import (
 )
 from .importers import import_votes
 from .models import Appraisal, AppraisalCycle, DepartmentEvaluation
-from .selectors import department_ranking, eligibility, quota_of, routine_grades
+from .selectors import (
+    annual_grades,
+    consequences_of,
+    department_ranking,
+    eligibility,
+    quota_of,
+    routine_grades,
+)
 
 Status = AppraisalCycle.Status
 
@@ -303,6 +310,7 @@ def appraisal(request, pk: int):
             ),
             "appeals": list(chosen.appeals.order_by("filed_on")),
             "routine": routine_grades(chosen) if shows_proposal else [],
+            "consequences": _consequences(chosen),
             "sections": [
                 (Appraisal._meta.get_field(f"summary_{n}").verbose_name,
                  getattr(chosen, f"summary_{n}"),
@@ -343,6 +351,15 @@ def publicity_notice_pdf(request, pk: int):
         _("Publicity notice %(library)s %(year)s")
         % {"library": chosen.library, "year": chosen.year},
     )
+
+
+def _consequences(appraisal: Appraisal):
+    """What a final annual result means for the person (one query), else None."""
+    cycle = appraisal.cycle
+    if cycle.kind != AppraisalCycle.Kind.ANNUAL or not cycle.is_final or not appraisal.grade:
+        return None
+    grades = annual_grades([appraisal.staff_id]).get(appraisal.staff_id, {})
+    return consequences_of(grades).get(cycle.year)
 
 
 def to_score(request):

@@ -376,3 +376,17 @@ def test_the_lists_cost_the_same_queries_for_few_and_many_rows(
         client.force_login(hr if url.endswith("appraisals/") else head_a)
         with django_assert_max_num_queries(before):
             client.get(url)
+
+
+def test_the_person_reads_what_their_result_means(client, org, hr, person, scoring):
+    cycle, mine, others, other_unit = scoring
+    for staff in [mine, *others, other_unit]:
+        grade = Grade.BASIC if staff == mine else Grade.COMPETENT
+        score_appraisal(appraisal_of(cycle, staff), user=hr, proposed_grade=grade)
+    advance_cycle(cycle, user=hr)
+    start_publicity(cycle, user=hr, start=dt.date(2025, 12, 1))
+    finalise_cycle(cycle, user=hr, today=dt.date(2025, 12, 10))
+    client.force_login(person)
+    page = client.get(reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk]))
+    text = page.content.decode()
+    assert "不增加薪级" in text and "次年不得晋升岗位等级" in text
