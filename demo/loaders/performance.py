@@ -1,6 +1,7 @@
 """Five years of annual appraisals (2021–2025) from HR's results summaries, one review,
-and the 2026 appraisal of the municipal library open with half its self-summaries
-written.
+the municipal library's 2025 quarterly routine appraisals, its 2026 appraisal open with
+half its self-summaries written, and the departments' evaluations of 2021–2025 computed
+by the leadership from the plan and the appraisals.
 
 Each year's cycles are opened by ``open_cycle`` (who takes part is worked out from the
 staff records, as for a real cycle), the recorded grades are set as the proposals in one
@@ -18,13 +19,20 @@ from django.db import transaction
 
 from governance.models import OrgUnit
 from performance.models import Appeal, Appraisal, AppraisalCycle, Grade
-from performance.services import advance_cycle, finalise_cycle, open_cycle, start_publicity
+from performance.services import (
+    advance_cycle,
+    evaluate_departments,
+    finalise_cycle,
+    open_cycle,
+    start_publicity,
+)
 
 from .files import local_time, read_csv
 
 RESULTS = "appraisal-results.csv"
 APPEALS = "appraisal-appeals.csv"
 HR = "hr"
+LEADER = "leader"
 GRADES = {label: value for value, label in
           ((Grade.EXCELLENT, "优秀"), (Grade.COMPETENT, "合格"), (Grade.BASIC, "基本合格"),
            (Grade.INCOMPETENT, "不合格"))}  # fmt: skip
@@ -58,8 +66,32 @@ def load_appraisals() -> dict[str, int]:
         _past_cycle(libraries[name], year, grades, hr)
         cycles += 1
     _appeals()
+    cycles += _quarters(libraries[MUNICIPAL], recorded[2025, MUNICIPAL], hr)
     _open_cycle(libraries[MUNICIPAL], hr)
+    leadership = get_user_model().objects.get(username=LEADER)
+    for year in range(2021, 2026):
+        for library in libraries.values():
+            evaluate_departments(library, year, user=leadership)
     return {"cycles": cycles + 1, "appraisals": Appraisal.objects.count()}
+
+
+def _quarters(library: OrgUnit, annual: dict[str, str], hr) -> int:
+    """2025's quarterly routine appraisals of the municipal library: each person's quarters
+    follow their annual grade (a 优秀 year was 优秀 in its last two quarters)."""
+    for quarter in (1, 2, 3, 4):
+        cycle = open_cycle(
+            library=library, kind=AppraisalCycle.Kind.QUARTERLY, year=2025, quarter=quarter, user=hr
+        )
+        advance_cycle(cycle, user=hr)
+        advance_cycle(cycle, user=hr)
+        graded = cycle.appraisals.filter(participation=Appraisal.Participation.GRADED)
+        graded.update(proposed_grade=Grade.COMPETENT)
+        for number, grade in annual.items():
+            if grade == Grade.BASIC or (grade == Grade.EXCELLENT and quarter >= 3):
+                graded.filter(staff__staff_number=number).update(proposed_grade=grade)
+        advance_cycle(cycle, user=hr)
+        finalise_cycle(cycle, user=hr, today=dt.date(2025, 3 * quarter, 28))
+    return 4
 
 
 def _past_cycle(library: OrgUnit, year: int, grades: dict[str, str], hr) -> None:

@@ -7,10 +7,11 @@ from django.db.models import Count, Q
 
 from demo.loaders.org import load_org_tree, load_users
 from demo.loaders.performance import load_appraisals
+from demo.loaders.plan import load_plan
 from demo.loaders.staffing import load_staffing
 from governance.roles import setup_roles
-from performance.models import Appeal, Appraisal, AppraisalCycle, Grade
-from performance.selectors import annual_grades, consequences_of, quota_of
+from performance.models import Appeal, Appraisal, AppraisalCycle, DepartmentEvaluation, Grade
+from performance.selectors import annual_grades, consequences_of, quota_of, routine_grades
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +21,13 @@ def counts():
     setup_roles()
     load_org_tree()
     load_users()
+    load_plan()
     load_staffing()
     return load_appraisals()
 
 
 def test_five_years_are_final_in_every_library_within_the_quota(counts):
-    past = AppraisalCycle.objects.filter(year__lte=2025)
+    past = AppraisalCycle.objects.filter(year__lte=2025, kind=AppraisalCycle.Kind.ANNUAL)
     assert set(past.values_list("status", flat=True)) == {AppraisalCycle.Status.FINAL}
     assert past.values("library").distinct().count() == 12
     assert set(past.values_list("year", flat=True)) == {2021, 2022, 2023, 2024, 2025}
@@ -55,7 +57,7 @@ def test_one_review_was_decided(counts):
 
 
 def test_2026_takes_self_summaries_half_written_not_the_demo_logins(counts):
-    cycle = AppraisalCycle.objects.get(year=2026)
+    cycle = AppraisalCycle.objects.get(year=2026, kind=AppraisalCycle.Kind.ANNUAL)
     assert cycle.status == AppraisalCycle.Status.SELF_SUMMARIES
     people = cycle.appraisals.all()
     written = people.exclude(summary_submitted_at=None)
@@ -65,3 +67,23 @@ def test_2026_takes_self_summaries_half_written_not_the_demo_logins(counts):
 
 def test_loading_again_adds_nothing(counts):
     assert load_appraisals() == {"cycles": 0, "appraisals": 0}
+
+
+def test_2025_has_four_final_quarters_shown_beside_the_annual_grade(counts):
+    quarters = AppraisalCycle.objects.filter(kind=AppraisalCycle.Kind.QUARTERLY, year=2025)
+    assert sorted(quarters.values_list("quarter", flat=True)) == [1, 2, 3, 4]
+    assert set(quarters.values_list("status", flat=True)) == {AppraisalCycle.Status.FINAL}
+    basic = Appraisal.objects.filter(
+        cycle__kind=AppraisalCycle.Kind.ANNUAL, cycle__year=2025, grade=Grade.BASIC,
+        cycle__library__name="抚州市图书馆",
+    ).first()  # fmt: skip
+    assert [label for _q, label in routine_grades(basic)] == ["基本合格"] * 4
+
+
+def test_the_departments_are_evaluated_and_ranked_for_five_years(counts):
+    rows = DepartmentEvaluation.objects.filter(unit__library__name="抚州市图书馆")
+    assert set(rows.values_list("year", flat=True)) == {2021, 2022, 2023, 2024, 2025}
+    for year in range(2021, 2026):
+        ranks = sorted(rows.filter(year=year).exclude(rank=None).values_list("rank", flat=True))
+        assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 5
+    assert rows.exclude(rating="").count() == rows.exclude(total=None).count()
