@@ -12,7 +12,8 @@ archive (Art.33).
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.units import mm
@@ -31,6 +32,8 @@ SIGNATURE = f"签名：{GAP * 3}年{GAP}月{GAP}日"
 # A self-summary longer than this goes on a continuation page (the form's cell holds
 # about this much at 9 pt).
 SUMMARY_IN_CELL = 600
+FORMS_DOCUMENT = "performance.registration_forms"  # the background document's kind
+FORMS_EVERY = 20  # forms between two progress calls of the whole cycle's forms
 DIMENSION_LABELS = (("morality", "德"), ("competence", "能"), ("diligence", "勤"),
                     ("achievement", "绩"), ("integrity", "廉"))  # fmt: skip
 
@@ -57,11 +60,36 @@ def _post_text(appraisal: Appraisal) -> str:
 def registration_form(appraisal: Appraisal) -> bytes:
     """The person's 年度考核登记表 (``appraisal`` with its cycle, staff and unit loaded)."""
     with translation.override("zh-hans"):
-        return _registration_form(appraisal)
+        return build_pdf(
+            _form_story(appraisal, styles()),
+            title=FORM_TITLE,
+            organisation=str(appraisal.cycle.library),
+            running_header=False,
+        )
 
 
-def _registration_form(appraisal: Appraisal) -> bytes:
-    st = styles()
+def registration_forms(cycle, appraisals, progress=None) -> bytes:
+    """Every form of a cycle in one PDF to print, a new page for each person
+    (``appraisals`` with staff and unit loaded, in the order to print); ``progress(done)``
+    is called as forms are laid out (a background document)."""
+    with translation.override("zh-hans"):
+        st = styles()
+        story = []
+        for done, appraisal in enumerate(appraisals, start=1):
+            appraisal.cycle = cycle
+            if story:  # build_pdf prints the first form's title
+                story += [PageBreak(), para(FORM_TITLE, st["title"]), Spacer(1, 6 * mm)]
+            story += _form_story(appraisal, st)
+            if progress is not None and done % FORMS_EVERY == 0:
+                progress(done)
+        if not story:
+            story = [para("本次考核没有需要填写登记表的人员。")]
+        return build_pdf(
+            story, title=FORM_TITLE, organisation=str(cycle.library), running_header=False
+        )
+
+
+def _form_story(appraisal: Appraisal, st) -> list:
     cell, label = st["cell"], st["cell_header"]
     staff, cycle = appraisal.staff, appraisal.cycle
 
@@ -135,13 +163,7 @@ def _registration_form(appraisal: Appraisal) -> bytes:
     story = [para(f"（{cycle.year} 年度）", year), para(f"单位：{cycle.library}"), grid]
     if in_cell != summary:
         story += [PageBreak(), para("个人总结（附页）", "heading1"), para(summary)]
-    return build_pdf(
-        story,
-        title=FORM_TITLE,
-        organisation=str(cycle.library),
-        subtitle="",
-        running_header=False,
-    )
+    return story
 
 
 # -- the results summary and the publicity notice --------------------------------------------
@@ -258,3 +280,65 @@ def publicity_notice(cycle) -> bytes:
             organisation=str(cycle.library),
             running_header=False,
         )
+
+
+# -- the departments' ranking ----------------------------------------------------------------
+
+
+def department_ranking_pdf(library, year: int, rows, *, weights: dict) -> bytes:
+    """The departments' yearly evaluation of ``library`` (``rows``: evaluations with their
+    unit, best first, already narrowed to what the reader may see), for the leadership's
+    meeting and the notice board: rank, the four parts, the comprehensive score and
+    rating, with the weights it was computed by."""
+
+    def score(value) -> str:
+        return "—" if value is None else f"{value:.2f}"
+
+    header = [
+        _("Rank"),
+        _("Department"),
+        _("Plan-task completion"),
+        _("On-time reporting"),
+        _("Staff appraisal results"),
+        _("Other items"),
+        _("Comprehensive score"),
+        _("Rating"),
+    ]
+    body = [
+        [
+            "—" if row.rank is None else row.rank,
+            row.unit.name,
+            score(row.plan_score),
+            score(row.reporting_score),
+            score(row.appraisal_score),
+            score(row.other_score) + (f"（{row.other_note}）" if row.other_note else ""),
+            score(row.total),
+            row.get_rating_display() or "—",
+        ]
+        for row in rows
+    ]
+    story = [
+        para(
+            _(
+                "Weights: plan-task completion %(p)s %%, on-time reporting %(r)s %%, staff "
+                "appraisal results %(a)s %%, other items scored by the leadership %(o)s %%. "
+                "A part with nothing to judge leaves its weight to the others."
+            )
+            % {key[0]: value for key, value in weights.items()}
+        ),
+        Spacer(1, 3 * mm),
+        table(
+            [header, *body],
+            col_widths=["7%", "17%", "12%", "12%", "12%", "16%", "13%", "11%"],
+            align_right_cols=(2, 3, 4, 6),
+        )
+        if body
+        else para(_("Not evaluated yet for this year.")),
+    ]
+    return build_pdf(
+        story,
+        title=_("%(library)s departments' evaluation %(year)s")
+        % {"library": library, "year": year},
+        organisation=str(library),
+        subtitle=_("Printed on %(date)s.") % {"date": timezone.localdate().isoformat()},
+    )

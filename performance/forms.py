@@ -123,3 +123,60 @@ class OtherItemsForm(forms.Form):
     evaluation = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     score = forms.DecimalField(label=_("Score"), **SCORE_FIELD)
     note = forms.CharField(label=_("What was scored"), max_length=200)
+
+
+class ObjectionForm(forms.Form):
+    """An objection received during the publicity, against one of the proposed 优秀."""
+
+    appraisal = forms.ModelChoiceField(label=_("About"), queryset=Appraisal.objects.none())
+    received_on = forms.DateField(
+        label=_("received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(label=_("objection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, cycle: AppraisalCycle, **kwargs):
+        kwargs.setdefault("initial", {"received_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        field = self.fields["appraisal"]
+        field.queryset = (
+            cycle.appraisals.filter(proposed_grade=Grade.EXCELLENT)
+            .select_related("staff", "unit")
+            .order_by("unit__path", "staff__staff_number")
+        )
+        field.label_from_instance = lambda a: f"{a.staff.name}（{a.unit.name}）"
+
+
+class ObjectionAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    grade = forms.ChoiceField(
+        label=_("Founded: propose instead"),
+        choices=[("", _("Not founded: the proposal stands"))]
+        + [(g, label) for g, label in Grade.choices if g not in (Grade.EXCELLENT, Grade.UNGRADED)],
+        required=False,
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Appeal.Outcome.choices)
+    new_grade = forms.ChoiceField(
+        label=_("new grade"), choices=[("", "—"), *Grade.choices], required=False
+    )
+    decided_on = forms.DateField(
+        label=_("decided on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    decision = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"decided_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Appeal.Outcome.CHANGED and not data.get("new_grade"):
+            self.add_error("new_grade", _("Give the new grade of a changed result."))
+        return data
+
+
+class SettleForm(forms.Form):
+    grade = forms.ChoiceField(label=_("grade"), choices=Grade.choices)
+    reason = forms.CharField(label=_("The case's outcome"))

@@ -492,6 +492,39 @@ def record_objection(appraisal: Appraisal, *, user, text: str, received_on: dt.d
     return objection
 
 
+@transaction.atomic
+def answer_objection(objection: Objection, *, user, answer: str, grade: str = "") -> Objection:
+    """HR's answer to an objection once the committee has looked into it. When the
+    committee found it well founded, ``grade`` is the proposal it gives instead of 优秀
+    (the publicised name is withdrawn); an unfounded objection leaves the proposal."""
+    require_hr(user, "change")
+    locked = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("appraisal", "appraisal__cycle", "appraisal__staff")
+        .get(pk=objection.pk)
+    )
+    appraisal = locked.appraisal
+    if appraisal.cycle.status != Status.PUBLICITY:
+        raise ValidationError(_("%(cycle)s is not being publicised.") % {"cycle": appraisal.cycle})
+    if locked.answer:
+        raise ValidationError(_("This objection has already been answered."))
+    if not answer.strip():
+        raise ValidationError(_("Write down the answer (what the committee found)."))
+    if grade and (grade == Grade.EXCELLENT or grade not in Grade.values):
+        raise ValidationError(_("Give the grade proposed instead of excellent."))
+    locked.answer = answer.strip()
+    locked.save(update_fields=["answer"])
+    if grade:
+        Appraisal.objects.filter(pk=appraisal.pk).update(proposed_grade=grade)
+    log(
+        instance=appraisal,
+        action=OBJECTION_ACTION,
+        user=user,
+        data={"objection": locked.pk, "answered": True, "grade": grade},
+    )
+    return locked
+
+
 # What finalising turns each kind of participation into (pending grades wait).
 FINAL_GRADE = Case(
     When(participation=Participation.GRADED, then="proposed_grade"),
@@ -524,6 +557,12 @@ def finalise_cycle(cycle: AppraisalCycle, *, user, today: dt.date | None = None)
             )
     elif locked.status not in (Status.PROPOSED, Status.PUBLICITY):
         raise ValidationError(_("%(cycle)s: propose every grade first.") % {"cycle": locked})
+    waiting = Objection.objects.filter(appraisal__cycle=locked, answer="").count()
+    if waiting:
+        raise ValidationError(
+            _("%(cycle)s: %(count)s objections still wait for an answer.")
+            % {"cycle": locked, "count": waiting}
+        )
     changed = locked.appraisals.update(grade=FINAL_GRADE)
     locked.status, locked.finalised_at = Status.FINAL, timezone.now()
     locked.save(update_fields=["status", "finalised_at"])

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin import messages
 
 from governance.access import (
@@ -27,26 +27,37 @@ from governance.access import (
 )
 from governance.models import OrgUnit
 from governance.params import year_or_none
+from governance.views.documents import offer_document
 from reporting.forms import SpreadsheetUploadForm
 from reporting.imports import ImportFailed
 from reporting.responses import pdf_response, xlsx_response
 from staffing.models import Staff
 from staffing.selectors.compliance import compliance_listing
 
-from . import services
-from .documents import publicity_notice, registration_form, results_summary
+from . import documents, services
+from .documents import (
+    FORMS_DOCUMENT,
+    publicity_notice,
+    registration_form,
+    registration_forms,
+    results_summary,
+)
 from .forms import (
+    AppealDecisionForm,
     AppealForm,
     CommitteeForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
     OpenCycleForm,
     OtherItemsForm,
     ParticipationForm,
     PublicityForm,
     ScoreForm,
+    SettleForm,
     SummaryForm,
 )
 from .importers import import_votes
-from .models import Appraisal, AppraisalCycle, DepartmentEvaluation
+from .models import Appraisal, AppraisalCycle, DepartmentEvaluation, Objection
 from .selectors import (
     annual_grades,
     consequences_of,
@@ -118,62 +129,24 @@ def cycles(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
 def cycle(request, pk: int):
-    """One cycle: its step, the 优秀 quota left, the publicity, its committee, and
-    everyone in it with why they are in, out or not graded. Whoever may see the cycle (HR;
-    its committee, by a grant on the cycle) sees everyone in it."""
-    chosen = _cycle(request, pk)
-    action = request.POST.get("action") if request.method == "POST" else None
-    publicity_form = PublicityForm(request.POST if action == "publicity" else None)
-    committee_form = CommitteeForm(request.POST if action == "committee" else None, cycle=chosen)
-    votes_form = SpreadsheetUploadForm(
-        request.POST if action == "votes" else None, request.FILES if action == "votes" else None
-    )
-    import_errors = []
-    if action == "votes" and votes_form.is_valid():
-        upload = votes_form.cleaned_data["file"]
-        try:
-            changed = import_votes(chosen, upload.name, upload.read(), user=request.user)
-        except ImportFailed as error:
-            import_errors = error.errors
-            messages.error(request, _("Nothing was saved: correct the cells listed below."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, _("Votes recorded for %(count)s people.") % {"count": changed}
-            )
-            return redirect("performance_cycle", pk=chosen.pk)
-    if request.method == "POST":
-        steps = {
-            "advance": (
-                lambda: services.advance_cycle(chosen, user=request.user),
-                _("The appraisal moved to its next step."),
-            ),
-            "finalise": (
-                lambda: services.finalise_cycle(chosen, user=request.user),
-                _("The grades are final."),
-            ),
-        }
-        if action == "publicity" and publicity_form.is_valid():
-            steps["publicity"] = (
-                lambda: services.start_publicity(
-                    chosen, user=request.user, start=publicity_form.cleaned_data["start"]
-                ),
-                _("The proposed grades are being publicised."),
-            )
-        if action == "committee" and committee_form.is_valid():
-            steps["committee"] = (
-                lambda: services.set_committee(
-                    chosen, members=committee_form.members(), user=request.user
-                ),
-                _("The committee is set."),
-            )
-        if action in steps:
-            call, success = steps[action]
-            if _done(request, call, success):
-                return redirect("performance_cycle", pk=chosen.pk)
+    """One cycle: its step, the 优秀 quota left, the publicity and its objections, its
+    committee, and everyone in it with why they are in, out or not graded. Whoever may see
+    the cycle (HR; its committee, by a grant on the cycle) sees everyone in it."""
+    return _cycle_page(request, _cycle(request, pk))
+
+
+def _cycle_page(request, chosen: AppraisalCycle, *, status: int = 200, **bound):
+    """The cycle's page; ``bound`` holds the form a refused POST sends back, errors and
+    all (the others are blank)."""
+    may_run = may_everywhere(request.user, AppraisalCycle, "change")
+    forms = {
+        "committee_form": CommitteeForm(cycle=chosen),
+        "votes_form": SpreadsheetUploadForm(),
+        "publicity_form": PublicityForm(),
+        "objection_form": ObjectionForm(cycle=chosen),
+        "answer_form": ObjectionAnswerForm(),
+    } | bound
     rows = chosen.appraisals.select_related("staff", "unit").order_by(
         "unit__path", "staff__staff_number"
     )
@@ -185,6 +158,11 @@ def cycle(request, pk: int):
         rows = rows.filter(
             Q(staff__name__icontains=query) | Q(staff__staff_number__icontains=query)
         )
+    objections = (
+        Objection.objects.filter(appraisal__cycle=chosen)
+        .select_related("appraisal__staff", "appraisal__unit", "recorded_by")
+        .order_by("received_on", "pk")
+    )
     return TemplateResponse(
         request,
         "performance/cycle.html",
@@ -192,110 +170,204 @@ def cycle(request, pk: int):
             "cycle": chosen,
             "quota": quota_of(chosen),
             "rows": rows,
-            "links": may_everywhere(request.user, Appraisal, "view"),
             "committee": chosen.committee.select_related("user").order_by("role"),
-            "committee_form": committee_form,
-            "votes_form": votes_form,
-            "import_errors": import_errors,
+            "objections": objections,
+            "import_errors": bound.get("import_errors", []),
             "participations": Appraisal.Participation.choices,
             "participation": participation,
             "query": query,
-            "may_run": may_everywhere(request.user, AppraisalCycle, "change"),
-            "publicity_form": publicity_form,
+            "may_run": may_run,
             "steps": Status,
+            "pending": chosen.appraisals.filter(
+                participation=Appraisal.Participation.PENDING, grade=""
+            ).count()
+            if chosen.is_final
+            else 0,
+            **forms,
         },
+        status=status,
     )
 
 
-def _appraisal_forms(request, appraisal: Appraisal, *, is_self: bool, may_score: bool):
+def _cycle_action(request, pk: int) -> AppraisalCycle:
+    """The cycle an HR action is about (HR only; out of scope: 404)."""
+    return get_for_action_or_404(
+        request.user, AppraisalCycle.objects.select_related("library"), "change", pk=pk
+    )
+
+
+def _after(request, chosen: AppraisalCycle, call, success: str, **bound):
+    """Back to the cycle's page: with the success message, or, refused, the page again
+    with the reason (and the bound form) and nothing saved."""
+    if _done(request, call, success):
+        return redirect("performance_cycle", pk=chosen.pk)
+    return _cycle_page(request, chosen, status=400, **bound)
+
+
+@require_POST
+def cycle_advance(request, pk: int):
+    chosen = _cycle_action(request, pk)
+    return _after(
+        request,
+        chosen,
+        lambda: services.advance_cycle(chosen, user=request.user),
+        _("The appraisal moved to its next step."),
+    )
+
+
+@require_POST
+def cycle_finalise(request, pk: int):
+    chosen = _cycle_action(request, pk)
+    return _after(
+        request,
+        chosen,
+        lambda: services.finalise_cycle(chosen, user=request.user),
+        _("The grades are final."),
+    )
+
+
+@require_POST
+def cycle_publicity(request, pk: int):
+    chosen = _cycle_action(request, pk)
+    form = PublicityForm(request.POST)
+    if not form.is_valid():
+        return _cycle_page(request, chosen, status=400, publicity_form=form)
+    return _after(
+        request,
+        chosen,
+        lambda: services.start_publicity(
+            chosen, user=request.user, start=form.cleaned_data["start"]
+        ),
+        _("The proposed grades are being publicised."),
+        publicity_form=form,
+    )
+
+
+@require_POST
+def cycle_committee(request, pk: int):
+    chosen = _cycle_action(request, pk)
+    form = CommitteeForm(request.POST, cycle=chosen)
+    if not form.is_valid():
+        return _cycle_page(request, chosen, status=400, committee_form=form)
+    return _after(
+        request,
+        chosen,
+        lambda: services.set_committee(chosen, members=form.members(), user=request.user),
+        _("The committee is set."),
+        committee_form=form,
+    )
+
+
+@require_POST
+def cycle_votes(request, pk: int):
+    """The 民主测评 tally from a spreadsheet: all of it, or nothing and the cells to fix."""
+    chosen = _cycle_action(request, pk)
+    form = SpreadsheetUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _cycle_page(request, chosen, status=400, votes_form=form)
+    upload = form.cleaned_data["file"]
+    try:
+        changed = import_votes(chosen, upload.name, upload.read(), user=request.user)
+    except ImportFailed as error:
+        messages.error(request, _("Nothing was saved: correct the cells listed below."))
+        return _cycle_page(request, chosen, status=400, import_errors=error.errors)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _cycle_page(request, chosen, status=400)
+    messages.success(request, _("Votes recorded for %(count)s people.") % {"count": changed})
+    return redirect("performance_cycle", pk=chosen.pk)
+
+
+@require_POST
+def cycle_objection(request, pk: int):
+    """An objection to a proposed 优秀, received during the publicity."""
+    chosen = _cycle_action(request, pk)
+    form = ObjectionForm(request.POST, cycle=chosen)
+    if not form.is_valid():
+        return _cycle_page(request, chosen, status=400, objection_form=form)
+    data = form.cleaned_data
+    return _after(
+        request,
+        chosen,
+        lambda: services.record_objection(
+            data["appraisal"], user=request.user, text=data["text"],
+            received_on=data["received_on"],
+        ),
+        _("The objection is recorded; answer it before the grades are made final."),
+        objection_form=form,
+    )  # fmt: skip
+
+
+@require_POST
+def objection_answer(request, pk: int):
+    """HR's answer to an objection (and, when founded, the proposal instead of 优秀)."""
+    objection = get_for_action_or_404(
+        request.user,
+        Objection.objects.select_related("appraisal__cycle__library"),
+        "change",
+        pk=pk,
+    )
+    chosen = objection.appraisal.cycle
+    form = ObjectionAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write down the answer (what the committee found)."))
+        return _cycle_page(request, chosen, status=400, answer_form=form)
+    return _after(
+        request,
+        chosen,
+        lambda: services.answer_objection(
+            objection, user=request.user, answer=form.cleaned_data["answer"],
+            grade=form.cleaned_data["grade"],
+        ),
+        _("The objection is answered."),
+    )  # fmt: skip
+
+
+def _appraisal_forms(appraisal: Appraisal, user, *, is_self: bool, may_score: bool, data=None):
+    """The forms this user has on this appraisal now (None where they have none), blank."""
     cycle = appraisal.cycle
-    data = request.POST if request.method == "POST" else None
-    action = request.POST.get("action") if data else None
-
-    def bound(name, form_class, **kwargs):
-        return form_class(data if action == name else None, **kwargs)
-
+    hr = may_everywhere(user, AppraisalCycle, "change")
     initial_scores = {name: getattr(appraisal, f"score_{name}") for name in services.DIMENSIONS} | {
         "comment": appraisal.comment,
         "proposed_grade": appraisal.proposed_grade,
         **{f"votes_{g}": getattr(appraisal, f"votes_{g}") for g in services.VOTED},
     }
+    open_appeal = next((a for a in appraisal.appeals.all() if not a.decided_on), None)
     return {
-        "summary": bound("summary", SummaryForm, instance=appraisal)
+        "summary": SummaryForm(instance=appraisal)
         if is_self and cycle.status in (Status.OPEN, Status.SELF_SUMMARIES)
         else None,
-        "score": bound("score", ScoreForm, initial=initial_scores)
+        "score": ScoreForm(initial=initial_scores)
         if may_score and cycle.status == Status.SCORING
         else None,
-        "participation": bound(
-            "participation", ParticipationForm, initial={"participation": appraisal.participation}
-        )
-        if may_everywhere(request.user, AppraisalCycle, "change") and not cycle.is_final
+        "participation": ParticipationForm(initial={"participation": appraisal.participation})
+        if hr and not cycle.is_final
         else None,
-        "appeal": bound("appeal", AppealForm)
-        if is_self and appraisal.grade in services.APPEALABLE
+        "appeal": AppealForm() if is_self and appraisal.grade in services.APPEALABLE else None,
+        "decide": AppealDecisionForm() if hr and open_appeal else None,
+        "settle": SettleForm()
+        if hr
+        and cycle.is_final
+        and appraisal.participation == Appraisal.Participation.PENDING
+        and not appraisal.grade
         else None,
     }
 
 
-@require_http_methods(["GET", "POST"])
 def appraisal(request, pk: int):
-    """One person's appraisal, as they, their head or HR may see and act on it. The
-    person sees a proposed grade only once the cycle is final."""
-    chosen = _appraisal(request, pk)
+    """One person's appraisal, as they, their head, HR or the committee may see and act
+    on it. The person sees a proposed grade only once the cycle is final."""
+    return _appraisal_page(request, _appraisal(request, pk))
+
+
+def _appraisal_page(request, chosen: Appraisal, *, status: int = 200, **bound):
     user = request.user
     is_self = chosen.staff.user_id == user.pk
     may_score = not is_self and may_for_instance(user, chosen, "change")
-    forms = _appraisal_forms(request, chosen, is_self=is_self, may_score=may_score)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        form = forms.get(action)
-        calls = {"confirm": (lambda: services.confirm_result(chosen, user=user), _("Signed."))}
-        if form is not None and form.is_valid():
-            data = form.cleaned_data
-            calls |= {
-                "summary": (
-                    lambda: services.submit_summary(
-                        chosen, user=user, **{n: data[f"summary_{n}"] for n in services.DIMENSIONS}
-                    ),
-                    _("Your self-summary is saved."),
-                ),
-                "score": (
-                    lambda: services.score_appraisal(
-                        chosen,
-                        user=user,
-                        scores={n: data[n] for n in services.DIMENSIONS},
-                        comment=data["comment"],
-                        proposed_grade=data["proposed_grade"] or None,
-                        votes={g: data[f"votes_{g}"] for g in services.VOTED},
-                    ),
-                    _("Scores saved."),
-                ),
-                "participation": (
-                    lambda: services.correct_participation(
-                        chosen,
-                        participation=data["participation"],
-                        reason=data["reason"],
-                        user=user,
-                    ),
-                    _("Participation corrected."),
-                ),
-                "appeal": (
-                    lambda: services.file_appeal(
-                        chosen,
-                        user=user,
-                        kind=data["kind"],
-                        reasons=data["reasons"],
-                        filed_on=timezone.localdate(),
-                    ),
-                    _("Your request is filed."),
-                ),
-            }
-        if action in calls:
-            call, success = calls[action]
-            if _done(request, call, success):
-                return redirect("performance_appraisal", pk=chosen.pk)
+    forms = _appraisal_forms(chosen, user, is_self=is_self, may_score=may_score)
+    forms |= {name: form for name, form in bound.items() if forms.get(name) is not None}
     shows_proposal = not is_self or may_score or chosen.cycle.is_final
+    appeals = list(chosen.appeals.order_by("filed_on"))
     return TemplateResponse(
         request,
         "performance/appraisal.html",
@@ -308,7 +380,9 @@ def appraisal(request, pk: int):
             "may_confirm": (
                 is_self and chosen.cycle.is_final and chosen.grade and not chosen.confirmed_at
             ),
-            "appeals": list(chosen.appeals.order_by("filed_on")),
+            "appeals": appeals,
+            "open_appeal": next((a for a in appeals if not a.decided_on), None),
+            "objections": list(chosen.objections.order_by("received_on")) if not is_self else [],
             "routine": routine_grades(chosen) if shows_proposal else [],
             "consequences": _consequences(chosen),
             "sections": [
@@ -318,7 +392,112 @@ def appraisal(request, pk: int):
                 for n in services.DIMENSIONS
             ],
         },
+        status=status,
     )  # fmt: skip
+
+
+def _appraisal_post(request, pk: int, name: str, form_class, call, success: str):
+    """Run one of the appraisal page's forms: only someone offered the form may post it
+    (404 otherwise); a refusal shows the page again with the reason, nothing saved."""
+    chosen = _appraisal(request, pk)
+    is_self = chosen.staff.user_id == request.user.pk
+    may_score = not is_self and may_for_instance(request.user, chosen, "change")
+    offered = _appraisal_forms(chosen, request.user, is_self=is_self, may_score=may_score)
+    if offered.get(name) is None:
+        raise Http404
+    form = form_class(request.POST)
+    if form.is_valid():
+        if _done(request, lambda: call(chosen, form.cleaned_data), success):
+            return redirect("performance_appraisal", pk=chosen.pk)
+    return _appraisal_page(request, chosen, status=400, **{name: form})
+
+
+@require_POST
+def appraisal_summary(request, pk: int):
+    def call(chosen, data):
+        sections = {n: data[f"summary_{n}"] for n in services.DIMENSIONS}
+        services.submit_summary(chosen, user=request.user, **sections)
+
+    return _appraisal_post(
+        request, pk, "summary", SummaryForm, call, _("Your self-summary is saved.")
+    )
+
+
+@require_POST
+def appraisal_score(request, pk: int):
+    def call(chosen, data):
+        services.score_appraisal(
+            chosen,
+            user=request.user,
+            scores={n: data[n] for n in services.DIMENSIONS},
+            comment=data["comment"],
+            proposed_grade=data["proposed_grade"] or None,
+            votes={g: data[f"votes_{g}"] for g in services.VOTED},
+        )
+
+    return _appraisal_post(request, pk, "score", ScoreForm, call, _("Scores saved."))
+
+
+@require_POST
+def appraisal_participation(request, pk: int):
+    def call(chosen, data):
+        services.correct_participation(
+            chosen, participation=data["participation"], reason=data["reason"],
+            user=request.user,
+        )  # fmt: skip
+
+    return _appraisal_post(
+        request, pk, "participation", ParticipationForm, call, _("Participation corrected.")
+    )
+
+
+@require_POST
+def appraisal_appeal(request, pk: int):
+    def call(chosen, data):
+        services.file_appeal(
+            chosen, user=request.user, kind=data["kind"], reasons=data["reasons"],
+            filed_on=timezone.localdate(),
+        )  # fmt: skip
+
+    return _appraisal_post(request, pk, "appeal", AppealForm, call, _("Your request is filed."))
+
+
+@require_POST
+def appraisal_decide(request, pk: int):
+    """HR records the outcome of the review or appeal waiting on this appraisal."""
+
+    def call(chosen, data):
+        waiting = chosen.appeals.filter(decided_on=None).first()
+        if waiting is None:
+            raise ValidationError(_("This has already been decided."))
+        services.decide_appeal(
+            waiting, user=request.user, outcome=data["outcome"], decided_on=data["decided_on"],
+            decision=data["decision"], new_grade=data["new_grade"],
+        )  # fmt: skip
+
+    return _appraisal_post(
+        request, pk, "decide", AppealDecisionForm, call, _("The decision is recorded.")
+    )
+
+
+@require_POST
+def appraisal_settle(request, pk: int):
+    """HR gives the grade that waited for a closed case."""
+
+    def call(chosen, data):
+        services.settle_pending(
+            chosen, user=request.user, grade=data["grade"], reason=data["reason"]
+        )
+
+    return _appraisal_post(request, pk, "settle", SettleForm, call, _("The grade is given."))
+
+
+@require_POST
+def appraisal_confirm(request, pk: int):
+    chosen = _appraisal(request, pk)
+    if _done(request, lambda: services.confirm_result(chosen, user=request.user), _("Signed.")):
+        return redirect("performance_appraisal", pk=chosen.pk)
+    return _appraisal_page(request, chosen, status=400)
 
 
 def registration_form_pdf(request, pk: int):
@@ -330,6 +509,49 @@ def registration_form_pdf(request, pk: int):
         registration_form(chosen),
         _("Appraisal form %(name)s %(year)s")
         % {"name": chosen.staff.name, "year": chosen.cycle.year},
+    )
+
+
+# A form is a page of its own: it costs about as much as this many rows of a listing, so a
+# cycle past SHUXIANG_BACKGROUND_ROWS / FORM_ROWS people is printed in the background.
+FORM_ROWS = 20
+
+
+def _forms_to_print(cycle: AppraisalCycle):
+    """The cycle's people who have a form (all but those not taking part), in unit order."""
+    return (
+        cycle.appraisals.exclude(participation=Appraisal.Participation.EXCLUDED)
+        .select_related("staff", "unit")
+        .order_by("unit__path", "staff__staff_number")
+    )
+
+
+def registration_forms_pdf(request, pk: int):
+    """Every 年度考核登记表 of the cycle in one PDF to print (HR and the committee); a
+    large cycle's is prepared in the background (我的文档)."""
+    chosen = _cycle(request, pk)
+    title = _("Appraisal forms %(library)s %(year)s") % {
+        "library": chosen.library,
+        "year": chosen.year,
+    }
+    rows = _forms_to_print(chosen)
+    return offer_document(
+        request,
+        FORMS_DOCUMENT,
+        rows=rows.count() * FORM_ROWS,
+        params={"cycle": chosen.pk},
+        title=title,
+        filename=f"{title}.pdf",
+        render=lambda: pdf_response(registration_forms(chosen, rows), title),
+    )
+
+
+def registration_forms_document(user, params: dict, progress) -> bytes:
+    """The cycle's forms as a background document, made for ``user`` with their access
+    now (a cycle they no longer see: DoesNotExist, the job fails)."""
+    chosen = visible(user, AppraisalCycle.objects.select_related("library")).get(pk=params["cycle"])
+    return registration_forms(
+        chosen, _forms_to_print(chosen).iterator(chunk_size=500), progress=progress
     )
 
 
@@ -463,6 +685,25 @@ def departments(request):
             "leads": leads,
             "weights": settings.SHUXIANG_DEPARTMENT_WEIGHTS,
         },
+    )
+
+
+def department_ranking_pdf(request):
+    """The departments' ranking of a library and year (PDF), as the page shows it to the
+    reader (a head: their own department's line)."""
+    require(request.user, DepartmentEvaluation, "view")
+    library = get_object_or_404(
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.LIBRARY), pk=request.GET.get("library") or 0
+    )
+    year = year_or_none(request.GET.get("year"))
+    if year is None:
+        raise Http404
+    rows = visible(request.user, department_ranking(library, year))
+    return pdf_response(
+        documents.department_ranking_pdf(
+            library, year, rows, weights=settings.SHUXIANG_DEPARTMENT_WEIGHTS
+        ),
+        _("%(library)s departments' evaluation %(year)s") % {"library": library, "year": year},
     )
 
 

@@ -10,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from governance.access import ScopedPermissionPolicy, may
 from governance.indicators import register_provider
+from governance.services.documents import register_long_document
 from staffing.models import Staff
 
 from .models import (
@@ -30,13 +31,15 @@ register_permission_policy(
     CommitteeMember, ScopedPermissionPolicy(CommitteeMember, unit_field=None)
 )
 # An appraisal belongs to the unit the person was in when the cycle opened (its head
-# scores them) and is visible to the person; a final cycle's appraisals are locked.
+# scores them), is visible to the person and to the cycle's committee (granted the
+# cycle); a final cycle's appraisals are locked.
 register_permission_policy(
     Appraisal,
     ScopedPermissionPolicy(
         Appraisal,
         unit_field="unit",
         self_field="staff__user",
+        view_via_grant="cycle",
         locked_when=Q(cycle__status=AppraisalCycle.Status.FINAL),
     ),
 )
@@ -49,10 +52,14 @@ for _model in (Objection, Appeal):
     register_permission_policy(
         _model,
         ScopedPermissionPolicy(
-            _model, unit_field="appraisal__unit", self_field="appraisal__staff__user"
+            _model,
+            unit_field="appraisal__unit",
+            self_field="appraisal__staff__user",
+            view_via_grant="appraisal__cycle",
         ),
     )
 
+from .documents import FORMS_DOCUMENT  # noqa: E402
 from .importers import VOTES_ACTION  # noqa: E402
 from .services import (  # noqa: E402
     ADVANCE_ACTION,
@@ -100,6 +107,8 @@ from . import views  # noqa: E402
 from .selectors import excellent_departments_share  # noqa: E402
 from .viewsets import title_rules  # noqa: E402
 
+register_long_document(FORMS_DOCUMENT, views.registration_forms_document)
+
 
 @hooks.register("register_admin_viewset")
 def register_title_rules():
@@ -121,7 +130,40 @@ def register_performance_urls():
             views.publicity_notice_pdf,
             name="performance_publicity_notice",
         ),
+        *(
+            path(f"appraisals/<int:pk>/{action}/", view, name=f"performance_cycle_{action}")
+            for action, view in (
+                ("advance", views.cycle_advance),
+                ("publicity", views.cycle_publicity),
+                ("finalise", views.cycle_finalise),
+                ("committee", views.cycle_committee),
+                ("votes", views.cycle_votes),
+                ("objection", views.cycle_objection),
+            )
+        ),
+        path(
+            "appraisals/<int:pk>/forms.pdf",
+            views.registration_forms_pdf,
+            name="performance_registration_forms",
+        ),
+        path(
+            "appraisals/objections/<int:pk>/answer/",
+            views.objection_answer,
+            name="performance_objection_answer",
+        ),
         path("appraisals/person/<int:pk>/", views.appraisal, name="performance_appraisal"),
+        *(
+            path(f"appraisals/person/<int:pk>/{action}/", view, name=f"performance_{action}")
+            for action, view in (
+                ("summary", views.appraisal_summary),
+                ("score", views.appraisal_score),
+                ("participation", views.appraisal_participation),
+                ("appeal", views.appraisal_appeal),
+                ("decide", views.appraisal_decide),
+                ("settle", views.appraisal_settle),
+                ("confirm", views.appraisal_confirm),
+            )
+        ),
         path(
             "appraisals/person/<int:pk>/form.pdf",
             views.registration_form_pdf,
@@ -131,6 +173,11 @@ def register_performance_urls():
         path("appraisals/mine/", views.mine, name="performance_mine"),
         path("appraisals/eligibility/", views.eligibility_report, name="performance_eligibility"),
         path("appraisals/departments/", views.departments, name="performance_departments"),
+        path(
+            "appraisals/departments/ranking.pdf",
+            views.department_ranking_pdf,
+            name="performance_department_ranking",
+        ),
     ]
 
 

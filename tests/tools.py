@@ -7,6 +7,7 @@ did not run at all.
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,15 @@ def require_tool(name: str, how: str) -> str:
 
 def require_poppler(tool: str) -> str:
     return require_tool(tool, "apt-get install poppler-utils")
+
+
+def pdf_text(pdf: bytes, *, mode: str = "-layout") -> str:
+    """The text of a PDF as pdftotext reads it (``-layout`` keeps columns apart, ``-raw``
+    keeps the order text was written in)."""
+    require_poppler("pdftotext")
+    return subprocess.run(
+        ["pdftotext", mode, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def require_poppler_cjk() -> None:

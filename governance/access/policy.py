@@ -21,6 +21,7 @@ from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from guardian.models import UserObjectPermission
 from guardian.utils import get_user_obj_perms_model
@@ -179,7 +180,9 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     (org tree only) lists actions a scoped role may do on the units *under* its granted
     units but not on the granted units themselves. ``codenames`` maps an action to a
     permission codename that does not follow ``<action>_<model>`` (``{"view_personal":
-    "view_staff_personal"}``). ``locked_when`` is a
+    "view_staff_personal"}``). ``view_via_grant`` is the path to another object whose
+    owner grant to *view* it lets the grantee view this row too (``"cycle"``: an
+    appraisal committee's member, granted the cycle, sees its appraisals). ``locked_when`` is a
     ``Q`` matching finalized rows (an accepted report, a closed period): nobody, not even
     a superuser, may change or delete them through any view; they stay visible.
     """
@@ -195,6 +198,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         locked_when: Q | None = None,
         below_granted: Iterable[str] = (),
         codenames: dict[str, str] | None = None,
+        view_via_grant: str | None = None,
     ):
         super().__init__(model)
         self.unit_field = unit_field
@@ -206,6 +210,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             raise ValueError("below_granted applies to the org tree itself (unit_field=SELF)")
         self.below_granted = frozenset(below_granted)
         self.codenames = codenames or {}
+        self.view_via_grant = view_via_grant
 
     # -- the lock ------------------------------------------------------------------------
     def is_locked(self, instance) -> bool:
@@ -274,6 +279,30 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             pk for codename, pk in access.owner_grants(user, self.model) if codename in codenames
         ]
 
+    def _via_pks(self, user, access: UserAccess, actions: Iterable[str]) -> list[str]:
+        """The pks of the objects (through ``view_via_grant``) the user was granted to
+        view, when viewing is among ``actions``."""
+        if not self.view_via_grant or "view" not in actions or not user.is_authenticated:
+            return []
+        model = self._via_model()
+        codename = f"view_{model._meta.model_name}"
+        return [pk for c, pk in access.owner_grants(user, model) if c == codename]
+
+    def _via_model(self) -> type[Model]:
+        model = self.model
+        for hop in self.view_via_grant.split("__"):
+            model = model._meta.get_field(hop).related_model
+        return model
+
+    def _via_id_of(self, instance) -> str | None:
+        *hops, last = self.view_via_grant.split("__")
+        for hop in hops:
+            instance = getattr(instance, hop, None)
+            if instance is None:
+                return None
+        value = getattr(instance, f"{last}_id", None)
+        return None if value is None else str(value)
+
     def _unit_id_of(self, instance) -> int | None:
         """The id of the unit that places ``instance``; follows ``a__b`` paths through
         foreign keys (select_related them in listings to keep this free)."""
@@ -313,7 +342,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             return True
         if self._self_view(user, actions) and self._has_own_rows(user, access):
             return True
-        return bool(self._owner_pks(user, access, actions))
+        return bool(self._owner_pks(user, access, actions) or self._via_pks(user, access, actions))
 
     def _has_own_rows(self, user, access: UserAccess) -> bool:
         """Whether any row is about the user (so a menu for their own record makes sense);
@@ -371,6 +400,9 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
                     return True
         if self._self_view(user, actions) and self._about(instance) == user.pk:
             return True
+        via = self._via_pks(user, access, actions)
+        if via and self._via_id_of(instance) in via:
+            return True
         return str(instance.pk) in self._owner_pks(user, access, actions)
 
     def _about(self, instance) -> int | None:
@@ -426,6 +458,9 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
             condition |= Q(pk__in=owner_pks)
         if self._self_view(user, actions):
             condition |= Q(**{self.self_field: user.pk})
+        via = self._via_pks(user, access, actions)
+        if via:
+            condition |= Q(**{f"{self.view_via_grant}__in": via})
         return condition
 
     # -- users ---------------------------------------------------------------------------
@@ -458,4 +493,14 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
                 permission__in=perms,
             ).values("user")
             condition |= Q(pk__in=grantees)
+        via = self._via_id_of(instance) if self.view_via_grant and "view" in actions else None
+        if via is not None:
+            model = self._via_model()
+            condition |= Q(
+                pk__in=UserObjectPermission.objects.filter(
+                    content_type=ContentType.objects.get_for_model(model),
+                    object_pk=via,
+                    permission__codename=f"view_{model._meta.model_name}",
+                ).values("user")
+            )
         return User.objects.filter(condition, is_active=True).distinct()

@@ -3,7 +3,6 @@ takes part and why), the head scoring their own staff only, the person seeing an
 their own result only, a trustee seeing no appraisal at all."""
 
 import datetime as dt
-import subprocess
 from decimal import Decimal
 from io import BytesIO
 
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from governance.access import visible
 from performance.models import Appraisal, Grade
 from performance.services import (
     advance_cycle,
@@ -22,36 +22,12 @@ from performance.services import (
     start_publicity,
 )
 from tests.factories import make_staff, make_user
-from tests.tools import require_cjk_font, require_poppler
+from tests.performance import appraisal_of
+from tests.tools import pdf_text, require_cjk_font
 
 SCORES = {
     d: Decimal(88) for d in ("morality", "competence", "diligence", "achievement", "integrity")
 }
-
-
-@pytest.fixture
-def hr(org):
-    return make_user("hr_officer", role="hr", first_name="晓红", last_name="王")
-
-
-@pytest.fixture
-def person(org):
-    return make_user("zhou", role="staff", units=[org["a"]])
-
-
-@pytest.fixture
-def scoring(org, hr, person):
-    mine = make_staff(org["a"], name="周雨婷", user=person, hire_date=dt.date(2015, 1, 1))
-    others = [make_staff(org["a"], hire_date=dt.date(2015, 1, 1)) for _ in range(4)]
-    other_unit = make_staff(org["b"], name="刘明", hire_date=dt.date(2015, 1, 1))
-    cycle = open_cycle(library=org["library"], kind="annual", year=2025, user=hr)
-    advance_cycle(cycle, user=hr)
-    advance_cycle(cycle, user=hr)
-    return cycle, mine, others, other_unit
-
-
-def appraisal_of(cycle, staff) -> Appraisal:
-    return cycle.appraisals.get(staff=staff)
 
 
 def test_hr_sees_the_quota_left_and_why_each_person_is_in(client, org, hr, scoring):
@@ -109,9 +85,9 @@ def test_a_head_scores_their_staff_and_cannot_open_another_units(
         "votes_incompetent": "0",
         "comment": "工作认真",
         "proposed_grade": "excellent",
-        "action": "score",
     }
-    assert client.post(url, data).status_code == 302
+    score_url = reverse("performance_score", args=[appraisal_of(cycle, mine).pk])
+    assert client.post(score_url, data).status_code == 302
     saved = appraisal_of(cycle, mine)
     assert saved.proposed_grade == Grade.EXCELLENT and saved.score == Decimal("90.00")
     assert (saved.votes_excellent, saved.votes_competent, saved.votes_basic) == (12, 20, 1)
@@ -132,9 +108,10 @@ def test_a_refused_proposal_shows_the_reason_and_saves_nothing(client, org, scor
         ),
         "comment": "",
         "proposed_grade": "excellent",
-        "action": "score",
     }
-    page = client.post(url, data, follow=True).content.decode()
+    response = client.post(url + "score/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
     assert "优秀名额" in page
     assert appraisal_of(cycle, mine).proposed_grade == ""
 
@@ -161,7 +138,7 @@ def test_the_person_sees_no_proposal_before_the_result_then_signs_their_own(
     finalise_cycle(cycle, user=hr, today=dt.date(2025, 12, 10))
     page = client.get(url).content.decode()
     assert "优秀" in page and "签字确认" in page
-    assert client.post(url, {"action": "confirm"}).status_code == 302
+    assert client.post(url + "confirm/").status_code == 302
     assert appraisal_of(cycle, mine).confirmed_at is not None
     assert "周雨婷" in client.get(reverse("performance_mine")).content.decode()
 
@@ -190,9 +167,8 @@ def test_the_person_writes_their_self_summary_on_the_page(client, org, hr, perso
     url = reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
     data = {f"summary_{d}": "" for d in SCORES} | {
         "summary_achievement": "全年完成阅读推广活动 24 场",
-        "action": "summary",
     }
-    assert client.post(url, data).status_code == 302
+    assert client.post(url + "summary/", data).status_code == 302
     assert appraisal_of(cycle, mine).summary_achievement.startswith("全年完成")
 
 
@@ -226,16 +202,6 @@ def test_a_head_does_not_find_themselves_to_score(client, org, hr, head_a):
     client.force_login(head_a)
     page = client.get(reverse("performance_to_score")).content.decode()
     assert "周敏" in page and "黄晓梅" not in page
-
-
-def pdf_text(pdf: bytes) -> str:
-    require_poppler("pdftotext")
-    return subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
 
 
 def test_the_registration_form_is_one_page_of_the_official_form(
@@ -337,17 +303,28 @@ def test_the_committee_sees_its_cycle_and_nobody_elses(client, org, hr, head_b, 
     client.force_login(hr)
     url = reverse("performance_cycle", args=[cycle.pk])
     response = client.post(
-        url, {"action": "committee", "chair": chair.pk, "staff_rep": [rep.pk, head_b.pk]}
+        reverse("performance_cycle_committee", args=[cycle.pk]),
+        {"chair": chair.pk, "staff_rep": [rep.pk, head_b.pk]},
     )
     assert response.status_code == 302
     assert cycle.committee.count() == 3
     client.force_login(rep)
     page = client.get(url).content.decode()
     assert "周雨婷" in page and "优秀" in page  # the committee sees the proposals
+    # ... and each person's appraisal in it, but cannot score, nor post another's form.
+    person_url = reverse("performance_appraisal", args=[appraisal_of(cycle, mine).pk])
+    page = client.get(person_url).content.decode()
+    assert "周雨婷" in page and "保存评分" not in page
+    assert client.post(person_url + "score/", {}).status_code == 404
+    assert set(visible(rep, Appraisal)) == set(cycle.appraisals.all())
+    assert client.post(reverse("performance_cycle_advance", args=[cycle.pk])).status_code == 404
     assert client.get(reverse("performance_cycle", args=[other.pk])).status_code == 404
+    elsewhere = appraisal_of(other, mine)
+    assert client.get(reverse("performance_appraisal", args=[elsewhere.pk])).status_code == 404
     # Taken off the committee: the cycle is out of reach again.
     set_committee(cycle, members=[(chair, "chair")], user=hr)
     assert client.get(url).status_code == 404
+    assert client.get(person_url).status_code == 404
 
 
 def test_a_committee_needs_one_chair(org, hr, scoring):
@@ -360,10 +337,14 @@ def test_the_lists_cost_the_same_queries_for_few_and_many_rows(
     client, org, hr, head_a, scoring, django_assert_max_num_queries
 ):
     cycle = scoring[0]
-    urls = [reverse("performance_to_score"), reverse("performance_cycles")]
+    pages = [
+        (reverse("performance_to_score"), head_a),
+        (reverse("performance_cycles"), hr),
+        (reverse("performance_cycle", args=[cycle.pk]), hr),
+    ]
     counts = []
-    for url in urls:
-        client.force_login(hr if url.endswith("appraisals/") else head_a)
+    for url, user in pages:
+        client.force_login(user)
         with django_assert_max_num_queries(40) as few:
             client.get(url)
         counts.append(len(few.captured_queries))
@@ -372,8 +353,8 @@ def test_the_lists_cost_the_same_queries_for_few_and_many_rows(
             cycle=cycle, staff=make_staff(org["a"]), unit=org["a"], participation="graded"
         )
     open_cycle(library=org["library"], kind="special", year=2024, user=hr)
-    for url, before in zip(urls, counts, strict=True):
-        client.force_login(hr if url.endswith("appraisals/") else head_a)
+    for (url, user), before in zip(pages, counts, strict=True):
+        client.force_login(user)
         with django_assert_max_num_queries(before):
             client.get(url)
 

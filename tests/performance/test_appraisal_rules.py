@@ -35,11 +35,6 @@ SCORES = {
 }
 
 
-@pytest.fixture
-def hr(org):
-    return make_user("hr_officer", role="hr")
-
-
 def staff_in(unit, n, **values):
     values.setdefault("hire_date", dt.date(2015, 1, 1))
     return [make_staff(unit, **values) for _ in range(n)]

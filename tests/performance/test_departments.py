@@ -24,11 +24,7 @@ from performance.services import (
     start_publicity,
 )
 from tests.factories import Node, make_plan, make_staff, make_user
-
-
-@pytest.fixture
-def hr(org):
-    return make_user("hr_officer", role="hr")
+from tests.tools import pdf_text, require_cjk_font
 
 
 @pytest.fixture
@@ -115,3 +111,25 @@ def test_the_ranking_page_shows_a_head_their_own_department(client, org, leader,
     page = client.get(url, {"year": 2025}).content.decode()
     assert "测试市图书馆 · 借阅部" in page and "测试市图书馆 · 少儿部" not in page
     assert 'value="compute"' not in page  # no compute button for a head
+
+
+def test_the_ranking_prints_as_a_pdf_for_whoever_reads_it(client, org, leader, head_a, plan):
+    require_cjk_font()
+    evaluate_departments(org["library"], 2025, user=leader)
+    url = reverse("performance_department_ranking")
+    params = {"library": org["library"].pk, "year": 2025}
+    client.force_login(leader)
+    response = client.get(url, params)
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    flat = text.replace(" ", "")
+    assert "测试市图书馆2025年度部门综合考评" in flat
+    assert "借阅部" in text and "少儿部" in text and "综合得分" in flat
+    assert "权重" in text
+    client.force_login(head_a)  # a head: their own department's line only
+    text = pdf_text(client.get(url, params).content)
+    assert "借阅部" in text and "少儿部" not in text
+    assert client.get(url, {"library": org["library"].pk}).status_code == 404  # no year
+    trustee = make_user("trustee", role="trustee")
+    client.force_login(trustee)
+    assert client.get(url, params).url == reverse("wagtailadmin_home")

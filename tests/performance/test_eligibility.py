@@ -4,7 +4,6 @@ continuing-education hours; the reason for everyone who is not."""
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 
 from performance.models import Grade, TitleRule
@@ -17,12 +16,7 @@ from performance.services import (
     start_publicity,
 )
 from staffing.models import Staff, TitleRecord
-from tests.factories import make_staff, make_user
-
-
-@pytest.fixture
-def hr(org):
-    return make_user("hr_officer", role="hr")
+from tests.factories import make_staff
 
 
 def titled(unit, name, *, level, since, education=4, category="professional"):

@@ -12,14 +12,9 @@ from openpyxl import Workbook
 from performance.importers import import_votes
 from performance.services import advance_cycle, open_cycle
 from reporting.imports import ImportFailed
-from tests.factories import make_staff, make_user
+from tests.factories import make_staff
 
 HEADER = ["工号", "姓名", "优秀", "合格", "基本合格", "不合格"]
-
-
-@pytest.fixture
-def hr(org):
-    return make_user("hr_officer", role="hr")
 
 
 @pytest.fixture
@@ -81,13 +76,15 @@ def test_only_while_scoring_and_only_hr(org, hr, head_a):
 
 def test_hr_uploads_the_tally_on_the_cycle_page(client, cycle, hr):
     client.force_login(hr)
-    url = reverse("performance_cycle", args=[cycle.pk])
+    url = reverse("performance_cycle_votes", args=[cycle.pk])
     upload = BytesIO(sheet(["A001", "周雨婷", 5, 30, 0, 0]))
     upload.name = "测评.xlsx"
-    response = client.post(url, {"action": "votes", "file": upload}, follow=True)
+    response = client.post(url, {"file": upload}, follow=True)
     assert "1 人" in response.content.decode()
     assert votes(cycle, "A001") == (5, 30, 0, 0)
     bad = BytesIO(sheet(["A001", "周雨婷", "x", 0, 0, 0]))
     bad.name = "测评.xlsx"
-    page = client.post(url, {"action": "votes", "file": bad}).content.decode()
+    response = client.post(url, {"file": bad})
+    page = response.content.decode()
+    assert response.status_code == 400
     assert "第 2 行" in page and votes(cycle, "A001") == (5, 30, 0, 0)

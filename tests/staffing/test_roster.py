@@ -2,7 +2,6 @@
 the person who printed it, 审核, 日期)."""
 
 import re
-import subprocess
 
 import pytest
 from django.db import connection
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_staff, make_user
-from tests.tools import require_cjk_font, require_poppler
+from tests.tools import pdf_text, require_cjk_font
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +27,7 @@ def roster(client, unit):
 
 
 def text_of(pdf: bytes) -> str:
-    require_poppler("pdftotext")
-    return subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
+    return pdf_text(pdf)
 
 
 def test_roster_is_a4_landscape(client, org, hr):
