@@ -340,5 +340,5 @@ def department_ranking_pdf(library, year: int, rows, *, weights: dict) -> bytes:
         title=_("%(library)s departments' evaluation %(year)s")
         % {"library": library, "year": year},
         organisation=str(library),
-        subtitle=_("Printed on %(date)s.") % {"date": timezone.localdate().isoformat()},
+        subtitle=_("Printed on %(date)s") % {"date": timezone.localdate().isoformat()},
     )

@@ -1,7 +1,8 @@
 """Five years of annual appraisals (2021–2025) from HR's results summaries, one review,
-the municipal library's 2025 quarterly routine appraisals, its 2026 appraisal open with
-half its self-summaries written, and the departments' evaluations of 2021–2025 computed
-by the leadership from the plan and the appraisals.
+one objection answered during 2025's publicity, the municipal library's 2025 quarterly
+routine appraisals, its 2026 appraisal open with half its self-summaries written, and the
+departments' evaluations of 2021–2025 computed by the leadership from the plan and the
+appraisals.
 
 Each year's cycles are opened by ``open_cycle`` (who takes part is worked out from the
 staff records, as for a real cycle), the recorded grades are set as the proposals in one
@@ -18,12 +19,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from governance.models import OrgUnit
-from performance.models import Appeal, Appraisal, AppraisalCycle, Grade
+from performance.models import Appeal, Appraisal, AppraisalCycle, CommitteeMember, Grade
 from performance.services import (
     advance_cycle,
+    answer_objection,
     evaluate_departments,
     finalise_cycle,
     open_cycle,
+    record_objection,
+    set_committee,
     start_publicity,
 )
 
@@ -31,6 +35,7 @@ from .files import local_time, read_csv
 
 RESULTS = "appraisal-results.csv"
 APPEALS = "appraisal-appeals.csv"
+OBJECTIONS = "appraisal-objections.csv"
 HR = "hr"
 LEADER = "leader"
 GRADES = {label: value for value, label in
@@ -61,9 +66,12 @@ def load_appraisals() -> dict[str, int]:
         if row["考核等次"] not in GRADES:
             raise ValueError(f"{RESULTS} row {number}: unknown grade {row['考核等次']!r}")
         recorded[int(row["年度"]), row["单位"]][row["工号"]] = GRADES[row["考核等次"]]
+    objections = defaultdict(list)
+    for row in read_csv(OBJECTIONS):
+        objections[int(row["年度"]), row["单位"]].append(row)
     cycles = 0
     for (year, name), grades in sorted(recorded.items()):
-        _past_cycle(libraries[name], year, grades, hr)
+        _past_cycle(libraries[name], year, grades, hr, objections[year, name])
         cycles += 1
     _appeals()
     cycles += _quarters(libraries[MUNICIPAL], recorded[2025, MUNICIPAL], hr)
@@ -73,6 +81,14 @@ def load_appraisals() -> dict[str, int]:
         for library in libraries.values():
             evaluate_departments(library, year, user=leadership)
     return {"cycles": cycles + 1, "appraisals": Appraisal.objects.count()}
+
+
+def _committee(cycle: AppraisalCycle, hr) -> None:
+    """The municipal library's annual committee: its head (the demo's 馆长) and HR."""
+    if cycle.library.name == MUNICIPAL:
+        chair = get_user_model().objects.get(username=LEADER)
+        members = [(chair, CommitteeMember.Role.CHAIR), (hr, CommitteeMember.Role.HR)]
+        set_committee(cycle, members=members, user=hr)
 
 
 def _quarters(library: OrgUnit, annual: dict[str, str], hr) -> int:
@@ -94,8 +110,11 @@ def _quarters(library: OrgUnit, annual: dict[str, str], hr) -> int:
     return 4
 
 
-def _past_cycle(library: OrgUnit, year: int, grades: dict[str, str], hr) -> None:
+def _past_cycle(
+    library: OrgUnit, year: int, grades: dict[str, str], hr, objections: list[dict]
+) -> None:
     cycle = open_cycle(library=library, kind=AppraisalCycle.Kind.ANNUAL, year=year, user=hr)
+    _committee(cycle, hr)
     graded = cycle.appraisals.filter(participation=Appraisal.Participation.GRADED)
     missing = set(graded.values_list("staff__staff_number", flat=True)) - set(grades)
     if missing:
@@ -108,7 +127,15 @@ def _past_cycle(library: OrgUnit, year: int, grades: dict[str, str], hr) -> None
     # Publicised from mid-December, finalised in January (the proposals were checked
     # against the quota when the results were drawn up; the file is the record).
     AppraisalCycle.objects.filter(pk=cycle.pk).update(status=AppraisalCycle.Status.PROPOSED)
-    start_publicity(cycle, user=hr, start=dt.date(year, 12, 15))
+    cycle = start_publicity(cycle, user=hr, start=dt.date(year, 12, 15))
+    for row in objections:  # received during the publicity, answered: the proposal stood
+        objection = record_objection(
+            cycle.appraisals.get(staff__staff_number=row["工号"]),
+            user=hr,
+            text=row["异议"],
+            received_on=dt.date.fromisoformat(row["收到日期"]),
+        )
+        answer_objection(objection, user=hr, answer=row["答复"])
     finalise_cycle(cycle, user=hr, today=dt.date(year + 1, 1, 10))
 
 
@@ -135,6 +162,7 @@ def _open_cycle(library: OrgUnit, hr) -> None:
     """This year's appraisal taking self-summaries: every other person has written theirs
     (the demo's own logins have not, so that they can)."""
     cycle = open_cycle(library=library, kind=AppraisalCycle.Kind.ANNUAL, year=OPEN_YEAR, user=hr)
+    _committee(cycle, hr)
     advance_cycle(cycle, user=hr)
     unlinked = cycle.appraisals.filter(staff__user__isnull=True).order_by("staff__staff_number")
     written = list(unlinked.values_list("pk", flat=True))[::2]

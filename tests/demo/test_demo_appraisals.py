@@ -3,14 +3,23 @@
 appraisal taking self-summaries, half of them written — the demo logins' still to write."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from demo.loaders.org import load_org_tree, load_users
 from demo.loaders.performance import load_appraisals
 from demo.loaders.plan import load_plan
 from demo.loaders.staffing import load_staffing
+from governance.access import visible
 from governance.roles import setup_roles
-from performance.models import Appeal, Appraisal, AppraisalCycle, DepartmentEvaluation, Grade
+from performance.models import (
+    Appeal,
+    Appraisal,
+    AppraisalCycle,
+    DepartmentEvaluation,
+    Grade,
+    Objection,
+)
 from performance.selectors import annual_grades, consequences_of, quota_of, routine_grades
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +63,20 @@ def test_one_review_was_decided(counts):
     review = Appeal.objects.get()
     assert review.kind == Appeal.Kind.REVIEW and review.previous_grade == Grade.BASIC
     assert review.outcome == Appeal.Outcome.UPHELD and review.decided_on
+
+
+def test_an_objection_was_answered_and_the_excellent_stood(counts):
+    objection = Objection.objects.select_related("appraisal").get()
+    assert objection.answer and objection.appraisal.grade == Grade.EXCELLENT
+    assert objection.appraisal.cycle.publicity_start <= objection.received_on
+
+
+def test_the_head_sees_the_municipal_appraisals_as_the_committees_chair(counts):
+    leader = get_user_model().objects.get(username="leader")
+    seen = visible(leader, AppraisalCycle)
+    assert seen.count() == 6  # 2021-2026, annual, the municipal library's only
+    assert set(seen.values_list("library__name", flat=True)) == {"抚州市图书馆"}
+    assert visible(leader, Appraisal).filter(cycle__year=2025).exists()
 
 
 def test_2026_takes_self_summaries_half_written_not_the_demo_logins(counts):
