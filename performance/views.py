@@ -26,7 +26,7 @@ from governance.access import (
     visible,
 )
 from governance.models import OrgUnit
-from governance.params import year_or_none
+from governance.params import pk_or_404, year_or_none
 from governance.views.documents import offer_document
 from reporting.forms import SpreadsheetUploadForm
 from reporting.imports import ImportFailed
@@ -693,7 +693,7 @@ def department_ranking_pdf(request):
     reader (a head: their own department's line)."""
     require(request.user, DepartmentEvaluation, "view")
     library = get_object_or_404(
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.LIBRARY), pk=request.GET.get("library") or 0
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.LIBRARY), pk=pk_or_404(request.GET.get("library"))
     )
     year = year_or_none(request.GET.get("year"))
     if year is None:

@@ -72,6 +72,14 @@ def test_object_urls_with_bad_ids_answer_404(client, superuser):
         ("staffing_export", [], {"unit": HUGE, "title_level": HUGE, "education": "-1"}),
         ("staffing_my_training", [], {"year": HUGE}),
         ("governance_access:edit", [HUGE], {}),
+        ("performance_cycle", [HUGE], {}),
+        ("performance_registration_forms", [HUGE], {}),
+        ("performance_appraisal", [HUGE], {}),
+        ("performance_registration_form", [HUGE], {}),
+        ("performance_eligibility", [], {"year": HUGE}),
+        ("performance_departments", [], {"year": HUGE, "library": HUGE}),
+        ("performance_department_ranking", [], {"year": HUGE, "library": HUGE}),
+        ("performance_department_ranking", [], {"year": "2025", "library": "-1"}),
     ],
 )
 def test_custom_views_refuse_bad_numbers_without_a_500(client, superuser, url_name, args, params):

@@ -130,6 +130,8 @@ def test_the_ranking_prints_as_a_pdf_for_whoever_reads_it(client, org, leader, h
     text = pdf_text(client.get(url, params).content)
     assert "借阅部" in text and "少儿部" not in text
     assert client.get(url, {"library": org["library"].pk}).status_code == 404  # no year
+    assert client.get(url, {"library": "abc", "year": 2025}).status_code == 404
+    assert client.get(url, {"library": org["a"].pk, "year": 2025}).status_code == 404
     trustee = make_user("trustee", role="trustee")
     client.force_login(trustee)
     assert client.get(url, params).url == reverse("wagtailadmin_home")
