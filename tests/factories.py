@@ -99,3 +99,24 @@ def make_staff(unit, *, name=None, user=None, **values):
     }
     defaults.update(values)
     return Staff.objects.create(unit=unit, user=user, **defaults)
+
+
+def make_project(unit, *, name=None, year=2025, funds=None, **values):
+    """A budget project of ``unit`` for ``year`` with its initial budget by funding source
+    (``{"fiscal": Decimal("100000")}`` by default)."""
+    from decimal import Decimal
+
+    from budget.models import BudgetProject, ProjectFund
+
+    n = next(_seq)
+    defaults = {
+        "code": f"XM{n:05d}",
+        "name": name or f"项目{n}",
+        "start_year": year,
+        "end_year": year,
+    }
+    defaults.update(values)
+    project = BudgetProject.objects.create(unit=unit, year=year, **defaults)
+    for source, amount in (funds or {"fiscal": Decimal("100000")}).items():
+        ProjectFund.objects.create(project=project, source=source, initial=amount)
+    return project

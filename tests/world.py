@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from itertools import count
 
+from budget.models import BudgetAdjustment, BudgetProject, Expenditure, TargetTable
 from governance.models import (
     AnnualTarget,
     Contribution,
@@ -39,7 +40,7 @@ from staffing.models import (
     TrainingProgram,
     UnitAssignment,
 )
-from tests.factories import Node, make_plan, make_staff, make_unit
+from tests.factories import Node, make_plan, make_project, make_staff, make_unit, make_user
 
 _seq = count(1)
 
@@ -210,6 +211,36 @@ def title_rule(unit, marker):
     return TitleRule.objects.create(level=3, min_education=4, from_level=2, years=4, note=marker)
 
 
+def budget_project(unit, marker):
+    return make_project(unit, name=marker)
+
+
+def target_table(unit, marker):
+    return TargetTable.objects.create(project=make_project(unit, name=marker), annual_goal=marker)
+
+
+def budget_adjustment(unit, marker):
+    return BudgetAdjustment.objects.create(
+        project=make_project(unit),
+        source="fiscal",
+        amount=Decimal("5000"),
+        reference=marker,
+        date=dt.date(2025, 6, 1),
+        recorded_by=make_user(),
+    )
+
+
+def expenditure(unit, marker):
+    return Expenditure.objects.create(
+        project=make_project(unit),
+        date=dt.date(2025, 3, 5),
+        voucher=f"记-{next(_seq):04d}",
+        summary=marker,
+        amount=Decimal("1200.50"),
+        recorded_by=make_user(),
+    )
+
+
 BUILDERS = {
     OrgUnit: org_unit,
     Plan: plan,
@@ -234,6 +265,10 @@ BUILDERS = {
     Investigation: investigation,
     WorkdayOverride: workday_override,
     TitleRule: title_rule,
+    BudgetProject: budget_project,
+    TargetTable: target_table,
+    BudgetAdjustment: budget_adjustment,
+    Expenditure: expenditure,
 }
 
 SECRETS = {

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "governance",
     "staffing",
     "performance",
+    "budget",
     "cms",
     "reporting",
     "demo",
@@ -299,6 +300,18 @@ SHUXIANG_DEPARTMENT_GRADE_POINTS = {
     "incompetent": 0,
 }
 SHUXIANG_DEPARTMENT_RATINGS = {"excellent": 90, "good": 80, "pass": 60}
+
+# Budget performance (domain-rules.md §1). The self-evaluation's 100 points: the execution
+# rate's and the indicators' (10 + 90 by default), and the indicators' split among the
+# first-level classes (产出 50, 效益 30, 满意度 10; Sichuan's forms use 60/30/0). A target
+# table is submitted only when its points add up to these.
+SHUXIANG_BUDGET_EXECUTION_POINTS = envint("SHUXIANG_BUDGET_EXECUTION_POINTS", 10)
+SHUXIANG_BUDGET_INDICATOR_POINTS = envint("SHUXIANG_BUDGET_INDICATOR_POINTS", 90)
+SHUXIANG_BUDGET_LEVEL1_POINTS = {
+    "output": envint("SHUXIANG_BUDGET_OUTPUT_POINTS", 50),
+    "effect": envint("SHUXIANG_BUDGET_EFFECT_POINTS", 30),
+    "satisfaction": envint("SHUXIANG_BUDGET_SATISFACTION_POINTS", 10),
+}
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)

@@ -1,5 +1,8 @@
 """Template helpers for clean Chinese: ``{{ user|person }}`` (the person's name, never the
-login), ``{{ value|clean }}`` (是/否, — for nothing), ``{% library_name %}``."""
+login), ``{{ value|clean }}`` (是/否, — for nothing), ``{{ amount|yuan }}`` (money as
+accounts write it: 1,234,567.80), ``{% library_name %}``."""
+
+from decimal import Decimal
 
 from django import template
 from django.conf import settings
@@ -18,6 +21,14 @@ def person(user) -> str:
 @register.filter
 def clean(value):
     return clean_value(value)
+
+
+@register.filter
+def yuan(amount) -> str:
+    """An amount with thousands separators and two places; — for nothing."""
+    if amount is None or amount == "":
+        return clean_value(None)
+    return f"{Decimal(amount):,.2f}"
 
 
 @register.simple_tag

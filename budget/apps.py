@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BudgetConfig(AppConfig):
+    name = "budget"
+    verbose_name = _("Budget performance")
+    default_auto_field = "django.db.models.BigAutoField"

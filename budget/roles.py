@@ -1,0 +1,23 @@
+"""What budget's models grant to each role (assembled by `governance.roles`)."""
+
+BUDGET_MODELS = ("budgetproject", "budgetadjustment", "targettable", "expenditure")
+
+GRANTS = {
+    # Finance keeps the project library, approves the target tables, imports the ledger.
+    "finance": tuple(
+        f"budget.{action}_{model}"
+        for model in BUDGET_MODELS
+        for action in ("add", "change", "view")
+    ),
+    # Scoped: a head drafts their department's target tables and follows its spending.
+    "department_head": (
+        "budget.view_budgetproject",
+        "budget.view_budgetadjustment",
+        "budget.view_expenditure",
+        "budget.add_targettable",
+        "budget.change_targettable",
+        "budget.view_targettable",
+    ),
+    # The leadership reads everything.
+    "leadership": tuple(f"budget.view_{model}" for model in BUDGET_MODELS),
+}

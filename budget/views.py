@@ -1,0 +1,138 @@
+"""The budget's actions, each a POST from the project's or the target table's page that
+calls one service: draft the targets, submit them, return or approve them, adjust them
+after approval, adjust the budget. The row is fetched through the access API (out of
+scope: 404); a refusal comes back as a message on the page, nothing saved."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+
+from governance.access import get_for_action_or_404
+
+from . import services
+from .forms import BudgetAdjustmentForm, ReasonForm, ReferenceForm
+from .models import BudgetProject, TargetTable
+
+
+def _project(request, pk: int) -> BudgetProject:
+    return get_for_action_or_404(request.user, BudgetProject, "view", pk=pk)
+
+
+def _table(request, pk: int) -> TargetTable:
+    rows = TargetTable.objects.select_related("project")
+    return get_for_action_or_404(request.user, rows, "view", pk=pk)
+
+
+def _run(request, call, success: str) -> bool:
+    """Run the service; a refusal is an error message on the page it came from."""
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You may not do this."))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _back_to_project(project: BudgetProject):
+    return redirect("budget_budgetproject:inspect", project.pk)
+
+
+def _back_to_table(table: TargetTable):
+    return redirect("budget_targettable:inspect", table.pk)
+
+
+@require_POST
+def draft_targets(request, pk: int):
+    project = _project(request, pk)
+    made = {}
+
+    def call():
+        made["table"] = services.draft_targets(project, user=request.user)
+
+    if _run(request, call, _("The target table is drafted: fill it in.")):
+        return redirect("budget_targettable:edit", made["table"].pk)
+    return _back_to_project(project)
+
+
+@require_POST
+def adjust_targets(request, pk: int):
+    project = _project(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for changing the approved targets."))
+        return _back_to_project(project)
+    made = {}
+
+    def call():
+        made["table"] = services.adjust_targets(
+            project, user=request.user, reason=form.cleaned_data["reason"]
+        )
+
+    if _run(request, call, _("A new version is drafted from the approved targets.")):
+        return redirect("budget_targettable:edit", made["table"].pk)
+    return _back_to_project(project)
+
+
+@require_POST
+def adjust_budget(request, pk: int):
+    project = _project(request, pk)
+    form = BudgetAdjustmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The adjustment was not recorded: %(errors)s")
+            % {"errors": " ".join(e for errors in form.errors.values() for e in errors)},
+        )
+        return _back_to_project(project)
+    data = form.cleaned_data
+    _run(
+        request,
+        lambda: services.adjust_budget(project, user=request.user, **data),
+        _("The budget is adjusted."),
+    )
+    return _back_to_project(project)
+
+
+@require_POST
+def submit_targets(request, pk: int):
+    table = _table(request, pk)
+    _run(
+        request,
+        lambda: services.submit_targets(table, user=request.user),
+        _("The targets are submitted to finance."),
+    )
+    return _back_to_table(table)
+
+
+@require_POST
+def return_targets(request, pk: int):
+    table = _table(request, pk)
+    form = ReasonForm(request.POST)
+    comment = form.cleaned_data["reason"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.return_targets(table, user=request.user, comment=comment),
+        _("The targets are returned to the department."),
+    )
+    return _back_to_table(table)
+
+
+@require_POST
+def approve_targets(request, pk: int):
+    table = _table(request, pk)
+    form = ReferenceForm(request.POST)
+    reference = form.cleaned_data["reference"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.approve_targets(table, user=request.user, reference=reference),
+        _("The targets are approved and locked."),
+    )
+    return _back_to_table(table)
