@@ -1,21 +1,26 @@
 """The budget's actions, each a POST from the project's or the target table's page that
 calls one service: draft the targets, submit them, return or approve them, adjust them
-after approval, adjust the budget. The row is fetched through the access API (out of
-scope: 404); a refusal comes back as a message on the page, nothing saved."""
+after approval, adjust the budget; and the ledger import page. The row is fetched
+through the access API (out of scope: 404); a refusal comes back as a message on the
+page, nothing saved."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin import messages
 
-from governance.access import get_for_action_or_404
+from governance.access import get_for_action_or_404, require
+from reporting.forms import TableUploadForm
+from reporting.imports import ImportFailed
 
 from . import services
 from .forms import BudgetAdjustmentForm, ReasonForm, ReferenceForm
-from .models import BudgetProject, TargetTable
+from .importers import import_ledger
+from .models import BudgetProject, Expenditure, TargetTable
 
 
 def _project(request, pk: int) -> BudgetProject:
@@ -136,3 +141,49 @@ def approve_targets(request, pk: int):
         _("The targets are approved and locked."),
     )
     return _back_to_table(table)
+
+
+# How many of an import's cell errors the page lists (the rest are counted).
+SHOWN_ERRORS = 200
+
+
+@require_http_methods(["GET", "POST"])
+def ledger_import(request):
+    """Finance imports the accounting system's ledger export (whole months)."""
+    require(request.user, Expenditure, "add")
+    form = TableUploadForm(request.POST or None, request.FILES or None)
+    errors, status = [], 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_ledger(upload.name, upload.read(), user=request.user)
+        except ImportFailed as error:
+            errors, status = error.errors, 400
+            messages.error(request, _("Nothing was saved: correct the cells listed below."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Ledger of %(months)s imported: %(added)s lines added, %(removed)s "
+                    "removed, %(unchanged)s already there."
+                )
+                % {
+                    "months": result.month_labels,
+                    "added": result.added,
+                    "removed": result.removed,
+                    "unchanged": result.unchanged,
+                },
+            )
+            return redirect("budget_ledger_import")
+    elif request.method == "POST":
+        status = 400
+    return TemplateResponse(
+        request,
+        "budget/ledger_import.html",
+        {
+            "form": form,
+            "errors": errors[:SHOWN_ERRORS],
+            "more_errors": max(0, len(errors) - SHOWN_ERRORS),
+        },
+        status=status,
+    )

@@ -189,6 +189,7 @@ class BudgetViewSetGroup(ModelViewSetGroup):
     menu_label = _("Budget performance")
     menu_icon = "folder-open-inverse"
     menu_order = 160
+    submenu_hook = "register_budget_menu_item"  # the pages that are not listings
     items = (
         BudgetProjectViewSet("budget_budgetproject", url_prefix="budget/projects"),
         TargetTableViewSet("budget_targettable", url_prefix="budget/targets"),

@@ -2,12 +2,13 @@
 the action URLs and the log actions."""
 
 from django.db.models import Q
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from governance.access import ScopedPermissionPolicy
+from governance.access import ScopedPermissionPolicy, may
 
 from .models import BudgetAdjustment, BudgetProject, Expenditure, TargetTable
 
@@ -35,6 +36,7 @@ register_permission_policy(
 )
 
 from . import views  # noqa: E402
+from .importers import LEDGER_ACTION  # noqa: E402
 from .services import (  # noqa: E402
     ADJUST_BUDGET_ACTION,
     ADJUST_TARGETS_ACTION,
@@ -52,6 +54,7 @@ LOG_ACTIONS = {
     RETURN_TARGETS_ACTION: gettext_lazy("Target table returned"),
     APPROVE_TARGETS_ACTION: gettext_lazy("Target table approved"),
     ADJUST_TARGETS_ACTION: gettext_lazy("Target table adjustment drafted"),
+    LEDGER_ACTION: gettext_lazy("Ledger imported"),
 }
 
 
@@ -66,9 +69,26 @@ def register_budget_viewsets():
     return BudgetViewSetGroup()
 
 
+class LedgerImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may(request.user, Expenditure, "add")
+
+
+@hooks.register(BudgetViewSetGroup.submenu_hook)
+def register_ledger_import_menu_item():
+    return LedgerImportMenuItem(
+        gettext_lazy("Import the ledger"),
+        reverse("budget_ledger_import"),
+        name="budget-ledger-import",
+        icon_name="upload",
+        order=10,
+    )
+
+
 @hooks.register("register_admin_urls")
 def register_budget_urls():
     return [
+        path("budget/ledger/import/", views.ledger_import, name="budget_ledger_import"),
         *(
             path(f"budget/projects/<int:pk>/{name}/", view, name=f"budget_{name.replace('-', '_')}")
             for name, view in (

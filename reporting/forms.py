@@ -41,3 +41,16 @@ class SpreadsheetUploadForm(UploadForm):
 
     def wrong_type_message(self):
         return _("Choose an Excel workbook (.xlsx).")
+
+
+class TableUploadForm(SpreadsheetUploadForm):
+    """An .xlsx workbook or a .csv file (``spreadsheets.read_table`` reads both)."""
+
+    suffixes = (".xlsx", ".csv")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("Spreadsheet (.xlsx or .csv)")
+
+    def wrong_type_message(self):
+        return _("Choose an Excel workbook (.xlsx) or a .csv file.")
