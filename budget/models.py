@@ -84,6 +84,11 @@ class BudgetProject(ClusterableModel):
         verbose_name=_("plan indicators served"),
     )
     description = models.TextField(_("description"), blank=True)
+    execution_reason = models.TextField(
+        _("reason for the low execution"),
+        blank=True,
+        help_text=_("Why the year's spending stayed below the warning rate (asked at year end)."),
+    )
 
     class Meta:
         verbose_name = _("budget project")

@@ -4,11 +4,15 @@ show and offer to the reader. A flat number of queries whatever the project's si
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from governance.access import may_everywhere, may_for_instance
 
@@ -20,6 +24,8 @@ from .models import (
     FundingSource,
     Level1,
     Level2,
+    MonthlyPlan,
+    ProjectFund,
     TargetTable,
 )
 from .services import table_problems
@@ -91,7 +97,17 @@ def project_page(project: BudgetProject, user) -> dict:
     open_table = next((t for t in tables if t.status in ("draft", "submitted")), None)
     approved = next((t for t in tables if t.status == TargetTable.Status.APPROVED), None)
     prepares = may_for_instance(user, TargetTable(project=project), "change")
+    today = timezone.localdate()
+    month = default_month(project.year, today)
+    report = execution_report(
+        BudgetProject.objects.filter(pk=project.pk), year=project.year, month=month
+    )
+    row = report.projects[0] if report.projects else None
     return {
+        "execution": row,
+        "execution_month": month,
+        "asks_reason": bool(report.below_warning) and prepares,
+        "warning_rate": settings.SHUXIANG_BUDGET_WARNING_RATE,
         "money": project_money(project),
         "adjustments": list(
             project.adjustments.select_related("recorded_by").order_by("date", "pk")
@@ -148,3 +164,178 @@ def table_page(table: TargetTable, user) -> dict:
         "may_review": finance and table.status == Status.SUBMITTED,
         "versions": list(TargetTable.objects.filter(project=table.project_id).order_by("-version")),
     }
+
+
+# -- execution against the calendar ----------------------------------------------------------
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, 12, 31) if month == 12 else dt.date(year, month + 1, 1) - dt.timedelta(1)
+
+
+def default_month(year: int, today: dt.date) -> int:
+    """The last month ended: December for a past year, last month for this one (January
+    counts itself, so that a dashboard opened in January shows something)."""
+    if year < today.year:
+        return 12
+    return max(1, today.month - 1)
+
+
+@dataclass
+class Execution:
+    """Budget, spending and the time schedule (序时进度) of a set of projects to the end
+    of ``month``; ``schedule`` is in percent, weighted by budget over projects."""
+
+    key: object
+    label: str
+    budget: Decimal = ZERO
+    spent: Decimal = ZERO
+    expected: Decimal = ZERO  # the spending the schedule expects by the month (yuan)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate(self.spent, self.budget)
+
+    @property
+    def schedule(self) -> Decimal | None:
+        return rate(self.expected, self.budget)
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Execution rate minus the time schedule, in points (negative: behind)."""
+        if self.rate is None or self.schedule is None:
+            return None
+        return self.rate - self.schedule
+
+    def add(self, budget: Decimal, spent: Decimal, expected: Decimal) -> None:
+        self.budget += budget
+        self.spent += spent
+        self.expected += expected
+
+
+@dataclass
+class ProjectExecution(Execution):
+    project: BudgetProject | None = None
+
+    def lagging(self, threshold: Decimal) -> bool:
+        return self.gap is not None and self.gap < -threshold
+
+
+@dataclass
+class ExecutionReport:
+    year: int
+    month: int
+    projects: list[ProjectExecution]
+    units: list[Execution]
+    sources: list[Execution]
+    total: Execution
+    months: list[tuple[int, Decimal | None, Decimal | None]]  # month, rate, schedule
+    threshold: Decimal
+
+    @property
+    def lagging(self) -> list[ProjectExecution]:
+        rows = [row for row in self.projects if row.lagging(self.threshold)]
+        return sorted(rows, key=lambda row: row.gap)
+
+    @property
+    def year_end(self) -> bool:
+        return self.month == 12
+
+    @property
+    def below_warning(self) -> list[ProjectExecution]:
+        """At the year's end, the projects spent below the warning rate (their reason is
+        asked for)."""
+        floor = Decimal(settings.SHUXIANG_BUDGET_WARNING_RATE)
+        return [r for r in self.projects if self.year_end and r.rate is not None and r.rate < floor]
+
+
+def _schedule_share(plan: dict[int, Decimal], month: int) -> Decimal:
+    """The share of the year's spending due by the end of ``month``: the project's own
+    monthly plan when it has one, else elapsed months / 12."""
+    planned = sum(plan.values(), ZERO)
+    if planned:
+        return sum((v for m, v in plan.items() if m <= month), ZERO) / planned
+    return Decimal(month) / 12
+
+
+def execution_report(projects, *, year: int, month: int) -> ExecutionReport:
+    """Execution against the calendar of ``projects`` (a queryset already narrowed to what
+    the reader may see) in ``year`` to the end of ``month``, by project, department and
+    funding source, with the months' cumulative rates for the chart. Five queries
+    whatever the number of projects and lines."""
+    end = month_end(year, month)
+    rows = {
+        p.pk: ProjectExecution(p.pk, p.name, project=p)
+        for p in projects.filter(year=year).select_related("unit", "unit__library")
+    }
+    ids = projects.filter(year=year).values("pk")
+    budgets: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for pk, source, amount in ProjectFund.objects.filter(project__in=ids).values_list(
+        "project_id", "source", "initial"
+    ):
+        budgets[pk, source] += amount
+    adjusted = (
+        BudgetAdjustment.objects.filter(project__in=ids, date__lte=end)
+        .values("project_id", "source")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in adjusted:
+        budgets[row["project_id"], row["source"]] += row["total"]
+    plans: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for pk, m, amount in MonthlyPlan.objects.filter(project__in=ids).values_list(
+        "project_id", "month", "amount"
+    ):
+        plans[pk][m] = amount
+    spent_by: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    monthly: dict[tuple[int, int], Decimal] = defaultdict(Decimal)  # (project, month)
+    lines = (
+        Expenditure.objects.filter(project__in=ids, date__gte=dt.date(year, 1, 1), date__lte=end)
+        .annotate(month=ExtractMonth("date"))
+        .values("project_id", "source", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in lines:
+        spent_by[row["project_id"], row["source"]] += row["total"]
+        monthly[row["project_id"], row["month"]] += row["total"]
+    units: dict[int, Execution] = {}
+    unit_paths: dict[int, str] = {}
+    sources = {value: Execution(value, label) for value, label in FundingSource.choices}
+    total = Execution(None, "")
+    project_budget: dict[int, Decimal] = defaultdict(Decimal)
+    for pk, source in set(budgets) | set(spent_by):
+        if pk not in rows:
+            continue
+        budget = budgets.get((pk, source), ZERO)
+        spent = spent_by.get((pk, source), ZERO)
+        expected = budget * _schedule_share(plans.get(pk, {}), month)
+        row = rows[pk]
+        unit = row.project.unit
+        unit_paths[unit.pk] = unit.path
+        for part in (
+            row,
+            units.setdefault(unit.pk, Execution(unit.pk, str(unit))),
+            sources[source],
+            total,
+        ):
+            part.add(budget, spent, expected)
+        project_budget[pk] += budget
+    chart = []
+    for m in range(1, month + 1):
+        spent = sum((v for (pk, mm), v in monthly.items() if mm <= m and pk in rows), ZERO)
+        expected = sum(
+            (b * _schedule_share(plans.get(pk, {}), m) for pk, b in project_budget.items()),
+            ZERO,
+        )
+        chart.append((m, rate(spent, total.budget), rate(expected, total.budget)))
+    return ExecutionReport(
+        year=year,
+        month=month,
+        projects=sorted(rows.values(), key=lambda r: (r.project.unit.path, r.project.code)),
+        units=sorted(units.values(), key=lambda u: unit_paths[u.key]),
+        sources=[s for s in sources.values() if s.budget or s.spent],
+        total=total,
+        months=chart,
+        threshold=Decimal(settings.SHUXIANG_BUDGET_LAG_POINTS),
+    )

@@ -35,6 +35,7 @@ SUBMIT_TARGETS_ACTION = "shuxiang.targets.submit"
 RETURN_TARGETS_ACTION = "shuxiang.targets.return"
 APPROVE_TARGETS_ACTION = "shuxiang.targets.approve"
 ADJUST_TARGETS_ACTION = "shuxiang.targets.adjust"
+EXPLAIN_ACTION = "shuxiang.budget.explain"
 
 Status = TargetTable.Status
 ZERO = Decimal(0)
@@ -110,6 +111,24 @@ def adjust_budget(
         data={"source": source, "amount": str(amount), "reference": row.reference},
     )
     return row
+
+
+@transaction.atomic
+def explain_execution(project: BudgetProject, *, user, reason: str) -> BudgetProject:
+    """The department's (or finance's) reason why the project spent below the warning rate
+    at the year's end."""
+    _require_department(user, project)
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the low execution."))
+    BudgetProject.objects.filter(pk=project.pk).update(execution_reason=reason.strip())
+    project.execution_reason = reason.strip()
+    log(
+        instance=project,
+        action=EXPLAIN_ACTION,
+        user=user,
+        data={"reason": project.execution_reason},
+    )
+    return project
 
 
 # -- the target table -------------------------------------------------------------------------

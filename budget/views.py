@@ -6,14 +6,17 @@ page, nothing saved."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin import messages
 
-from governance.access import get_for_action_or_404, require
+from governance.access import get_for_action_or_404, require, visible
+from governance.params import pk_or_none, year_or_none
 from reporting.forms import TableUploadForm
 from reporting.imports import ImportFailed
 
@@ -21,6 +24,7 @@ from . import services
 from .forms import BudgetAdjustmentForm, ReasonForm, ReferenceForm
 from .importers import import_ledger
 from .models import BudgetProject, Expenditure, TargetTable
+from .selectors import ExecutionReport, default_month, execution_report
 
 
 def _project(request, pk: int) -> BudgetProject:
@@ -187,3 +191,88 @@ def ledger_import(request):
         },
         status=status,
     )
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_BOTTOM = 560, 200, 34, 22
+
+
+def _chart(report: ExecutionReport) -> dict:
+    """The monthly chart's geometry: cumulative execution rate and the time schedule (0 to
+    100 % up the side, the year's months along the bottom)."""
+    inner_w, inner_h = CHART_WIDTH - CHART_LEFT - 10, CHART_HEIGHT - CHART_BOTTOM - 10
+
+    def x(month: int) -> float:
+        return CHART_LEFT + inner_w * month / 12
+
+    def y(percent) -> float:
+        return 10 + inner_h * (1 - min(float(percent or 0), 120) / 120)
+
+    def line(values) -> str:
+        points = [(0, 0)] + [(m, v) for m, v in values if v is not None]
+        return " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in points)
+
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_LEFT,
+        "right": CHART_WIDTH - 10,
+        "gridlines": [(f"{y(p):.1f}", p) for p in (0, 25, 50, 75, 100)],
+        "ticks": [(f"{x(m):.1f}", m) for m in range(1, 13)],
+        "base": CHART_HEIGHT - 6,
+        "actual": line((m, rate_) for m, rate_, _schedule in report.months),
+        "schedule": line((m, schedule) for m, _rate, schedule in report.months),
+    }
+
+
+def dashboard(request):
+    """Execution against the calendar (序时进度) for the reader's projects: by department
+    and funding source with the monthly chart, the lagging projects, the year-end
+    warnings, and the target tables waiting for approval."""
+    require(request.user, BudgetProject, "view")
+    today = timezone.localdate()
+    year = year_or_none(request.GET.get("year")) or today.year
+    month = pk_or_none(request.GET.get("month"))
+    if month is None or not 1 <= month <= 12:
+        month = default_month(year, today)
+    projects = visible(request.user, BudgetProject)
+    report = execution_report(projects, year=year, month=month)
+    tables = visible(request.user, TargetTable).filter(project__year=year)
+    waiting = tables.filter(status=TargetTable.Status.SUBMITTED).select_related(
+        "project", "project__unit", "project__unit__library"
+    )
+    without = (
+        projects.filter(year=year)
+        .exclude(target_tables__status=TargetTable.Status.APPROVED)
+        .select_related("unit", "unit__library")
+        .order_by("unit__path", "code")
+    )
+    years = sorted(set(projects.values_list("year", flat=True)), reverse=True) or [year]
+    return TemplateResponse(
+        request,
+        "budget/dashboard.html",
+        {
+            "report": report,
+            "chart": _chart(report),
+            "waiting": waiting,
+            "without_targets": without,
+            "years": years,
+            "year": year,
+            "month": month,
+            "month_choices": range(1, 13),
+            "lag_points": report.threshold,
+            "warning_rate": settings.SHUXIANG_BUDGET_WARNING_RATE,
+        },
+    )
+
+
+@require_POST
+def explain_execution(request, pk: int):
+    project = _project(request, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.explain_execution(project, user=request.user, reason=reason),
+        _("The reason is recorded."),
+    )
+    return _back_to_project(project)

@@ -42,6 +42,7 @@ from .services import (  # noqa: E402
     ADJUST_TARGETS_ACTION,
     APPROVE_TARGETS_ACTION,
     DRAFT_TARGETS_ACTION,
+    EXPLAIN_ACTION,
     RETURN_TARGETS_ACTION,
     SUBMIT_TARGETS_ACTION,
 )
@@ -55,6 +56,7 @@ LOG_ACTIONS = {
     APPROVE_TARGETS_ACTION: gettext_lazy("Target table approved"),
     ADJUST_TARGETS_ACTION: gettext_lazy("Target table adjustment drafted"),
     LEDGER_ACTION: gettext_lazy("Ledger imported"),
+    EXPLAIN_ACTION: gettext_lazy("Reason for the low execution given"),
 }
 
 
@@ -74,6 +76,22 @@ class LedgerImportMenuItem(MenuItem):
         return may(request.user, Expenditure, "add")
 
 
+class DashboardMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may(request.user, BudgetProject, "view")
+
+
+@hooks.register(BudgetViewSetGroup.submenu_hook)
+def register_budget_dashboard_menu_item():
+    return DashboardMenuItem(
+        gettext_lazy("Budget execution"),
+        reverse("budget_dashboard"),
+        name="budget-dashboard",
+        icon_name="view",
+        order=0,
+    )
+
+
 @hooks.register(BudgetViewSetGroup.submenu_hook)
 def register_ledger_import_menu_item():
     return LedgerImportMenuItem(
@@ -88,6 +106,7 @@ def register_ledger_import_menu_item():
 @hooks.register("register_admin_urls")
 def register_budget_urls():
     return [
+        path("budget/", views.dashboard, name="budget_dashboard"),
         path("budget/ledger/import/", views.ledger_import, name="budget_ledger_import"),
         *(
             path(f"budget/projects/<int:pk>/{name}/", view, name=f"budget_{name.replace('-', '_')}")
@@ -95,6 +114,7 @@ def register_budget_urls():
                 ("draft-targets", views.draft_targets),
                 ("adjust-targets", views.adjust_targets),
                 ("adjust-budget", views.adjust_budget),
+                ("explain", views.explain_execution),
             )
         ),
         *(

@@ -312,6 +312,11 @@ SHUXIANG_BUDGET_LEVEL1_POINTS = {
     "effect": envint("SHUXIANG_BUDGET_EFFECT_POINTS", 30),
     "satisfaction": envint("SHUXIANG_BUDGET_SATISFACTION_POINTS", 10),
 }
+# A project lags when its execution rate is this many points behind the time schedule
+# (序时进度); at the year's end a rate below the warning rate asks for the reason (the
+# Sichuan self-evaluation form asks below 90 %).
+SHUXIANG_BUDGET_LAG_POINTS = envint("SHUXIANG_BUDGET_LAG_POINTS", 10)
+SHUXIANG_BUDGET_WARNING_RATE = envint("SHUXIANG_BUDGET_WARNING_RATE", 90)
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)
