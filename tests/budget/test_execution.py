@@ -62,7 +62,7 @@ def test_execution_and_schedule_by_project_department_and_source(two_projects):
     assert sources["fiscal"].spent == D(60000) and sources["other"].budget == D(60000)
     assert report.total.rate == D("39.22")  # 80,000 of 204,000
     assert report.total.schedule == D("64.71")  # (72,000 + 60,000) of 204,000
-    assert [label for label in (u.label for u in report.units)] == [
+    assert [u.label for u in report.units] == [
         "测试市图书馆 · 借阅部",
         "测试市图书馆 · 少儿部",
     ]
