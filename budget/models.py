@@ -479,3 +479,142 @@ class Expenditure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.voucher} {self.amount}"
+
+
+# -- the year-end self-evaluation -------------------------------------------------------------
+
+
+class Band(models.TextChoices):
+    """How far a qualitative indicator was achieved (财预〔2020〕10号's three bands; their
+    share of the points is a setting)."""
+
+    ACHIEVED = "achieved", _("Achieved")  # 达成预期指标
+    PARTIAL = "partial", _("Partly achieved, with some effect")  # 部分达成并具有一定效果
+    NOT_ACHIEVED = "not", _("Not achieved, little effect")  # 未达成预期指标且效果较差
+
+
+class SelfEvaluation(models.Model):
+    """A project's year-end self-evaluation (项目支出绩效自评表): the funds as they ended
+    the year (frozen when the evaluation is made), the execution score, each indicator's
+    actual and score, the total and the grade. The department fills it in, finance
+    confirms it, which locks it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted to finance")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent (优)")
+        GOOD = "good", _("Good (良)")
+        FAIR = "fair", _("Fair (中)")
+        POOR = "poor", _("Poor (差)")
+
+    project = models.OneToOneField(
+        BudgetProject,
+        on_delete=models.PROTECT,
+        related_name="self_evaluation",
+        verbose_name=_("project"),
+    )
+    table = models.ForeignKey(
+        TargetTable,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("targets evaluated"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    initial = models.DecimalField(_("initial budget (yuan)"), **MONEY)
+    full_year = models.DecimalField(_("full-year budget (yuan)"), **MONEY)
+    spent = models.DecimalField(_("spent in the year (yuan)"), **MONEY)
+    execution_points = models.DecimalField(
+        _("points of the execution rate"), max_digits=5, decimal_places=2
+    )
+    execution_score = models.DecimalField(_("execution score"), max_digits=5, decimal_places=2)
+    goal_result = models.TextField(_("what the year achieved"), blank=True)
+    total = models.DecimalField(
+        _("total score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+
+    class Meta:
+        verbose_name = _("self-evaluation")
+        verbose_name_plural = _("self-evaluations")
+        ordering = ["-project__year", "project__code"]
+
+    def __str__(self) -> str:
+        return _("%(project)s self-evaluation") % {"project": self.project}
+
+
+class FundResult(models.Model):
+    """One funding source's line of the self-evaluation's funds block, as the year ended."""
+
+    evaluation = models.ForeignKey(
+        SelfEvaluation,
+        on_delete=models.CASCADE,
+        related_name="funds",
+        verbose_name=_("self-evaluation"),
+    )
+    source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices)
+    initial = models.DecimalField(_("initial budget (yuan)"), **MONEY)
+    full_year = models.DecimalField(_("full-year budget (yuan)"), **MONEY)
+    spent = models.DecimalField(_("spent in the year (yuan)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("funds")
+        verbose_name_plural = _("funds")
+        ordering = ["evaluation", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "source"], name="one_fund_result_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.get_source_display()}"
+
+
+class IndicatorResult(models.Model):
+    """One indicator's actual and score: ≥ actual/target × points, ≤ target/actual ×
+    points (both capped at the points), = the smaller of the two ratios, qualitative by its
+    band; a reason wherever points were lost."""
+
+    evaluation = models.ForeignKey(
+        SelfEvaluation,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("self-evaluation"),
+    )
+    indicator = models.ForeignKey(
+        TargetIndicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
+    actual_value = models.DecimalField(
+        _("actual value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    band = models.CharField(_("achievement"), max_length=8, choices=Band.choices, blank=True)
+    actual_text = models.CharField(_("what was achieved"), max_length=200, blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(_("reason for the deviation and what will be done"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator result")
+        verbose_name_plural = _("indicator results")
+        ordering = ["evaluation", "indicator__sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "indicator"], name="one_result_per_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.score}"

@@ -1,6 +1,12 @@
 """What budget's models grant to each role (assembled by `governance.roles`)."""
 
-BUDGET_MODELS = ("budgetproject", "budgetadjustment", "targettable", "expenditure")
+BUDGET_MODELS = (
+    "budgetproject",
+    "budgetadjustment",
+    "targettable",
+    "expenditure",
+    "selfevaluation",
+)
 
 GRANTS = {
     # Finance keeps the project library, approves the target tables, imports the ledger.
@@ -9,7 +15,8 @@ GRANTS = {
         for model in BUDGET_MODELS
         for action in ("add", "change", "view")
     ),
-    # Scoped: a head drafts their department's target tables and follows its spending.
+    # Scoped: a head drafts their department's target tables and self-evaluations and
+    # follows its spending.
     "department_head": (
         "budget.view_budgetproject",
         "budget.view_budgetadjustment",
@@ -17,6 +24,9 @@ GRANTS = {
         "budget.add_targettable",
         "budget.change_targettable",
         "budget.view_targettable",
+        "budget.add_selfevaluation",
+        "budget.change_selfevaluation",
+        "budget.view_selfevaluation",
     ),
     # The leadership reads everything.
     "leadership": tuple(f"budget.view_{model}" for model in BUDGET_MODELS),

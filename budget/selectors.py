@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.access import may_everywhere, may_for_instance
 
@@ -26,9 +27,10 @@ from .models import (
     Level2,
     MonthlyPlan,
     ProjectFund,
+    SelfEvaluation,
+    TargetIndicator,
     TargetTable,
 )
-from .services import table_problems
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -103,7 +105,13 @@ def project_page(project: BudgetProject, user) -> dict:
         BudgetProject.objects.filter(pk=project.pk), year=project.year, month=month
     )
     row = report.projects[0] if report.projects else None
+    evaluation = SelfEvaluation.objects.filter(project=project).first()
     return {
+        "evaluation": evaluation,
+        "may_evaluate": prepares
+        and evaluation is None
+        and approved is not None
+        and today.year > project.year,
         "execution": row,
         "execution_month": month,
         "asks_reason": bool(report.below_warning) and prepares,
@@ -123,6 +131,58 @@ def project_page(project: BudgetProject, user) -> dict:
         "may_adjust_budget": may_everywhere(user, BudgetAdjustment, "add"),
         "funding_sources": FundingSource.choices,
     }
+
+
+def table_problems(table: TargetTable, indicators=None) -> list[str]:
+    """What keeps the table from being submitted or approved, in the user's words: every
+    indicator complete, the points adding up (indicators and each first-level class, as
+    the settings give them), at least one indicator."""
+    indicators = list(table.indicators.all() if indicators is None else indicators)
+    problems = []
+    if not table.annual_goal.strip():
+        problems.append(_("Write the annual goal."))
+    if not indicators:
+        problems.append(_("Add the indicators."))
+        return problems
+    by_level1: dict[str, Decimal] = defaultdict(Decimal)
+    for row in indicators:
+        label = row.get_level2_display()
+        if not row.name.strip():
+            problems.append(
+                _("%(level2)s: name the third-level indicator under it.") % {"level2": label}
+            )
+        if row.operator == TargetIndicator.Operator.QUALITATIVE:
+            if not row.target_text.strip():
+                problems.append(
+                    _("%(name)s: a qualitative indicator needs its target in words.")
+                    % {"name": row.name or label}
+                )
+        elif row.target_value is None:
+            problems.append(_("%(name)s: give the target value.") % {"name": row.name or label})
+        by_level1[LEVEL1_OF[row.level2]] += row.points or ZERO
+    total = sum(by_level1.values(), ZERO)
+    wanted = Decimal(settings.SHUXIANG_BUDGET_INDICATOR_POINTS)
+    if total != wanted:
+        problems.append(
+            _("The indicators' points add up to %(total)s; they must add up to %(wanted)s.")
+            % {"total": _points(total), "wanted": _points(wanted)}
+        )
+    for level1, points in settings.SHUXIANG_BUDGET_LEVEL1_POINTS.items():
+        have = by_level1.get(level1, ZERO)
+        if have != Decimal(points):
+            problems.append(
+                _("%(level1)s carry %(have)s points; they must carry %(wanted)s.")
+                % {
+                    "level1": Level1(level1).label,
+                    "have": _points(have),
+                    "wanted": _points(Decimal(points)),
+                }
+            )
+    return problems
+
+
+def _points(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 @dataclass
@@ -339,3 +399,56 @@ def execution_report(projects, *, year: int, month: int) -> ExecutionReport:
         months=chart,
         threshold=Decimal(settings.SHUXIANG_BUDGET_LAG_POINTS),
     )
+
+
+# -- the self-evaluation ----------------------------------------------------------------------
+
+
+def evaluation_problems(evaluation: SelfEvaluation) -> list[str]:
+    """What keeps the evaluation from going to finance: an indicator without its actual
+    (or band), a lost point without its reason, no word on what the year achieved."""
+    problems = []
+    if not evaluation.goal_result.strip():
+        problems.append(_("Say what the year achieved against the annual goal."))
+    for row in evaluation.indicators.select_related("indicator"):
+        name = row.indicator.name
+        if row.score is None:
+            problems.append(_("%(name)s: give the actual.") % {"name": name})
+        elif row.score < row.indicator.points and not row.reason.strip():
+            problems.append(
+                _("%(name)s lost points: give the reason and what will be done.") % {"name": name}
+            )
+    return problems
+
+
+def evaluation_page(evaluation, user) -> dict:
+    """What the self-evaluation's page and PDF show: the funds block, the goals, the
+    indicator lines in the form's order with their first-level class, the total and grade,
+    what is still missing, and what the reader may do. Four queries."""
+    Status = evaluation.Status
+    order = {value: n for n, value in enumerate(Level2.values)}
+    rows = sorted(
+        evaluation.indicators.select_related("indicator"),
+        key=lambda r: (order[r.indicator.level2], r.indicator.sort_order or 0, r.pk),
+    )
+    level1_labels = dict(Level1.choices)
+    previous = None
+    for row in rows:
+        level1 = LEVEL1_OF[row.indicator.level2]
+        row.level1_label = level1_labels[level1] if level1 != previous else ""
+        previous = level1
+    funds = list(evaluation.funds.all())
+    may_change = may_for_instance(user, evaluation, "change")
+    return {
+        "evaluation": evaluation,
+        "project": evaluation.project,
+        "table": evaluation.table,
+        "funds": funds,
+        "execution_rate": rate(evaluation.spent, evaluation.full_year),
+        "rows": rows,
+        "problems": evaluation_problems(evaluation) if evaluation.status == Status.DRAFT else [],
+        "may_edit": may_change and evaluation.status == Status.DRAFT,
+        "may_confirm": may_everywhere(user, type(evaluation), "change")
+        and evaluation.status == Status.SUBMITTED,
+        "indicator_points": sum((row.indicator.points for row in rows), ZERO),
+    }

@@ -7,8 +7,7 @@ Each is atomic, refused with a message naming the record, and leaves one history
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,15 +18,18 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from governance.access import may_everywhere, may_for_instance
+from governance.models import IndicatorYear
 
 from .models import (
-    LEVEL1_OF,
     BudgetAdjustment,
     BudgetProject,
-    Level1,
+    FundResult,
+    IndicatorResult,
+    SelfEvaluation,
     TargetIndicator,
     TargetTable,
 )
+from .selectors import evaluation_problems, project_money, table_problems
 
 ADJUST_BUDGET_ACTION = "shuxiang.budget.adjust"
 DRAFT_TARGETS_ACTION = "shuxiang.targets.draft"
@@ -132,58 +134,6 @@ def explain_execution(project: BudgetProject, *, user, reason: str) -> BudgetPro
 
 
 # -- the target table -------------------------------------------------------------------------
-
-
-def table_problems(table: TargetTable, indicators=None) -> list[str]:
-    """What keeps the table from being submitted or approved, in the user's words: every
-    indicator complete, the points adding up (indicators and each first-level class, as
-    the settings give them), at least one indicator."""
-    indicators = list(table.indicators.all() if indicators is None else indicators)
-    problems = []
-    if not table.annual_goal.strip():
-        problems.append(_("Write the annual goal."))
-    if not indicators:
-        problems.append(_("Add the indicators."))
-        return problems
-    by_level1: dict[str, Decimal] = defaultdict(Decimal)
-    for row in indicators:
-        label = row.get_level2_display()
-        if not row.name.strip():
-            problems.append(
-                _("%(level2)s: name the third-level indicator under it.") % {"level2": label}
-            )
-        if row.operator == TargetIndicator.Operator.QUALITATIVE:
-            if not row.target_text.strip():
-                problems.append(
-                    _("%(name)s: a qualitative indicator needs its target in words.")
-                    % {"name": row.name or label}
-                )
-        elif row.target_value is None:
-            problems.append(_("%(name)s: give the target value.") % {"name": row.name or label})
-        by_level1[LEVEL1_OF[row.level2]] += row.points or ZERO
-    total = sum(by_level1.values(), ZERO)
-    wanted = Decimal(settings.SHUXIANG_BUDGET_INDICATOR_POINTS)
-    if total != wanted:
-        problems.append(
-            _("The indicators' points add up to %(total)s; they must add up to %(wanted)s.")
-            % {"total": _points(total), "wanted": _points(wanted)}
-        )
-    for level1, points in settings.SHUXIANG_BUDGET_LEVEL1_POINTS.items():
-        have = by_level1.get(level1, ZERO)
-        if have != Decimal(points):
-            problems.append(
-                _("%(level1)s carry %(have)s points; they must carry %(wanted)s.")
-                % {
-                    "level1": Level1(level1).label,
-                    "have": _points(have),
-                    "wanted": _points(Decimal(points)),
-                }
-            )
-    return problems
-
-
-def _points(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 def _refuse_problems(table: TargetTable) -> None:
@@ -320,3 +270,208 @@ def adjust_targets(project: BudgetProject, *, user, reason: str) -> TargetTable:
         data={"version": version, "reason": table.reason},
     )
     return table
+
+
+# -- the year-end self-evaluation -------------------------------------------------------------
+
+START_EVALUATION_ACTION = "shuxiang.evaluation.start"
+RECORD_EVALUATION_ACTION = "shuxiang.evaluation.record"
+SUBMIT_EVALUATION_ACTION = "shuxiang.evaluation.submit"
+CONFIRM_EVALUATION_ACTION = "shuxiang.evaluation.confirm"
+CENTS = Decimal("0.01")
+HUNDRED = Decimal(100)
+Operator = TargetIndicator.Operator
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def execution_score(spent: Decimal, full_year: Decimal, points: Decimal) -> Decimal:
+    """min(execution rate, 100 %) × the execution's points (nothing without a budget)."""
+    if full_year <= 0:
+        return ZERO
+    return _cents(min(spent / full_year, Decimal(1)) * points)
+
+
+def indicator_score(
+    indicator: TargetIndicator, actual: Decimal | None, band: str
+) -> Decimal | None:
+    """The points an indicator earns, capped at its points: ≥ actual / target, ≤ target /
+    actual, = the smaller of the two; a qualitative one its band's share. None until its
+    actual (or band) is given."""
+    points = indicator.points
+    if indicator.operator == Operator.QUALITATIVE:
+        if not band:
+            return None
+        return _cents(points * Decimal(settings.SHUXIANG_BUDGET_BAND_SHARES[band]) / HUNDRED)
+    if actual is None:
+        return None
+    target = indicator.target_value
+    if indicator.operator == Operator.GE:
+        ratio = actual / target if target else Decimal(1)
+    elif indicator.operator == Operator.LE:
+        ratio = target / actual if actual else Decimal(1)
+    else:  # =: any distance from the target costs points, on either side
+        ratio = (
+            Decimal(1)
+            if actual == target
+            else min((actual / target) if target else ZERO, (target / actual) if actual else ZERO)
+        )
+    return _cents(max(min(ratio, Decimal(1)), ZERO) * points)
+
+
+def grade_of(total: Decimal) -> str:
+    floors = settings.SHUXIANG_BUDGET_GRADES
+    for grade in ("excellent", "good", "fair"):
+        if total >= floors[grade]:
+            return grade
+    return "poor"
+
+
+def _require_open_evaluation(evaluation: SelfEvaluation, user) -> SelfEvaluation:
+    locked = (
+        SelfEvaluation.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=evaluation.pk)
+    )
+    _require_department(user, locked.project)
+    if locked.status != SelfEvaluation.Status.DRAFT:
+        raise ValidationError(_("%(evaluation)s is no longer a draft.") % {"evaluation": locked})
+    return locked
+
+
+@transaction.atomic
+def start_self_evaluation(
+    project: BudgetProject, *, user, today: dt.date | None = None
+) -> SelfEvaluation:
+    """The project's self-evaluation once its year is over: the funds as the year ended
+    (frozen), the execution score, a line for each approved indicator (the plan's figure
+    filled in where an indicator reports a plan indicator that has one)."""
+    _require_department(user, project)
+    today = today or timezone.localdate()
+    if today.year <= project.year:
+        raise ValidationError(
+            _("%(project)s: the self-evaluation is made once %(year)s is over.")
+            % {"project": project, "year": project.year}
+        )
+    if SelfEvaluation.objects.filter(project=project).exists():
+        raise ValidationError(_("%(project)s is already being evaluated.") % {"project": project})
+    table = project.target_tables.filter(status=TargetTable.Status.APPROVED).first()
+    if table is None:
+        raise ValidationError(
+            _("%(project)s has no approved targets to evaluate.") % {"project": project}
+        )
+    money = project_money(project)
+    total = money.total
+    points = Decimal(settings.SHUXIANG_BUDGET_EXECUTION_POINTS)
+    evaluation = SelfEvaluation.objects.create(
+        project=project,
+        table=table,
+        initial=total.initial,
+        full_year=total.full_year,
+        spent=total.spent,
+        execution_points=points,
+        execution_score=execution_score(total.spent, total.full_year, points),
+    )
+    FundResult.objects.bulk_create(
+        FundResult(
+            evaluation=evaluation,
+            source=line.source,
+            initial=line.initial,
+            full_year=line.full_year,
+            spent=line.spent,
+        )
+        for line in money.lines
+    )
+    indicators = list(table.indicators.all())
+    plan_actuals = dict(
+        IndicatorYear.objects.filter(
+            indicator__in=[i.plan_indicator_id for i in indicators if i.plan_indicator_id],
+            year=project.year,
+            actual__isnull=False,
+        ).values_list("indicator_id", "actual")
+    )
+    results = []
+    for indicator in indicators:
+        actual = plan_actuals.get(indicator.plan_indicator_id)
+        results.append(
+            IndicatorResult(
+                evaluation=evaluation,
+                indicator=indicator,
+                actual_value=actual,
+                score=indicator_score(indicator, actual, ""),
+            )
+        )
+    IndicatorResult.objects.bulk_create(results)
+    _total(evaluation)
+    log(instance=evaluation, action=START_EVALUATION_ACTION, user=user)
+    return evaluation
+
+
+def _total(evaluation: SelfEvaluation) -> None:
+    """The total and the grade once every indicator is scored (else neither)."""
+    scores = list(evaluation.indicators.values_list("score", flat=True))
+    if scores and all(score is not None for score in scores):
+        evaluation.total = evaluation.execution_score + sum(scores, ZERO)
+        evaluation.grade = grade_of(evaluation.total)
+    else:
+        evaluation.total, evaluation.grade = None, ""
+    evaluation.save(update_fields=["total", "grade"])
+
+
+@transaction.atomic
+def record_results(
+    evaluation: SelfEvaluation, *, user, goal_result: str, results: dict[int, dict]
+) -> SelfEvaluation:
+    """The department's actuals (and bands, and reasons) by indicator result id; each is
+    scored by its rule, then the total and the grade."""
+    locked = _require_open_evaluation(evaluation, user)
+    rows = {row.pk: row for row in locked.indicators.select_related("indicator")}
+    changed = []
+    for pk, values in results.items():
+        row = rows.get(pk)
+        if row is None:
+            continue
+        row.actual_value = values.get("actual_value")
+        row.band = values.get("band") or ""
+        row.actual_text = (values.get("actual_text") or "").strip()
+        row.reason = (values.get("reason") or "").strip()
+        row.score = indicator_score(row.indicator, row.actual_value, row.band)
+        changed.append(row)
+    IndicatorResult.objects.bulk_update(
+        changed, ["actual_value", "band", "actual_text", "reason", "score"]
+    )
+    locked.goal_result = goal_result.strip()
+    locked.save(update_fields=["goal_result"])
+    _total(locked)
+    log(instance=locked, action=RECORD_EVALUATION_ACTION, user=user)
+    return locked
+
+
+@transaction.atomic
+def submit_evaluation(evaluation: SelfEvaluation, *, user) -> SelfEvaluation:
+    locked = _require_open_evaluation(evaluation, user)
+    problems = evaluation_problems(locked)
+    if problems:
+        raise ValidationError(problems)
+    locked.status = SelfEvaluation.Status.SUBMITTED
+    locked.save(update_fields=["status"])
+    log(instance=locked, action=SUBMIT_EVALUATION_ACTION, user=user)
+    return locked
+
+
+@transaction.atomic
+def confirm_evaluation(evaluation: SelfEvaluation, *, user) -> SelfEvaluation:
+    """Finance confirms a submitted evaluation: it is locked."""
+    require_finance(user, SelfEvaluation)
+    locked = SelfEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if locked.status != SelfEvaluation.Status.SUBMITTED:
+        raise ValidationError(
+            _("%(evaluation)s is not waiting for confirmation.") % {"evaluation": locked}
+        )
+    locked.status = SelfEvaluation.Status.CONFIRMED
+    locked.confirmed_at, locked.confirmed_by = timezone.now(), user
+    locked.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    log(instance=locked, action=CONFIRM_EVALUATION_ACTION, user=user)
+    return locked

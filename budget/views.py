@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,12 +20,13 @@ from governance.access import get_for_action_or_404, require, visible
 from governance.params import pk_or_none, year_or_none
 from reporting.forms import TableUploadForm
 from reporting.imports import ImportFailed
+from reporting.responses import pdf_response, xlsx_response
 
-from . import services
-from .forms import BudgetAdjustmentForm, ReasonForm, ReferenceForm
+from . import documents, services
+from .forms import BudgetAdjustmentForm, EvaluationForm, ReasonForm, ReferenceForm, ResultForm
 from .importers import import_ledger
-from .models import BudgetProject, Expenditure, TargetTable
-from .selectors import ExecutionReport, default_month, execution_report
+from .models import BudgetProject, Expenditure, SelfEvaluation, TargetTable
+from .selectors import ExecutionReport, default_month, evaluation_page, execution_report
 
 
 def _project(request, pk: int) -> BudgetProject:
@@ -276,3 +278,105 @@ def explain_execution(request, pk: int):
         _("The reason is recorded."),
     )
     return _back_to_project(project)
+
+
+# -- the self-evaluation ------------------------------------------------------------------------
+
+
+def _evaluation(request, pk: int, action: str = "view") -> SelfEvaluation:
+    rows = SelfEvaluation.objects.select_related("project", "project__unit__library", "table")
+    return get_for_action_or_404(request.user, rows, action, pk=pk)
+
+
+@require_POST
+def start_evaluation(request, pk: int):
+    project = _project(request, pk)
+    made = {}
+
+    def call():
+        made["evaluation"] = services.start_self_evaluation(project, user=request.user)
+
+    if _run(request, call, _("The self-evaluation is started: give the actuals.")):
+        return redirect("budget_evaluation", made["evaluation"].pk)
+    return _back_to_project(project)
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation(request, pk: int):
+    """The self-evaluation as the form prints it; the department fills in the actuals
+    while it is a draft (each line scored by its rule as it is saved)."""
+    chosen = _evaluation(request, pk)
+    page = evaluation_page(chosen, request.user)
+    if request.method == "POST":
+        if not page["may_edit"]:
+            raise Http404
+        form = EvaluationForm(request.POST)
+        forms = [ResultForm(request.POST, prefix=str(row.pk)) for row in page["rows"]]
+        if form.is_valid() and all(f.is_valid() for f in forms):
+            results = {row.pk: f.cleaned_data for row, f in zip(page["rows"], forms, strict=True)}
+            if _run(
+                request,
+                lambda: services.record_results(
+                    chosen, user=request.user, goal_result=form.cleaned_data["goal_result"],
+                    results=results,
+                ),
+                _("Saved and scored."),
+            ):  # fmt: skip
+                return redirect("budget_evaluation", chosen.pk)
+        else:
+            messages.error(request, _("Nothing was saved: correct the marked fields."))
+        page["form"], page["lines"] = form, list(zip(page["rows"], forms, strict=True))
+        return TemplateResponse(request, "budget/evaluation.html", page, status=400)
+    if page["may_edit"]:
+        page["form"] = EvaluationForm(initial={"goal_result": chosen.goal_result})
+        page["lines"] = [
+            (row, ResultForm(prefix=str(row.pk), initial={
+                "actual_value": row.actual_value, "band": row.band,
+                "actual_text": row.actual_text, "reason": row.reason,
+            }))
+            for row in page["rows"]
+        ]  # fmt: skip
+    else:
+        page["lines"] = [(row, None) for row in page["rows"]]
+    return TemplateResponse(request, "budget/evaluation.html", page)
+
+
+@require_POST
+def submit_evaluation(request, pk: int):
+    chosen = _evaluation(request, pk)
+    _run(
+        request,
+        lambda: services.submit_evaluation(chosen, user=request.user),
+        _("The self-evaluation is submitted to finance."),
+    )
+    return redirect("budget_evaluation", chosen.pk)
+
+
+@require_POST
+def confirm_evaluation(request, pk: int):
+    chosen = _evaluation(request, pk)
+    _run(
+        request,
+        lambda: services.confirm_evaluation(chosen, user=request.user),
+        _("The self-evaluation is confirmed and locked."),
+    )
+    return redirect("budget_evaluation", chosen.pk)
+
+
+def evaluation_pdf(request, pk: int):
+    chosen = _evaluation(request, pk)
+    return pdf_response(
+        documents.self_evaluation_pdf(chosen, evaluation_page(chosen, request.user)),
+        _("Self-evaluation %(project)s") % {"project": chosen.project},
+    )
+
+
+def evaluations_xlsx(request):
+    """Every project's self-evaluation of a year the reader may see, for submission."""
+    require(request.user, SelfEvaluation, "view")
+    year = year_or_none(request.GET.get("year")) or timezone.localdate().year - 1
+    rows = visible(request.user, SelfEvaluation).filter(project__year=year)
+    return xlsx_response(
+        documents.evaluations_summary(rows, year=year),
+        _("Project self-evaluations %(year)s") % {"year": year},
+    )

@@ -10,7 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from governance.access import ScopedPermissionPolicy, may
 
-from .models import BudgetAdjustment, BudgetProject, Expenditure, TargetTable
+from .models import BudgetAdjustment, BudgetProject, Expenditure, SelfEvaluation, TargetTable
 
 # A project belongs to its department: finance and the leadership everywhere, a head in
 # their units. Its tables, adjustments and spending follow the project.
@@ -34,6 +34,15 @@ register_permission_policy(
     Expenditure,
     ScopedPermissionPolicy(Expenditure, unit_field="project__unit", locked_when=Q(origin="ledger")),
 )
+# A self-evaluation confirmed by finance is locked.
+register_permission_policy(
+    SelfEvaluation,
+    ScopedPermissionPolicy(
+        SelfEvaluation,
+        unit_field="project__unit",
+        locked_when=Q(status__in=["submitted", "confirmed"]),
+    ),
+)
 
 from . import views  # noqa: E402
 from .importers import LEDGER_ACTION  # noqa: E402
@@ -41,9 +50,13 @@ from .services import (  # noqa: E402
     ADJUST_BUDGET_ACTION,
     ADJUST_TARGETS_ACTION,
     APPROVE_TARGETS_ACTION,
+    CONFIRM_EVALUATION_ACTION,
     DRAFT_TARGETS_ACTION,
     EXPLAIN_ACTION,
+    RECORD_EVALUATION_ACTION,
     RETURN_TARGETS_ACTION,
+    START_EVALUATION_ACTION,
+    SUBMIT_EVALUATION_ACTION,
     SUBMIT_TARGETS_ACTION,
 )
 from .viewsets import BudgetViewSetGroup  # noqa: E402
@@ -57,6 +70,10 @@ LOG_ACTIONS = {
     ADJUST_TARGETS_ACTION: gettext_lazy("Target table adjustment drafted"),
     LEDGER_ACTION: gettext_lazy("Ledger imported"),
     EXPLAIN_ACTION: gettext_lazy("Reason for the low execution given"),
+    START_EVALUATION_ACTION: gettext_lazy("Self-evaluation started"),
+    RECORD_EVALUATION_ACTION: gettext_lazy("Self-evaluation scored"),
+    SUBMIT_EVALUATION_ACTION: gettext_lazy("Self-evaluation submitted"),
+    CONFIRM_EVALUATION_ACTION: gettext_lazy("Self-evaluation confirmed"),
 }
 
 
@@ -107,6 +124,23 @@ def register_ledger_import_menu_item():
 def register_budget_urls():
     return [
         path("budget/", views.dashboard, name="budget_dashboard"),
+        path("budget/evaluations/<int:pk>/", views.evaluation, name="budget_evaluation"),
+        path(
+            "budget/evaluations/<int:pk>/form.pdf",
+            views.evaluation_pdf,
+            name="budget_evaluation_pdf",
+        ),
+        path(
+            "budget/evaluations/<int:pk>/submit/",
+            views.submit_evaluation,
+            name="budget_submit_evaluation",
+        ),
+        path(
+            "budget/evaluations/<int:pk>/confirm/",
+            views.confirm_evaluation,
+            name="budget_confirm_evaluation",
+        ),
+        path("budget/evaluations.xlsx", views.evaluations_xlsx, name="budget_evaluations_xlsx"),
         path("budget/ledger/import/", views.ledger_import, name="budget_ledger_import"),
         *(
             path(f"budget/projects/<int:pk>/{name}/", view, name=f"budget_{name.replace('-', '_')}")
@@ -115,6 +149,7 @@ def register_budget_urls():
                 ("adjust-targets", views.adjust_targets),
                 ("adjust-budget", views.adjust_budget),
                 ("explain", views.explain_execution),
+                ("evaluate", views.start_evaluation),
             )
         ),
         *(

@@ -12,7 +12,13 @@ import datetime as dt
 from decimal import Decimal
 from itertools import count
 
-from budget.models import BudgetAdjustment, BudgetProject, Expenditure, TargetTable
+from budget.models import (
+    BudgetAdjustment,
+    BudgetProject,
+    Expenditure,
+    SelfEvaluation,
+    TargetTable,
+)
 from governance.models import (
     AnnualTarget,
     Contribution,
@@ -241,6 +247,16 @@ def expenditure(unit, marker):
     )
 
 
+def self_evaluation(unit, marker):
+    project = make_project(unit, name=marker)
+    table = TargetTable.objects.create(project=project, status="approved", annual_goal=marker)
+    zero = Decimal(0)
+    return SelfEvaluation.objects.create(
+        project=project, table=table, initial=zero, full_year=zero, spent=zero,
+        execution_points=Decimal(10), execution_score=zero,
+    )  # fmt: skip
+
+
 BUILDERS = {
     OrgUnit: org_unit,
     Plan: plan,
@@ -269,6 +285,7 @@ BUILDERS = {
     TargetTable: target_table,
     BudgetAdjustment: budget_adjustment,
     Expenditure: expenditure,
+    SelfEvaluation: self_evaluation,
 }
 
 SECRETS = {

@@ -317,6 +317,15 @@ SHUXIANG_BUDGET_LEVEL1_POINTS = {
 # Sichuan self-evaluation form asks below 90 %).
 SHUXIANG_BUDGET_LAG_POINTS = envint("SHUXIANG_BUDGET_LAG_POINTS", 10)
 SHUXIANG_BUDGET_WARNING_RATE = envint("SHUXIANG_BUDGET_WARNING_RATE", 90)
+# The self-evaluation: the lowest total of each grade (优 ≥ 90, 良 80–90, 中 60–80, 差 below),
+# and a qualitative indicator's share of its points in each band (达成 100 %, 部分达成 70 %,
+# 未达成 30 %: financial practice gives ranges, 100–80, 80–60 and 60–0; unconfirmed, ask the
+# 财政局 which point in each range it scores).
+# The 主管部门 the budget forms name (the library's supervising bureau, e.g. 抚州市文化广电
+# 新闻出版旅游局); empty: the organisation's own name.
+SHUXIANG_BUDGET_SUPERVISOR = envstr("SHUXIANG_BUDGET_SUPERVISOR", "")
+SHUXIANG_BUDGET_GRADES = {"excellent": 90, "good": 80, "fair": 60}
+SHUXIANG_BUDGET_BAND_SHARES = {"achieved": 100, "partial": 70, "not": 30}
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)
