@@ -196,3 +196,82 @@ def evaluations_summary(rows, *, year: int) -> bytes:
         return write_xlsx(
             [Sheet(f"{year}年度项目支出绩效自评汇总", SUMMARY_HEADER, lines(), layout)]
         )
+
+
+MONITORING_TITLE = "项目支出绩效运行监控表"
+
+
+def monitoring_pdf(monitoring, page: dict) -> bytes:
+    """The 项目支出绩效运行监控表 of ``monitoring`` from ``page``
+    (``selectors.monitoring_page``): spending against the time schedule, then each
+    indicator's progress, expected value, deviation and correction."""
+    with translation.override("zh-hans"):
+        return _monitoring_form(monitoring, page)
+
+
+def _monitoring_form(monitoring, page: dict) -> bytes:
+    st = styles()
+    cell, head, right = st["cell"], st["cell_header"], st["cell_right"]
+    project, execution = monitoring.project, page["execution"]
+
+    def c(text, style=cell):
+        return para(text or "", style)
+
+    def h(text):
+        return para(text, head)
+
+    def percent(value) -> str:
+        return "—" if value is None else f"{value}%"
+
+    rows = [
+        [h("项目名称"), c(f"{project.code} {project.name}"), "", "", "", "", "", ""],
+        [h("主管部门"), c(settings.SHUXIANG_BUDGET_SUPERVISOR or organisation_name()), "", "",
+         h("实施单位"), c(str(project.unit)), "", ""],
+        [h("预算执行情况（元）"), h("全年预算数"), h(f"1—{monitoring.month}月执行数"),
+         h("执行率"), h("序时进度"), h("偏差（百分点）"), "", ""],
+        ["", c(_money(execution.budget), right), c(_money(execution.spent), right),
+         c(percent(execution.rate), right), c(percent(execution.schedule), right),
+         c("—" if execution.gap is None else f"{execution.gap}", right), "", ""],
+        [h("年度目标"), c(monitoring.table.annual_goal), "", "", h("目标完成情况"),
+         c(monitoring.progress), "", ""],
+        [h("一级指标"), h("三级指标"), h("年度指标值"), h(f"1—{monitoring.month}月完成值"),
+         h("全年预计完成值"), h("偏差原因"), h("纠偏措施"), h("是否调整目标")],
+    ]  # fmt: skip
+    for line in page["lines"]:
+        indicator = line.indicator
+        qualitative = indicator.operator == TargetIndicator.Operator.QUALITATIVE
+        rows.append(
+            [c(line.level1_label), c(f"{indicator.name}（{indicator.get_level2_display()}）"),
+             c(_target(indicator)),
+             c(line.text if qualitative else _number(line.cumulative)),
+             c("" if qualitative else _number(line.expected)),
+             c(line.deviation_reason), c(line.correction), c("是" if line.adjust_target else "否")]
+        )  # fmt: skip
+    widths = [26 * mm, 52 * mm, 28 * mm, 28 * mm, 28 * mm, 42 * mm, 42 * mm, 21 * mm]
+    grid = Table(rows, colWidths=widths)
+    grid.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("SPAN", (1, 0), (7, 0)),
+                ("SPAN", (1, 1), (3, 1)),
+                ("SPAN", (5, 1), (7, 1)),
+                ("SPAN", (0, 2), (0, 3)),
+                ("SPAN", (5, 2), (7, 2)),
+                ("SPAN", (5, 3), (7, 3)),
+                ("SPAN", (1, 4), (3, 4)),
+                ("SPAN", (5, 4), (7, 4)),
+            ]
+        )
+    )
+    story = [para(f"（{project.year} 年 1—{monitoring.month} 月）", st["subtitle"]), grid]
+    return build_pdf(
+        story,
+        title=MONITORING_TITLE,
+        organisation=organisation_name(),
+        landscape=True,
+        running_header=False,
+    )

@@ -50,3 +50,29 @@ class EvaluationForm(forms.Form):
     goal_result = forms.CharField(
         label=_("what the year achieved"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class MonitoringLineForm(forms.Form):
+    cumulative = forms.DecimalField(
+        label=_("done so far"), max_digits=14, decimal_places=2, required=False
+    )
+    expected = forms.DecimalField(
+        label=_("expected for the year"), max_digits=14, decimal_places=2, required=False
+    )
+    text = forms.CharField(label=_("progress in words"), max_length=200, required=False)
+    deviation_reason = forms.CharField(
+        label=_("reason for the deviation"), widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )  # fmt: skip
+    correction = forms.CharField(
+        label=_("corrective measures"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    adjust_target = forms.BooleanField(label=_("the target needs adjusting"), required=False)
+
+
+class MonitoringForm(forms.Form):
+    progress = forms.CharField(
+        label=_("progress towards the annual goal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

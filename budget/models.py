@@ -618,3 +618,118 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.score}"
+
+
+# -- in-year monitoring ------------------------------------------------------------------------
+
+
+class Monitoring(models.Model):
+    """The dual monitoring (绩效运行监控) of a project to the end of a month: the spending
+    against the time schedule (frozen when submitted) and, per indicator, what has been
+    done, what the year is expected to reach, why it deviates and what is done about it.
+    The department fills it in, finance reviews it (reviewed: locked)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted to finance")
+        REVIEWED = "reviewed", _("Reviewed")
+
+    project = models.ForeignKey(
+        BudgetProject,
+        on_delete=models.PROTECT,
+        related_name="monitorings",
+        verbose_name=_("project"),
+    )
+    month = models.PositiveSmallIntegerField(
+        _("to the end of month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    table = models.ForeignKey(
+        TargetTable, on_delete=models.PROTECT, related_name="+", verbose_name=_("targets monitored")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    budget = models.DecimalField(_("full-year budget (yuan)"), **MONEY)
+    spent = models.DecimalField(_("spent to the month (yuan)"), **MONEY)
+    expected = models.DecimalField(_("spending the time schedule expects (yuan)"), **MONEY)
+    progress = models.TextField(_("progress towards the annual goal"), blank=True)
+    review_comment = models.TextField(_("finance's review"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+
+    class Meta:
+        verbose_name = _("performance monitoring")
+        verbose_name_plural = _("performance monitoring")
+        ordering = ["-project__year", "project__code", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "month"],
+                name="one_monitoring_per_project_and_month",
+                violation_error_message=_("This project is already monitored to this month."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(project)s monitoring to %(month)s月") % {
+            "project": self.project,
+            "month": self.month,
+        }
+
+
+class MonitoringLine(models.Model):
+    """One indicator's line of the monitoring."""
+
+    monitoring = models.ForeignKey(
+        Monitoring, on_delete=models.CASCADE, related_name="lines", verbose_name=_("monitoring")
+    )
+    indicator = models.ForeignKey(
+        TargetIndicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
+    cumulative = models.DecimalField(
+        _("done so far"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    expected = models.DecimalField(
+        _("expected for the year"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    text = models.CharField(
+        _("progress in words"), max_length=200, blank=True,
+        help_text=_("For a qualitative indicator."),
+    )  # fmt: skip
+    from_plan = models.BooleanField(_("figure from the plan"), default=False)
+    deviation_reason = models.TextField(_("reason for the deviation"), blank=True)
+    correction = models.TextField(_("corrective measures"), blank=True)
+    adjust_target = models.BooleanField(_("the target needs adjusting"), default=False)
+
+    class Meta:
+        verbose_name = _("monitoring line")
+        verbose_name_plural = _("monitoring lines")
+        ordering = ["monitoring", "indicator__sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monitoring", "indicator"], name="one_monitoring_line_per_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.cumulative}"
+
+    @property
+    def deviates(self) -> bool:
+        """Whether the year is expected to miss the target (a ≥ below it, a ≤ above it,
+        an = off it)."""
+        target, expected = self.indicator.target_value, self.expected
+        if target is None or expected is None:
+            return False
+        operator = self.indicator.operator
+        if operator == TargetIndicator.Operator.GE:
+            return expected < target
+        if operator == TargetIndicator.Operator.LE:
+            return expected > target
+        return expected != target

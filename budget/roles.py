@@ -6,6 +6,7 @@ BUDGET_MODELS = (
     "targettable",
     "expenditure",
     "selfevaluation",
+    "monitoring",
 )
 
 GRANTS = {
@@ -15,7 +16,7 @@ GRANTS = {
         for model in BUDGET_MODELS
         for action in ("add", "change", "view")
     ),
-    # Scoped: a head drafts their department's target tables and self-evaluations and
+    # Scoped: a head drafts their department's target tables, monitoring and self-evaluations and
     # follows its spending.
     "department_head": (
         "budget.view_budgetproject",
@@ -27,6 +28,9 @@ GRANTS = {
         "budget.add_selfevaluation",
         "budget.change_selfevaluation",
         "budget.view_selfevaluation",
+        "budget.add_monitoring",
+        "budget.change_monitoring",
+        "budget.view_monitoring",
     ),
     # The leadership reads everything.
     "leadership": tuple(f"budget.view_{model}" for model in BUDGET_MODELS),

@@ -106,7 +106,14 @@ def project_page(project: BudgetProject, user) -> dict:
     )
     row = report.projects[0] if report.projects else None
     evaluation = SelfEvaluation.objects.filter(project=project).first()
+    monitorings = list(project.monitorings.order_by("month"))
+    monitoring_month = settings.SHUXIANG_BUDGET_MONITORING_MONTH
     return {
+        "monitorings": monitorings,
+        "may_monitor": prepares
+        and approved is not None
+        and all(m.month != monitoring_month for m in monitorings),
+        "monitoring_month": monitoring_month,
         "evaluation": evaluation,
         "may_evaluate": prepares
         and evaluation is None
@@ -451,4 +458,60 @@ def evaluation_page(evaluation, user) -> dict:
         "may_confirm": may_everywhere(user, type(evaluation), "change")
         and evaluation.status == Status.SUBMITTED,
         "indicator_points": sum((row.indicator.points for row in rows), ZERO),
+    }
+
+
+# -- in-year monitoring ------------------------------------------------------------------------
+
+
+def monitoring_problems(monitoring) -> list[str]:
+    """What keeps a monitoring from going to finance: a line without what was done and
+    what the year is expected to reach, a deviation without its reason and correction."""
+    problems = []
+    for line in monitoring.lines.select_related("indicator"):
+        name = line.indicator.name
+        qualitative = line.indicator.operator == TargetIndicator.Operator.QUALITATIVE
+        if qualitative and not line.text.strip():
+            problems.append(_("%(name)s: say how it is going.") % {"name": name})
+        elif not qualitative and (line.cumulative is None or line.expected is None):
+            problems.append(
+                _("%(name)s: give what is done and what the year is expected to reach.")
+                % {"name": name}
+            )
+        elif line.deviates and not (line.deviation_reason.strip() and line.correction.strip()):
+            problems.append(
+                _("%(name)s is expected to miss its target: give the reason and the correction.")
+                % {"name": name}
+            )
+    return problems
+
+
+def monitoring_page(monitoring, user) -> dict:
+    """What the monitoring's page and PDF show and what the reader may do (four queries)."""
+    Status = monitoring.Status
+    order = {value: n for n, value in enumerate(Level2.values)}
+    lines = sorted(
+        monitoring.lines.select_related("indicator", "indicator__plan_indicator"),
+        key=lambda r: (order[r.indicator.level2], r.indicator.sort_order or 0, r.pk),
+    )
+    level1_labels = dict(Level1.choices)
+    previous = None
+    for line in lines:
+        level1 = LEVEL1_OF[line.indicator.level2]
+        line.level1_label = level1_labels[level1] if level1 != previous else ""
+        previous = level1
+    execution = Execution(
+        None, "", budget=monitoring.budget, spent=monitoring.spent, expected=monitoring.expected
+    )
+    return {
+        "monitoring": monitoring,
+        "project": monitoring.project,
+        "table": monitoring.table,
+        "execution": execution,
+        "lines": lines,
+        "problems": monitoring_problems(monitoring) if monitoring.status == Status.DRAFT else [],
+        "may_edit": may_for_instance(user, monitoring, "change")
+        and monitoring.status == Status.DRAFT,
+        "may_review": may_everywhere(user, type(monitoring), "change")
+        and monitoring.status == Status.SUBMITTED,
     }

@@ -25,11 +25,19 @@ from .models import (
     BudgetProject,
     FundResult,
     IndicatorResult,
+    Monitoring,
+    MonitoringLine,
     SelfEvaluation,
     TargetIndicator,
     TargetTable,
 )
-from .selectors import evaluation_problems, project_money, table_problems
+from .selectors import (
+    evaluation_problems,
+    execution_report,
+    monitoring_problems,
+    project_money,
+    table_problems,
+)
 
 ADJUST_BUDGET_ACTION = "shuxiang.budget.adjust"
 DRAFT_TARGETS_ACTION = "shuxiang.targets.draft"
@@ -474,4 +482,132 @@ def confirm_evaluation(evaluation: SelfEvaluation, *, user) -> SelfEvaluation:
     locked.confirmed_at, locked.confirmed_by = timezone.now(), user
     locked.save(update_fields=["status", "confirmed_at", "confirmed_by"])
     log(instance=locked, action=CONFIRM_EVALUATION_ACTION, user=user)
+    return locked
+
+
+# -- in-year monitoring ------------------------------------------------------------------------
+
+START_MONITORING_ACTION = "shuxiang.monitoring.start"
+RECORD_MONITORING_ACTION = "shuxiang.monitoring.record"
+SUBMIT_MONITORING_ACTION = "shuxiang.monitoring.submit"
+REVIEW_MONITORING_ACTION = "shuxiang.monitoring.review"
+
+
+def _spending(monitoring: Monitoring) -> None:
+    """The monitoring's spending figures, from the ledger as it stands."""
+    report = execution_report(
+        BudgetProject.objects.filter(pk=monitoring.project_id),
+        year=monitoring.project.year,
+        month=monitoring.month,
+    )
+    row = report.projects[0]
+    monitoring.budget, monitoring.spent, monitoring.expected = row.budget, row.spent, row.expected
+
+
+@transaction.atomic
+def start_monitoring(project: BudgetProject, *, user, month: int | None = None) -> Monitoring:
+    """The project's monitoring to the end of ``month`` (the setting by default): its
+    spending filled in, a line per approved indicator, the plan's figure taken where the
+    indicator reports a plan indicator whose year has one."""
+    _require_department(user, project)
+    month = month or settings.SHUXIANG_BUDGET_MONITORING_MONTH
+    table = project.target_tables.filter(status=TargetTable.Status.APPROVED).first()
+    if table is None:
+        raise ValidationError(
+            _("%(project)s has no approved targets to monitor.") % {"project": project}
+        )
+    if Monitoring.objects.filter(project=project, month=month).exists():
+        raise ValidationError(
+            _("%(project)s is already monitored to %(month)s月.")
+            % {"project": project, "month": month}
+        )
+    monitoring = Monitoring(project=project, month=month, table=table)
+    _spending(monitoring)
+    monitoring.save()
+    indicators = list(table.indicators.all())
+    plan_actuals = dict(
+        IndicatorYear.objects.filter(
+            indicator__in=[i.plan_indicator_id for i in indicators if i.plan_indicator_id],
+            year=project.year,
+            actual__isnull=False,
+        ).values_list("indicator_id", "actual")
+    )
+    MonitoringLine.objects.bulk_create(
+        MonitoringLine(
+            monitoring=monitoring,
+            indicator=indicator,
+            cumulative=plan_actuals.get(indicator.plan_indicator_id),
+            from_plan=indicator.plan_indicator_id in plan_actuals,
+        )
+        for indicator in indicators
+    )
+    log(instance=monitoring, action=START_MONITORING_ACTION, user=user, data={"month": month})
+    return monitoring
+
+
+def _open_monitoring(monitoring: Monitoring, user) -> Monitoring:
+    locked = (
+        Monitoring.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=monitoring.pk)
+    )
+    _require_department(user, locked.project)
+    if locked.status != Monitoring.Status.DRAFT:
+        raise ValidationError(_("%(monitoring)s is no longer a draft.") % {"monitoring": locked})
+    return locked
+
+
+@transaction.atomic
+def record_monitoring(
+    monitoring: Monitoring, *, user, progress: str, lines: dict[int, dict]
+) -> Monitoring:
+    """The department's figures by line id; the spending is read again from the ledger."""
+    locked = _open_monitoring(monitoring, user)
+    rows = {row.pk: row for row in locked.lines.all()}
+    fields = ["cumulative", "expected", "text", "deviation_reason", "correction", "adjust_target"]
+    changed = []
+    for pk, values in lines.items():
+        row = rows.get(pk)
+        if row is None:
+            continue
+        for name in fields:
+            value = values.get(name)
+            setattr(row, name, value.strip() if isinstance(value, str) else value)
+        row.adjust_target = bool(row.adjust_target)
+        changed.append(row)
+    MonitoringLine.objects.bulk_update(changed, fields)
+    locked.progress = progress.strip()
+    _spending(locked)
+    locked.save(update_fields=["progress", "budget", "spent", "expected"])
+    log(instance=locked, action=RECORD_MONITORING_ACTION, user=user)
+    return locked
+
+
+@transaction.atomic
+def submit_monitoring(monitoring: Monitoring, *, user) -> Monitoring:
+    """Sent to finance with the spending as the ledger has it now (frozen from here)."""
+    locked = _open_monitoring(monitoring, user)
+    problems = monitoring_problems(locked)
+    if problems:
+        raise ValidationError(problems)
+    _spending(locked)
+    locked.status = Monitoring.Status.SUBMITTED
+    locked.save(update_fields=["status", "budget", "spent", "expected"])
+    log(instance=locked, action=SUBMIT_MONITORING_ACTION, user=user)
+    return locked
+
+
+@transaction.atomic
+def review_monitoring(monitoring: Monitoring, *, user, comment: str) -> Monitoring:
+    """Finance's review of a submitted monitoring: its comment, and the form is locked."""
+    require_finance(user, Monitoring)
+    locked = Monitoring.objects.select_for_update().get(pk=monitoring.pk)
+    if locked.status != Monitoring.Status.SUBMITTED:
+        raise ValidationError(
+            _("%(monitoring)s is not waiting for review.") % {"monitoring": locked}
+        )
+    locked.status, locked.review_comment = Monitoring.Status.REVIEWED, comment.strip()
+    locked.reviewed_at, locked.reviewed_by = timezone.now(), user
+    locked.save(update_fields=["status", "review_comment", "reviewed_at", "reviewed_by"])
+    log(instance=locked, action=REVIEW_MONITORING_ACTION, user=user)
     return locked

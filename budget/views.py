@@ -23,10 +23,24 @@ from reporting.imports import ImportFailed
 from reporting.responses import pdf_response, xlsx_response
 
 from . import documents, services
-from .forms import BudgetAdjustmentForm, EvaluationForm, ReasonForm, ReferenceForm, ResultForm
+from .forms import (
+    BudgetAdjustmentForm,
+    EvaluationForm,
+    MonitoringForm,
+    MonitoringLineForm,
+    ReasonForm,
+    ReferenceForm,
+    ResultForm,
+)
 from .importers import import_ledger
-from .models import BudgetProject, Expenditure, SelfEvaluation, TargetTable
-from .selectors import ExecutionReport, default_month, evaluation_page, execution_report
+from .models import BudgetProject, Expenditure, Monitoring, SelfEvaluation, TargetTable
+from .selectors import (
+    ExecutionReport,
+    default_month,
+    evaluation_page,
+    execution_report,
+    monitoring_page,
+)
 
 
 def _project(request, pk: int) -> BudgetProject:
@@ -379,4 +393,99 @@ def evaluations_xlsx(request):
     return xlsx_response(
         documents.evaluations_summary(rows, year=year),
         _("Project self-evaluations %(year)s") % {"year": year},
+    )
+
+
+# -- in-year monitoring ------------------------------------------------------------------------
+
+
+def _monitoring(request, pk: int) -> Monitoring:
+    rows = Monitoring.objects.select_related("project", "project__unit__library", "table")
+    return get_for_action_or_404(request.user, rows, "view", pk=pk)
+
+
+@require_POST
+def start_monitoring(request, pk: int):
+    project = _project(request, pk)
+    made = {}
+
+    def call():
+        made["monitoring"] = services.start_monitoring(project, user=request.user)
+
+    if _run(request, call, _("The monitoring is started: fill in the indicators.")):
+        return redirect("budget_monitoring", made["monitoring"].pk)
+    return _back_to_project(project)
+
+
+def _line_initial(line) -> dict:
+    names = ("cumulative", "expected", "text", "deviation_reason", "correction", "adjust_target")
+    return {name: getattr(line, name) for name in names}
+
+
+@require_http_methods(["GET", "POST"])
+def monitoring(request, pk: int):
+    """The monitoring form; the department fills it in while it is a draft."""
+    chosen = _monitoring(request, pk)
+    page = monitoring_page(chosen, request.user)
+    if request.method == "POST":
+        if not page["may_edit"]:
+            raise Http404
+        form = MonitoringForm(request.POST)
+        forms = [MonitoringLineForm(request.POST, prefix=str(line.pk)) for line in page["lines"]]
+        if form.is_valid() and all(f.is_valid() for f in forms):
+            lines = {line.pk: f.cleaned_data for line, f in zip(page["lines"], forms, strict=True)}
+            if _run(
+                request,
+                lambda: services.record_monitoring(
+                    chosen, user=request.user, progress=form.cleaned_data["progress"],
+                    lines=lines,
+                ),
+                _("Saved."),
+            ):  # fmt: skip
+                return redirect("budget_monitoring", chosen.pk)
+        else:
+            messages.error(request, _("Nothing was saved: correct the marked fields."))
+        page["form"], page["rows"] = form, list(zip(page["lines"], forms, strict=True))
+        return TemplateResponse(request, "budget/monitoring.html", page, status=400)
+    if page["may_edit"]:
+        page["form"] = MonitoringForm(initial={"progress": chosen.progress})
+        page["rows"] = [
+            (line, MonitoringLineForm(prefix=str(line.pk), initial=_line_initial(line)))
+            for line in page["lines"]
+        ]
+    else:
+        page["rows"] = [(line, None) for line in page["lines"]]
+    return TemplateResponse(request, "budget/monitoring.html", page)
+
+
+@require_POST
+def submit_monitoring(request, pk: int):
+    chosen = _monitoring(request, pk)
+    _run(
+        request,
+        lambda: services.submit_monitoring(chosen, user=request.user),
+        _("The monitoring is submitted to finance."),
+    )
+    return redirect("budget_monitoring", chosen.pk)
+
+
+@require_POST
+def review_monitoring(request, pk: int):
+    chosen = _monitoring(request, pk)
+    form = ReasonForm(request.POST)
+    comment = form.cleaned_data["reason"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.review_monitoring(chosen, user=request.user, comment=comment),
+        _("The monitoring is reviewed."),
+    )
+    return redirect("budget_monitoring", chosen.pk)
+
+
+def monitoring_pdf(request, pk: int):
+    chosen = _monitoring(request, pk)
+    return pdf_response(
+        documents.monitoring_pdf(chosen, monitoring_page(chosen, request.user)),
+        _("Monitoring %(project)s to %(month)s月")
+        % {"project": chosen.project, "month": chosen.month},
     )

@@ -13,7 +13,14 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from governance.access.viewsets import ScopedCreateView, ScopedModelViewSet
 from governance.columns import CleanColumn
 
-from .models import BudgetAdjustment, BudgetProject, Expenditure, SelfEvaluation, TargetTable
+from .models import (
+    BudgetAdjustment,
+    BudgetProject,
+    Expenditure,
+    Monitoring,
+    SelfEvaluation,
+    TargetTable,
+)
 from .selectors import project_page, table_page
 
 
@@ -189,7 +196,7 @@ class SelfEvaluationViewSet(ScopedModelViewSet):
     model = SelfEvaluation
     icon = "doc-full"
     menu_label = _("Self-evaluations")
-    menu_order = 5
+    menu_order = 6
     # Started from the project's page and filled in on its own page (the service scores it).
     disabled_views = ("add", "edit", "copy", "delete", "inspect")
     inspect_view_enabled = False
@@ -206,6 +213,26 @@ class SelfEvaluationViewSet(ScopedModelViewSet):
     form_fields = ["goal_result"]  # never shown: add and edit are off
 
 
+class MonitoringViewSet(ScopedModelViewSet):
+    model = Monitoring
+    icon = "view"
+    menu_label = _("performance monitoring")
+    menu_order = 5
+    # Started from the project's page and filled in on its own page.
+    disabled_views = ("add", "edit", "copy", "delete", "inspect")
+    inspect_view_enabled = False
+    list_select_related = ("project", "project__unit", "project__unit__library")
+    list_display = [
+        TitleColumn("project", label=_("project"), url_name="budget_monitoring"),
+        CleanColumn("department", accessor="project.unit", label=_("department")),
+        "month",
+        "status",
+    ]
+    list_filter = ["status", "month", "project__year"]
+    search_fields = ["project__name", "project__code"]
+    form_fields = ["progress"]  # never shown: add and edit are off
+
+
 class BudgetViewSetGroup(ModelViewSetGroup):
     menu_label = _("Budget performance")
     menu_icon = "folder-open-inverse"
@@ -216,5 +243,6 @@ class BudgetViewSetGroup(ModelViewSetGroup):
         TargetTableViewSet("budget_targettable", url_prefix="budget/targets"),
         BudgetAdjustmentViewSet("budget_budgetadjustment", url_prefix="budget/adjustments"),
         ExpenditureViewSet("budget_expenditure", url_prefix="budget/expenditures"),
+        MonitoringViewSet("budget_monitorings", url_prefix="budget/monitorings"),
         SelfEvaluationViewSet("budget_selfevaluation", url_prefix="budget/self-evaluations"),
     )

@@ -10,7 +10,14 @@ from wagtail.permissions import register_permission_policy
 
 from governance.access import ScopedPermissionPolicy, may
 
-from .models import BudgetAdjustment, BudgetProject, Expenditure, SelfEvaluation, TargetTable
+from .models import (
+    BudgetAdjustment,
+    BudgetProject,
+    Expenditure,
+    Monitoring,
+    SelfEvaluation,
+    TargetTable,
+)
 
 # A project belongs to its department: finance and the leadership everywhere, a head in
 # their units. Its tables, adjustments and spending follow the project.
@@ -34,15 +41,14 @@ register_permission_policy(
     Expenditure,
     ScopedPermissionPolicy(Expenditure, unit_field="project__unit", locked_when=Q(origin="ledger")),
 )
-# A self-evaluation confirmed by finance is locked.
-register_permission_policy(
-    SelfEvaluation,
-    ScopedPermissionPolicy(
-        SelfEvaluation,
-        unit_field="project__unit",
-        locked_when=Q(status__in=["submitted", "confirmed"]),
-    ),
-)
+# A monitoring or a self-evaluation sent to finance is locked (finance reviews it).
+for _model, _done in ((SelfEvaluation, "confirmed"), (Monitoring, "reviewed")):
+    register_permission_policy(
+        _model,
+        ScopedPermissionPolicy(
+            _model, unit_field="project__unit", locked_when=Q(status__in=["submitted", _done])
+        ),
+    )
 
 from . import views  # noqa: E402
 from .importers import LEDGER_ACTION  # noqa: E402
@@ -54,9 +60,13 @@ from .services import (  # noqa: E402
     DRAFT_TARGETS_ACTION,
     EXPLAIN_ACTION,
     RECORD_EVALUATION_ACTION,
+    RECORD_MONITORING_ACTION,
     RETURN_TARGETS_ACTION,
+    REVIEW_MONITORING_ACTION,
     START_EVALUATION_ACTION,
+    START_MONITORING_ACTION,
     SUBMIT_EVALUATION_ACTION,
+    SUBMIT_MONITORING_ACTION,
     SUBMIT_TARGETS_ACTION,
 )
 from .viewsets import BudgetViewSetGroup  # noqa: E402
@@ -74,6 +84,10 @@ LOG_ACTIONS = {
     RECORD_EVALUATION_ACTION: gettext_lazy("Self-evaluation scored"),
     SUBMIT_EVALUATION_ACTION: gettext_lazy("Self-evaluation submitted"),
     CONFIRM_EVALUATION_ACTION: gettext_lazy("Self-evaluation confirmed"),
+    START_MONITORING_ACTION: gettext_lazy("Monitoring started"),
+    RECORD_MONITORING_ACTION: gettext_lazy("Monitoring filled in"),
+    SUBMIT_MONITORING_ACTION: gettext_lazy("Monitoring submitted"),
+    REVIEW_MONITORING_ACTION: gettext_lazy("Monitoring reviewed"),
 }
 
 
@@ -141,6 +155,22 @@ def register_budget_urls():
             name="budget_confirm_evaluation",
         ),
         path("budget/evaluations.xlsx", views.evaluations_xlsx, name="budget_evaluations_xlsx"),
+        path("budget/monitoring/<int:pk>/", views.monitoring, name="budget_monitoring"),
+        path(
+            "budget/monitoring/<int:pk>/form.pdf",
+            views.monitoring_pdf,
+            name="budget_monitoring_pdf",
+        ),
+        path(
+            "budget/monitoring/<int:pk>/submit/",
+            views.submit_monitoring,
+            name="budget_submit_monitoring",
+        ),
+        path(
+            "budget/monitoring/<int:pk>/review/",
+            views.review_monitoring,
+            name="budget_review_monitoring",
+        ),
         path("budget/ledger/import/", views.ledger_import, name="budget_ledger_import"),
         *(
             path(f"budget/projects/<int:pk>/{name}/", view, name=f"budget_{name.replace('-', '_')}")
@@ -150,6 +180,7 @@ def register_budget_urls():
                 ("adjust-budget", views.adjust_budget),
                 ("explain", views.explain_execution),
                 ("evaluate", views.start_evaluation),
+                ("monitor", views.start_monitoring),
             )
         ),
         *(

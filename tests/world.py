@@ -16,6 +16,7 @@ from budget.models import (
     BudgetAdjustment,
     BudgetProject,
     Expenditure,
+    Monitoring,
     SelfEvaluation,
     TargetTable,
 )
@@ -257,6 +258,15 @@ def self_evaluation(unit, marker):
     )  # fmt: skip
 
 
+def monitoring(unit, marker):
+    project = make_project(unit, name=marker)
+    table = TargetTable.objects.create(project=project, status="approved", annual_goal=marker)
+    zero = Decimal(0)
+    return Monitoring.objects.create(
+        project=project, month=7, table=table, budget=zero, spent=zero, expected=zero
+    )
+
+
 BUILDERS = {
     OrgUnit: org_unit,
     Plan: plan,
@@ -286,6 +296,7 @@ BUILDERS = {
     BudgetAdjustment: budget_adjustment,
     Expenditure: expenditure,
     SelfEvaluation: self_evaluation,
+    Monitoring: monitoring,
 }
 
 SECRETS = {

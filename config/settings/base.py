@@ -321,6 +321,9 @@ SHUXIANG_BUDGET_WARNING_RATE = envint("SHUXIANG_BUDGET_WARNING_RATE", 90)
 # and a qualitative indicator's share of its points in each band (达成 100 %, 部分达成 70 %,
 # 未达成 30 %: financial practice gives ranges, 100–80, 80–60 and 60–0; unconfirmed, ask the
 # 财政局 which point in each range it scores).
+# The month the year's dual monitoring (绩效运行监控) runs to: January–July by default
+# (财预〔2019〕136号 as practised centrally; 1–6 or 1–8 in some places).
+SHUXIANG_BUDGET_MONITORING_MONTH = envint("SHUXIANG_BUDGET_MONITORING_MONTH", 7)
 # The 主管部门 the budget forms name (the library's supervising bureau, e.g. 抚州市文化广电
 # 新闻出版旅游局); empty: the organisation's own name.
 SHUXIANG_BUDGET_SUPERVISOR = envstr("SHUXIANG_BUDGET_SUPERVISOR", "")
