@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin import messages
 
 from governance.access import get_for_action_or_404, require, visible
-from governance.params import pk_or_none, year_or_none
+from governance.params import pk_or_404, pk_or_none, year_or_none
 from reporting.forms import TableUploadForm
 from reporting.imports import ImportFailed
 from reporting.responses import pdf_response, xlsx_response
@@ -297,9 +297,10 @@ def explain_execution(request, pk: int):
 # -- the self-evaluation ------------------------------------------------------------------------
 
 
-def _evaluation(request, pk: int, action: str = "view") -> SelfEvaluation:
+def _evaluation(request, pk) -> SelfEvaluation:
+    """The evaluation (by the number in the URL: the viewset's inspect URL passes text)."""
     rows = SelfEvaluation.objects.select_related("project", "project__unit__library", "table")
-    return get_for_action_or_404(request.user, rows, action, pk=pk)
+    return get_for_action_or_404(request.user, rows, "view", pk=pk_or_404(str(pk)))
 
 
 @require_POST
@@ -311,12 +312,12 @@ def start_evaluation(request, pk: int):
         made["evaluation"] = services.start_self_evaluation(project, user=request.user)
 
     if _run(request, call, _("The self-evaluation is started: give the actuals.")):
-        return redirect("budget_evaluation", made["evaluation"].pk)
+        return redirect("budget_selfevaluation:inspect", made["evaluation"].pk)
     return _back_to_project(project)
 
 
 @require_http_methods(["GET", "POST"])
-def evaluation(request, pk: int):
+def evaluation(request, pk):
     """The self-evaluation as the form prints it; the department fills in the actuals
     while it is a draft (each line scored by its rule as it is saved)."""
     chosen = _evaluation(request, pk)
@@ -336,7 +337,7 @@ def evaluation(request, pk: int):
                 ),
                 _("Saved and scored."),
             ):  # fmt: skip
-                return redirect("budget_evaluation", chosen.pk)
+                return redirect("budget_selfevaluation:inspect", chosen.pk)
         else:
             messages.error(request, _("Nothing was saved: correct the marked fields."))
         page["form"], page["lines"] = form, list(zip(page["rows"], forms, strict=True))
@@ -363,7 +364,7 @@ def submit_evaluation(request, pk: int):
         lambda: services.submit_evaluation(chosen, user=request.user),
         _("The self-evaluation is submitted to finance."),
     )
-    return redirect("budget_evaluation", chosen.pk)
+    return redirect("budget_selfevaluation:inspect", chosen.pk)
 
 
 @require_POST
@@ -374,7 +375,7 @@ def confirm_evaluation(request, pk: int):
         lambda: services.confirm_evaluation(chosen, user=request.user),
         _("The self-evaluation is confirmed and locked."),
     )
-    return redirect("budget_evaluation", chosen.pk)
+    return redirect("budget_selfevaluation:inspect", chosen.pk)
 
 
 def evaluation_pdf(request, pk: int):
@@ -399,9 +400,9 @@ def evaluations_xlsx(request):
 # -- in-year monitoring ------------------------------------------------------------------------
 
 
-def _monitoring(request, pk: int) -> Monitoring:
+def _monitoring(request, pk) -> Monitoring:
     rows = Monitoring.objects.select_related("project", "project__unit__library", "table")
-    return get_for_action_or_404(request.user, rows, "view", pk=pk)
+    return get_for_action_or_404(request.user, rows, "view", pk=pk_or_404(str(pk)))
 
 
 @require_POST
@@ -413,7 +414,7 @@ def start_monitoring(request, pk: int):
         made["monitoring"] = services.start_monitoring(project, user=request.user)
 
     if _run(request, call, _("The monitoring is started: fill in the indicators.")):
-        return redirect("budget_monitoring", made["monitoring"].pk)
+        return redirect("budget_monitoring:inspect", made["monitoring"].pk)
     return _back_to_project(project)
 
 
@@ -423,7 +424,7 @@ def _line_initial(line) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def monitoring(request, pk: int):
+def monitoring(request, pk):
     """The monitoring form; the department fills it in while it is a draft."""
     chosen = _monitoring(request, pk)
     page = monitoring_page(chosen, request.user)
@@ -442,7 +443,7 @@ def monitoring(request, pk: int):
                 ),
                 _("Saved."),
             ):  # fmt: skip
-                return redirect("budget_monitoring", chosen.pk)
+                return redirect("budget_monitoring:inspect", chosen.pk)
         else:
             messages.error(request, _("Nothing was saved: correct the marked fields."))
         page["form"], page["rows"] = form, list(zip(page["lines"], forms, strict=True))
@@ -466,7 +467,7 @@ def submit_monitoring(request, pk: int):
         lambda: services.submit_monitoring(chosen, user=request.user),
         _("The monitoring is submitted to finance."),
     )
-    return redirect("budget_monitoring", chosen.pk)
+    return redirect("budget_monitoring:inspect", chosen.pk)
 
 
 @require_POST
@@ -479,7 +480,7 @@ def review_monitoring(request, pk: int):
         lambda: services.review_monitoring(chosen, user=request.user, comment=comment),
         _("The monitoring is reviewed."),
     )
-    return redirect("budget_monitoring", chosen.pk)
+    return redirect("budget_monitoring:inspect", chosen.pk)
 
 
 def monitoring_pdf(request, pk: int):

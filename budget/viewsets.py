@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from governance.access.viewsets import ScopedCreateView, ScopedModelViewSet
 from governance.columns import CleanColumn
 
+from . import views
 from .models import (
     BudgetAdjustment,
     BudgetProject,
@@ -197,12 +198,12 @@ class SelfEvaluationViewSet(ScopedModelViewSet):
     icon = "doc-full"
     menu_label = _("Self-evaluations")
     menu_order = 6
-    # Started from the project's page and filled in on its own page (the service scores it).
-    disabled_views = ("add", "edit", "copy", "delete", "inspect")
-    inspect_view_enabled = False
+    # Started from the project's page; its page (inspect) is where it is filled in and
+    # scored (views.evaluation).
+    disabled_views = ("add", "edit", "copy", "delete")
     list_select_related = ("project", "project__unit", "project__unit__library")
     list_display = [
-        TitleColumn("project", label=_("project"), url_name="budget_evaluation"),
+        TitleColumn("project", label=_("project"), url_name="budget_selfevaluation:inspect"),
         CleanColumn("department", accessor="project.unit", label=_("department")),
         "status",
         "total",
@@ -212,18 +213,21 @@ class SelfEvaluationViewSet(ScopedModelViewSet):
     search_fields = ["project__name", "project__code"]
     form_fields = ["goal_result"]  # never shown: add and edit are off
 
+    @property
+    def inspect_view(self):
+        return views.evaluation
+
 
 class MonitoringViewSet(ScopedModelViewSet):
     model = Monitoring
     icon = "view"
     menu_label = _("performance monitoring")
     menu_order = 5
-    # Started from the project's page and filled in on its own page.
-    disabled_views = ("add", "edit", "copy", "delete", "inspect")
-    inspect_view_enabled = False
+    # Started from the project's page; its page (inspect) is where it is filled in.
+    disabled_views = ("add", "edit", "copy", "delete")
     list_select_related = ("project", "project__unit", "project__unit__library")
     list_display = [
-        TitleColumn("project", label=_("project"), url_name="budget_monitoring"),
+        TitleColumn("project", label=_("project"), url_name="budget_monitoring:inspect"),
         CleanColumn("department", accessor="project.unit", label=_("department")),
         "month",
         "status",
@@ -231,6 +235,10 @@ class MonitoringViewSet(ScopedModelViewSet):
     list_filter = ["status", "month", "project__year"]
     search_fields = ["project__name", "project__code"]
     form_fields = ["progress"]  # never shown: add and edit are off
+
+    @property
+    def inspect_view(self):
+        return views.monitoring
 
 
 class BudgetViewSetGroup(ModelViewSetGroup):
@@ -243,6 +251,6 @@ class BudgetViewSetGroup(ModelViewSetGroup):
         TargetTableViewSet("budget_targettable", url_prefix="budget/targets"),
         BudgetAdjustmentViewSet("budget_budgetadjustment", url_prefix="budget/adjustments"),
         ExpenditureViewSet("budget_expenditure", url_prefix="budget/expenditures"),
-        MonitoringViewSet("budget_monitorings", url_prefix="budget/monitorings"),
+        MonitoringViewSet("budget_monitoring", url_prefix="budget/monitoring"),
         SelfEvaluationViewSet("budget_selfevaluation", url_prefix="budget/self-evaluations"),
     )

@@ -138,24 +138,22 @@ def register_ledger_import_menu_item():
 def register_budget_urls():
     return [
         path("budget/", views.dashboard, name="budget_dashboard"),
-        path("budget/evaluations/<int:pk>/", views.evaluation, name="budget_evaluation"),
         path(
-            "budget/evaluations/<int:pk>/form.pdf",
+            "budget/self-evaluations/<int:pk>/form.pdf",
             views.evaluation_pdf,
             name="budget_evaluation_pdf",
         ),
         path(
-            "budget/evaluations/<int:pk>/submit/",
+            "budget/self-evaluations/<int:pk>/submit/",
             views.submit_evaluation,
             name="budget_submit_evaluation",
         ),
         path(
-            "budget/evaluations/<int:pk>/confirm/",
+            "budget/self-evaluations/<int:pk>/confirm/",
             views.confirm_evaluation,
             name="budget_confirm_evaluation",
         ),
         path("budget/evaluations.xlsx", views.evaluations_xlsx, name="budget_evaluations_xlsx"),
-        path("budget/monitoring/<int:pk>/", views.monitoring, name="budget_monitoring"),
         path(
             "budget/monitoring/<int:pk>/form.pdf",
             views.monitoring_pdf,

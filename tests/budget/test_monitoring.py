@@ -95,7 +95,7 @@ def test_a_deviation_needs_its_reason_and_correction_then_finance_reviews(
     })  # fmt: skip
     submit_monitoring(monitoring, user=head_a)
     client.force_login(head_a)
-    url = reverse("budget_monitoring", args=[monitoring.pk])
+    url = reverse("budget_monitoring:inspect", args=[monitoring.pk])
     assert client.post(url, {}).status_code == 404  # sent to finance: no longer editable
     with pytest.raises(PermissionDenied):
         review_monitoring(monitoring, user=head_a, comment="x")
@@ -109,7 +109,7 @@ def test_the_page_and_the_pdf_show_the_same_figures(client, head_a, project):
     require_cjk_font()
     monitoring = start_monitoring(project, user=head_a)
     client.force_login(head_a)
-    url = reverse("budget_monitoring", args=[monitoring.pk])
+    url = reverse("budget_monitoring:inspect", args=[monitoring.pk])
     line = lines_of(monitoring)["举办活动场次"]
     data = {"progress": "上半年完成64场", f"{line.pk}-cumulative": "64",
             f"{line.pk}-expected": "110", f"{line.pk}-deviation_reason": "场馆维修",
@@ -128,7 +128,7 @@ def test_the_page_and_the_pdf_show_the_same_figures(client, head_a, project):
 def test_a_head_lists_only_their_departments_monitoring(client, org, head_a, head_b, project):
     start_monitoring(project, user=head_a)
     client.force_login(head_b)
-    listing = client.get(reverse("budget_monitorings:index")).content.decode()
+    listing = client.get(reverse("budget_monitoring:index")).content.decode()
     assert "少儿阅读推广" not in listing
     client.force_login(head_a)
-    assert "少儿阅读推广" in client.get(reverse("budget_monitorings:index")).content.decode()
+    assert "少儿阅读推广" in client.get(reverse("budget_monitoring:index")).content.decode()

@@ -133,13 +133,18 @@ def test_a_lost_point_needs_its_reason_and_finance_confirms_and_locks(
     with pytest.raises(ValidationError):
         record_results(evaluation, user=head_a, goal_result="改", results={})
     client.force_login(finance)
-    page = client.get(reverse("budget_evaluation", args=[evaluation.pk])).content.decode()
+    page = client.get(
+        reverse("budget_selfevaluation:inspect", args=[evaluation.pk])
+    ).content.decode()
     assert "确认" in page
     confirm_evaluation(evaluation, user=finance)
     evaluation.refresh_from_db()
     assert evaluation.status == SelfEvaluation.Status.CONFIRMED
     client.force_login(head_a)
-    assert client.post(reverse("budget_evaluation", args=[evaluation.pk]), {}).status_code == 404
+    assert (
+        client.post(reverse("budget_selfevaluation:inspect", args=[evaluation.pk]), {}).status_code
+        == 404
+    )
 
 
 def test_it_waits_for_the_years_end_and_the_approved_targets(head_a, head_b, org, project):
@@ -157,7 +162,7 @@ def test_it_waits_for_the_years_end_and_the_approved_targets(head_a, head_b, org
 def test_the_department_fills_in_the_form_on_the_page(client, head_a, project):
     evaluation = start_self_evaluation(project, user=head_a, today=AFTER)
     client.force_login(head_a)
-    url = reverse("budget_evaluation", args=[evaluation.pk])
+    url = reverse("budget_selfevaluation:inspect", args=[evaluation.pk])
     data = {"goal_result": "完成活动96场"}
     for row in evaluation.indicators.select_related("indicator"):
         for key, value in ACTUALS[row.indicator.name].items():

@@ -46,6 +46,7 @@ EXTRA = {
     # reporting is the shared paper layer: its own modules, no rooms.
     "reporting": {
         "bulk",  # set-based writes for every all-or-nothing import (issue #9)
+        "cells",  # reading a cell as text, a date, an amount: every importer's parsers
         "long_tables",  # tables of any length on paper in bounded memory (issue #9)
         "charts",
         "checks",
