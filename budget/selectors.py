@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -515,3 +515,41 @@ def monitoring_page(monitoring, user) -> dict:
         "may_review": may_everywhere(user, type(monitoring), "change")
         and monitoring.status == Status.SUBMITTED,
     }
+
+
+# -- feeds ---------------------------------------------------------------------------------------
+
+
+def department_execution(departments, year: int) -> dict[int, Decimal]:
+    """Each department's year-end execution rate (its projects and its units' below it,
+    capped at 100), for the departments' yearly evaluation; five queries."""
+    if not departments:
+        return {}
+    paths = Q()
+    for department in departments:
+        paths |= Q(unit__path__startswith=department.path)
+    report = execution_report(BudgetProject.objects.filter(paths), year=year, month=12)
+    totals: dict[int, Execution] = {}
+    by_path = sorted(departments, key=lambda d: -len(d.path))  # the deepest first
+    for row in report.projects:
+        path = row.project.unit.path
+        owner = next((d for d in by_path if path.startswith(d.path)), None)
+        if owner is not None:
+            totals.setdefault(owner.pk, Execution(owner.pk, "")).add(
+                row.budget, row.spent, row.expected
+            )
+    return {pk: min(HUNDRED, total.rate) for pk, total in totals.items() if total.rate is not None}
+
+
+def spent_on_linked_projects(indicator, year: int) -> Decimal | None:
+    """The plan indicator provider ``budget.spent``: the year's spending on the projects
+    that serve ``indicator`` (万元 when the indicator is counted in 万元, else yuan);
+    None before any such project has a budget that year."""
+    projects = BudgetProject.objects.filter(plan_indicators=indicator, year=year)
+    if not projects.exists():
+        return None
+    spent = Expenditure.objects.filter(project__in=projects).aggregate(total=Sum("amount"))
+    total = spent["total"] or ZERO
+    if "万元" in (indicator.measure_unit or ""):
+        total = total / Decimal(10000)
+    return total.quantize(CENTS, rounding=ROUND_HALF_UP)

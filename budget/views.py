@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -262,6 +263,24 @@ def dashboard(request):
         .select_related("unit", "unit__library")
         .order_by("unit__path", "code")
     )
+    monitoring_month = settings.SHUXIANG_BUDGET_MONITORING_MONTH
+    unmonitored = (
+        projects.filter(year=year, target_tables__status=TargetTable.Status.APPROVED)
+        .exclude(monitorings__month=monitoring_month)
+        .select_related("unit", "unit__library")
+        .order_by("unit__path", "code")
+        if year < today.year or today.month > monitoring_month
+        else projects.none()
+    )
+    last_year = (
+        visible(request.user, SelfEvaluation)
+        .filter(project__year=year - 1)
+        .exclude(grade="")
+        .values("grade")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    grades = {row["grade"]: row["count"] for row in last_year}
     years = sorted(set(projects.values_list("year", flat=True)), reverse=True) or [year]
     return TemplateResponse(
         request,
@@ -271,6 +290,13 @@ def dashboard(request):
             "chart": _chart(report),
             "waiting": waiting,
             "without_targets": without,
+            "unmonitored": unmonitored,
+            "monitoring_month": monitoring_month,
+            "grades": [
+                (label, grades.get(value, 0)) for value, label in SelfEvaluation.Grade.choices
+            ],
+            "graded": sum(grades.values()),
+            "last_year": year - 1,
             "years": years,
             "year": year,
             "month": month,

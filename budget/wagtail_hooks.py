@@ -9,6 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from governance.access import ScopedPermissionPolicy, may
+from governance.indicators import register_department_measure, register_provider
 
 from .models import (
     BudgetAdjustment,
@@ -52,6 +53,7 @@ for _model, _done in ((SelfEvaluation, "confirmed"), (Monitoring, "reviewed")):
 
 from . import views  # noqa: E402
 from .importers import LEDGER_ACTION  # noqa: E402
+from .selectors import department_execution, spent_on_linked_projects  # noqa: E402
 from .services import (  # noqa: E402
     ADJUST_BUDGET_ACTION,
     ADJUST_TARGETS_ACTION,
@@ -70,6 +72,16 @@ from .services import (  # noqa: E402
     SUBMIT_TARGETS_ACTION,
 )
 from .viewsets import BudgetViewSetGroup  # noqa: E402
+
+# Feeds: the departments' execution to their yearly evaluation, the spending on the
+# projects that serve a plan indicator to that indicator (e.g. 藏量购置费).
+register_department_measure(
+    "budget.execution_rate", gettext_lazy("Budget execution"), department_execution
+)
+register_provider(
+    "budget.spent", gettext_lazy("Budget (spending on the projects serving it)"),
+    spent_on_linked_projects,
+)  # fmt: skip
 
 LOG_ACTIONS = {
     ADJUST_BUDGET_ACTION: gettext_lazy("Budget adjusted"),

@@ -48,3 +48,35 @@ def get_provider(key: str) -> Provider | None:
 def provider_choices() -> list[tuple[str, str]]:
     search_for_hooks()
     return [(p.key, str(p.label)) for p in _providers.values()]
+
+
+# -- department measures ------------------------------------------------------------------------
+# A later app's figure for each department in a year (budget execution…), read by the
+# departments' yearly evaluation (performance) without importing that app:
+#
+#     register_department_measure("budget.execution_rate", _("Budget execution"), compute)
+#
+# ``compute(departments, year)`` takes the departments (OrgUnit rows) and returns a score
+# from 0 to 100 for each department's primary key it can judge (the units below a
+# department counted with it); a department it cannot judge is left out.
+
+DepartmentCompute = Callable[[list, int], dict[int, Decimal]]
+
+
+@dataclass(frozen=True)
+class DepartmentMeasure:
+    key: str
+    label: str
+    compute: DepartmentCompute
+
+
+_department_measures: dict[str, DepartmentMeasure] = {}
+
+
+def register_department_measure(key: str, label, compute: DepartmentCompute) -> None:
+    _department_measures[key] = DepartmentMeasure(key, label, compute)
+
+
+def get_department_measure(key: str) -> DepartmentMeasure | None:
+    search_for_hooks()
+    return _department_measures.get(key)

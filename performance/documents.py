@@ -300,6 +300,7 @@ def department_ranking_pdf(library, year: int, rows, *, weights: dict) -> bytes:
         _("Plan-task completion"),
         _("On-time reporting"),
         _("Staff appraisal results"),
+        _("Budget execution"),
         _("Other items"),
         _("Comprehensive score"),
         _("Rating"),
@@ -311,6 +312,7 @@ def department_ranking_pdf(library, year: int, rows, *, weights: dict) -> bytes:
             score(row.plan_score),
             score(row.reporting_score),
             score(row.appraisal_score),
+            score(row.budget_score),
             score(row.other_score) + (f"（{row.other_note}）" if row.other_note else ""),
             score(row.total),
             row.get_rating_display() or "—",
@@ -321,7 +323,8 @@ def department_ranking_pdf(library, year: int, rows, *, weights: dict) -> bytes:
         para(
             _(
                 "Weights: plan-task completion %(p)s %%, on-time reporting %(r)s %%, staff "
-                "appraisal results %(a)s %%, other items scored by the leadership %(o)s %%. "
+                "appraisal results %(a)s %%, budget execution %(b)s %%, other items scored by "
+                "the leadership %(o)s %%. "
                 "A part with nothing to judge leaves its weight to the others."
             )
             % {key[0]: value for key, value in weights.items()}
@@ -329,8 +332,8 @@ def department_ranking_pdf(library, year: int, rows, *, weights: dict) -> bytes:
         Spacer(1, 3 * mm),
         table(
             [header, *body],
-            col_widths=["7%", "17%", "12%", "12%", "12%", "16%", "13%", "11%"],
-            align_right_cols=(2, 3, 4, 6),
+            col_widths=["6%", "16%", "11%", "11%", "11%", "11%", "14%", "11%", "9%"],
+            align_right_cols=(2, 3, 4, 5, 7),
         )
         if body
         else para(_("Not evaluated yet for this year.")),

@@ -413,6 +413,7 @@ class DepartmentEvaluation(models.Model):
     plan_score = models.DecimalField(_("plan-task completion"), **SCORE)
     reporting_score = models.DecimalField(_("on-time reporting"), **SCORE)
     appraisal_score = models.DecimalField(_("staff appraisal results"), **SCORE)
+    budget_score = models.DecimalField(_("budget execution"), **SCORE)
     other_score = models.DecimalField(_("other items (leadership)"), **SCORE)
     other_note = models.CharField(_("other items: what was scored"), max_length=200, blank=True)
     total = models.DecimalField(_("comprehensive score"), **SCORE)

@@ -23,6 +23,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from wagtail.log_actions import log
 
 from governance.access import may_everywhere, may_for_instance
+from governance.indicators import get_department_measure
 from governance.models import OrgUnit
 from governance.selectors.calendar import nth_working_day
 from staffing.models import Investigation, LeaveRecord, Staff
@@ -689,6 +690,8 @@ def settle_pending(appraisal: Appraisal, *, user, grade: str, reason: str) -> Ap
 # -- the departments' yearly evaluation ------------------------------------------------------
 
 EVALUATION_ACTION = "shuxiang.department.evaluate"
+# The budget's feed (registered by budget, read here without importing it).
+BUDGET_MEASURE = "budget.execution_rate"
 OTHER_ITEMS_ACTION = "shuxiang.department.other_items"
 _CENTS = Decimal("0.01")
 
@@ -706,10 +709,11 @@ def _weighted_total(row: DepartmentEvaluation) -> Decimal | None:
         "plan": row.plan_score,
         "reporting": row.reporting_score,
         "appraisal": row.appraisal_score,
+        "budget": row.budget_score,
         "other": row.other_score,
     }
-    present = {k: v for k, v in values.items() if v is not None}
-    total_weight = sum(weights[k] for k in present)
+    present = {k: v for k, v in values.items() if v is not None and weights.get(k)}
+    total_weight = sum(weights.get(k, 0) for k in present)
     if not total_weight:
         return None
     value = sum(Decimal(weights[k]) * v for k, v in present.items()) / total_weight
@@ -746,6 +750,10 @@ def evaluate_departments(library: OrgUnit, year: int, *, user) -> int:
     departments. A fixed number of queries whatever the plan and the staff."""
     _require_leadership(user)
     parts = department_parts(library, year)
+    budget = get_department_measure(BUDGET_MEASURE)
+    executed = (
+        budget.compute(list(OrgUnit.objects.filter(pk__in=list(parts))), year) if budget else {}
+    )
     stored = {
         row.unit_id: row
         for row in DepartmentEvaluation.objects.select_for_update().filter(
@@ -762,12 +770,13 @@ def evaluate_departments(library: OrgUnit, year: int, *, user) -> int:
         row = stored.get(unit_id) or DepartmentEvaluation(year=year, unit_id=unit_id)
         row.plan_score, row.reporting_score = cents(part.plan), cents(part.reporting)
         row.appraisal_score, row.computed_at = cents(part.appraisal), now
+        row.budget_score = cents(executed.get(unit_id))
         rows.append(row)
     new = [r for r in rows if r.pk is None]
     DepartmentEvaluation.objects.bulk_create(new)
     DepartmentEvaluation.objects.bulk_update(
         [r for r in rows if r not in new],
-        ["plan_score", "reporting_score", "appraisal_score", "computed_at"],
+        ["plan_score", "reporting_score", "appraisal_score", "budget_score", "computed_at"],
     )
     _rank(library, year)
     log(instance=library, action=EVALUATION_ACTION, user=user, data={"year": year})

@@ -292,7 +292,15 @@ SHUXIANG_APPRAISAL_WEIGHTS = {
 # plan-task completion, on-time progress reports, the staff's appraisal results, and the
 # items the leadership scores — the points of each appraisal grade, and the lowest total
 # of each rating. The library's own choices: settings, not rules.
-SHUXIANG_DEPARTMENT_WEIGHTS = {"plan": 40, "reporting": 20, "appraisal": 20, "other": 20}
+# "budget" (the department's year-end budget execution rate, capped at 100, fed by the budget
+# app) counts only when the library gives it a weight.
+SHUXIANG_DEPARTMENT_WEIGHTS = {
+    "plan": 40,
+    "reporting": 20,
+    "appraisal": 20,
+    "budget": 0,
+    "other": 20,
+}
 SHUXIANG_DEPARTMENT_GRADE_POINTS = {
     "excellent": 100,
     "competent": 85,
