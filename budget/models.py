@@ -94,6 +94,8 @@ class BudgetProject(ClusterableModel):
         verbose_name = _("budget project")
         verbose_name_plural = _("budget projects")
         ordering = ["-year", "code"]
+        # The board's summary: totals by department and funding source, no project's lines.
+        permissions = [("view_board_summary", _("Can read the budget summary for the board"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "code"],

@@ -9,15 +9,16 @@ BUDGET_MODELS = (
     "monitoring",
 )
 
+BOARD_SUMMARY = "budget.view_board_summary"
+
 GRANTS = {
     # Finance keeps the project library, approves the target tables, imports the ledger.
-    "finance": tuple(
-        f"budget.{action}_{model}"
-        for model in BUDGET_MODELS
-        for action in ("add", "change", "view")
+    "finance": (
+        *(f"budget.{a}_{model}" for model in BUDGET_MODELS for a in ("add", "change", "view")),
+        BOARD_SUMMARY,
     ),
-    # Scoped: a head drafts their department's target tables, monitoring and self-evaluations and
-    # follows its spending.
+    # Scoped: a head drafts their department's target tables, monitoring and
+    # self-evaluations and follows its spending.
     "department_head": (
         "budget.view_budgetproject",
         "budget.view_budgetadjustment",
@@ -33,5 +34,7 @@ GRANTS = {
         "budget.view_monitoring",
     ),
     # The leadership reads everything.
-    "leadership": tuple(f"budget.view_{model}" for model in BUDGET_MODELS),
+    "leadership": (*(f"budget.view_{model}" for model in BUDGET_MODELS), BOARD_SUMMARY),
+    # Trustees read the summary prepared for the board, nothing of a project.
+    "trustee": (BOARD_SUMMARY,),
 }

@@ -516,3 +516,35 @@ def monitoring_pdf(request, pk: int):
         _("Monitoring %(project)s to %(month)s月")
         % {"project": chosen.project, "month": chosen.month},
     )
+
+
+def board_summary(request):
+    """The year's budget for the board of trustees: totals, by department and by funding
+    source against the time schedule, and the self-evaluation grades; no project's lines."""
+    require(request.user, BudgetProject, "board")
+    today = timezone.localdate()
+    year = year_or_none(request.GET.get("year")) or today.year
+    month = default_month(year, today)
+    report = execution_report(BudgetProject.objects.all(), year=year, month=month)
+    grades = dict(
+        SelfEvaluation.objects.filter(project__year=year - 1)
+        .exclude(grade="")
+        .values_list("grade")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    years = sorted(set(BudgetProject.objects.values_list("year", flat=True)), reverse=True)
+    return TemplateResponse(
+        request,
+        "budget/board_summary.html",
+        {
+            "report": report,
+            "year": year,
+            "years": years or [year],
+            "month": month,
+            "projects": len(report.projects),
+            "lagging": len(report.lagging),
+            "grades": [(label, grades.get(v, 0)) for v, label in SelfEvaluation.Grade.choices],
+            "last_year": year - 1,
+        },
+    )

@@ -22,7 +22,12 @@ from .models import (
 
 # A project belongs to its department: finance and the leadership everywhere, a head in
 # their units. Its tables, adjustments and spending follow the project.
-register_permission_policy(BudgetProject, ScopedPermissionPolicy(BudgetProject, unit_field="unit"))
+register_permission_policy(
+    BudgetProject,
+    ScopedPermissionPolicy(
+        BudgetProject, unit_field="unit", codenames={"board": "view_board_summary"}
+    ),
+)
 # A table under review or approved is locked (the department no longer edits it; a change
 # after approval is a new version).
 register_permission_policy(
@@ -135,6 +140,22 @@ def register_budget_dashboard_menu_item():
     )
 
 
+class BoardSummaryMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may(request.user, BudgetProject, "board")
+
+
+@hooks.register(BudgetViewSetGroup.submenu_hook)
+def register_board_summary_menu_item():
+    return BoardSummaryMenuItem(
+        gettext_lazy("Budget summary for the board"),
+        reverse("budget_board_summary"),
+        name="budget-board-summary",
+        icon_name="doc-full-inverse",
+        order=11,
+    )
+
+
 @hooks.register(BudgetViewSetGroup.submenu_hook)
 def register_ledger_import_menu_item():
     return LedgerImportMenuItem(
@@ -150,6 +171,7 @@ def register_ledger_import_menu_item():
 def register_budget_urls():
     return [
         path("budget/", views.dashboard, name="budget_dashboard"),
+        path("budget/board/", views.board_summary, name="budget_board_summary"),
         path(
             "budget/self-evaluations/<int:pk>/form.pdf",
             views.evaluation_pdf,

@@ -115,3 +115,17 @@ def test_the_dashboard_costs_the_same_for_10_and_50_projects(
     grow(40)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url, {"year": 2025, "month": 9})
+
+
+def test_a_trustee_reads_the_boards_summary_and_no_project(client, org, head_b, two_projects):
+    trustee = make_user("trustee_reader", role="trustee")
+    client.force_login(trustee)
+    page = client.get(reverse("budget_board_summary"), {"year": 2025}).content.decode()
+    assert "204,000.00" in page or "210,000.00" in page  # the year's budget as it stands
+    assert "测试市图书馆 · 少儿部" in page  # by department
+    assert "数字资源购置" not in page and "少儿阅读推广" not in page  # no project's lines
+    assert client.get(reverse("budget_dashboard")).url == reverse("wagtailadmin_home")
+    a, _b = two_projects
+    assert client.get(reverse("budget_budgetproject:inspect", args=[a.pk])).status_code == 404
+    client.force_login(head_b)  # a head is not the board
+    assert client.get(reverse("budget_board_summary")).url == reverse("wagtailadmin_home")
