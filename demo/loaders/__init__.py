@@ -1,6 +1,6 @@
 """Loading the demo's files: ``load_demo`` runs every part in order, in one transaction,
-and is safe to re-run; ``org``, ``plan``, ``staffing`` and ``performance`` load one part
-each."""
+and is safe to re-run; ``org``, ``plan``, ``staffing``, ``performance`` and ``budget`` load
+one part each."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.db import transaction
 
 from governance.roles import setup_roles
 
+from .budget import load_budget
 from .org import load_home_page, load_org_tree, load_users
 from .performance import load_appraisals
 from .plan import load_plan
@@ -24,6 +25,7 @@ def load_demo() -> dict[str, int]:
     plan = load_plan()
     staffing = load_staffing()
     appraisals = load_appraisals()
+    budget = load_budget()
     return {
         "units": units,
         "users": users,
@@ -34,4 +36,6 @@ def load_demo() -> dict[str, int]:
         "staff": staffing["staff"],
         "trainings": staffing["enrolments"] + staffing["external_trainings"],
         "appraisal_cycles": appraisals["cycles"],
+        "budget_projects": budget["projects"],
+        "expenditure_lines": budget["lines"],
     }

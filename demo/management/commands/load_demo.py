@@ -11,7 +11,7 @@ from governance.roles import ROLE_LABELS
 class Command(BaseCommand):
     help = (
         "Load the demo data from demo/data/ (org tree, users, home page, the 2021–2025 plan, "
-        "staff and training). Safe to re-run."
+        "staff and training, appraisals, the budget). Safe to re-run."
     )
 
     def handle(self, *args, **options):
@@ -21,7 +21,8 @@ class Command(BaseCommand):
             f"{'a new' if counts['home_page'] else 'the existing'} home page, "
             f"{counts['plan_items']} new plan items with {counts['reports']} progress reports "
             f"and {counts['indicators']} indicators, {counts['staff']} new staff with "
-            f"{counts['trainings']} training records."
+            f"{counts['trainings']} training records, {counts['budget_projects']} new budget "
+            f"projects with {counts['expenditure_lines']} expenditure lines."
         )
         if settings.DEBUG:
             self.stdout.write(
