@@ -37,6 +37,11 @@ HUNDRED = Decimal(100)
 CENTS = Decimal("0.01")
 
 
+def cents(value) -> Decimal:
+    """A sum of money from the database to the cent (SQLite sums decimals as floats)."""
+    return Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
 def rate(part: Decimal, whole: Decimal) -> Decimal | None:
     """``part`` as a percentage of ``whole`` (two places), None when there is no whole."""
     if not whole:
@@ -85,10 +90,10 @@ def project_money(project: BudgetProject) -> ProjectMoney:
         lines[source].initial += amount
     adjusted = BudgetAdjustment.objects.filter(project=project).values("source")
     for row in adjusted.annotate(total=Sum("amount")).order_by():
-        lines[row["source"]].adjusted = row["total"]
+        lines[row["source"]].adjusted = cents(row["total"])
     spent = Expenditure.objects.filter(project=project).values("source")
     for row in spent.annotate(total=Sum("amount")).order_by():
-        lines[row["source"]].spent = row["total"]
+        lines[row["source"]].spent = cents(row["total"])
     used = [line for line in lines.values() if line.initial or line.adjusted or line.spent]
     return ProjectMoney(used)
 
@@ -348,7 +353,7 @@ def execution_report(projects, *, year: int, month: int) -> ExecutionReport:
         .order_by()
     )
     for row in adjusted:
-        budgets[row["project_id"], row["source"]] += row["total"]
+        budgets[row["project_id"], row["source"]] += cents(row["total"])
     plans: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for pk, m, amount in MonthlyPlan.objects.filter(project__in=ids).values_list(
         "project_id", "month", "amount"
@@ -364,8 +369,9 @@ def execution_report(projects, *, year: int, month: int) -> ExecutionReport:
         .order_by()
     )
     for row in lines:
-        spent_by[row["project_id"], row["source"]] += row["total"]
-        monthly[row["project_id"], row["month"]] += row["total"]
+        total = cents(row["total"])
+        spent_by[row["project_id"], row["source"]] += total
+        monthly[row["project_id"], row["month"]] += total
     units: dict[int, Execution] = {}
     unit_paths: dict[int, str] = {}
     sources = {value: Execution(value, label) for value, label in FundingSource.choices}
@@ -549,7 +555,7 @@ def spent_on_linked_projects(indicator, year: int) -> Decimal | None:
     if not projects.exists():
         return None
     spent = Expenditure.objects.filter(project__in=projects).aggregate(total=Sum("amount"))
-    total = spent["total"] or ZERO
+    total = cents(spent["total"] or ZERO)
     if "万元" in (indicator.measure_unit or ""):
         total = total / Decimal(10000)
     return total.quantize(CENTS, rounding=ROUND_HALF_UP)
