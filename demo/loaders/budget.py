@@ -165,7 +165,16 @@ def _evaluations(projects: dict[str, BudgetProject], finance) -> None:
                 "actual_text": "",
                 "reason": row["偏差原因及改进措施"],
             }
-        goal = projects[code].goals[1].replace("全年完成", "全年实际完成", 1)
+        quantity = next(
+            line for line in evaluation.indicators.select_related("indicator")
+            if line.indicator.level2 == "quantity"
+        ).indicator  # fmt: skip
+        actual = Decimal(rows[quantity.name]["实际完成值"])
+        goal = (
+            f"全年{quantity.name}{actual.normalize():f}{quantity.measure_unit}"
+            f"（目标{quantity.target_value.normalize():f}{quantity.measure_unit}），"
+            + ("完成年度目标。" if actual >= quantity.target_value else "未完成年度目标。")
+        )
         evaluation = record_results(evaluation, user=finance, goal_result=goal, results=results)
         submit_evaluation(evaluation, user=finance)
         confirm_evaluation(evaluation, user=finance)
