@@ -342,44 +342,53 @@ def start_evaluation(request, pk: int):
     return _back_to_project(project)
 
 
+def _lined_form(request, chosen, page, *, lines, head_form, head_field, line_form, record,
+                template, url_name, success):  # fmt: skip
+    """A page with one form at its head and one per line (the evaluation's indicators,
+    the monitoring's): the department fills them in while the page says ``may_edit``;
+    ``record(head value, {line pk: cleaned data})`` saves them through the service.
+    Anything invalid: the page again with the fields marked, nothing saved."""
+    if request.method == "POST":
+        if not page["may_edit"]:
+            raise Http404
+        form = head_form(request.POST)
+        forms = [line_form(request.POST, prefix=str(line.pk)) for line in lines]
+        if form.is_valid() and all(f.is_valid() for f in forms):
+            values = {line.pk: f.cleaned_data for line, f in zip(lines, forms, strict=True)}
+            if _run(request, lambda: record(form.cleaned_data[head_field], values), success):
+                return redirect(url_name, chosen.pk)
+        else:
+            messages.error(request, _("Nothing was saved: correct the marked fields."))
+        page["form"], page["pairs"] = form, list(zip(lines, forms, strict=True))
+        return TemplateResponse(request, template, page, status=400)
+    if page["may_edit"]:
+        page["form"] = head_form(initial={head_field: getattr(chosen, head_field)})
+        names = list(line_form.base_fields)
+        page["pairs"] = [
+            (line, line_form(prefix=str(line.pk), initial={n: getattr(line, n) for n in names}))
+            for line in lines
+        ]
+    else:
+        page["pairs"] = [(line, None) for line in lines]
+    return TemplateResponse(request, template, page)
+
+
 @require_http_methods(["GET", "POST"])
 def evaluation(request, pk):
     """The self-evaluation as the form prints it; the department fills in the actuals
     while it is a draft (each line scored by its rule as it is saved)."""
     chosen = _evaluation(request, pk)
     page = evaluation_page(chosen, request.user)
-    if request.method == "POST":
-        if not page["may_edit"]:
-            raise Http404
-        form = EvaluationForm(request.POST)
-        forms = [ResultForm(request.POST, prefix=str(row.pk)) for row in page["rows"]]
-        if form.is_valid() and all(f.is_valid() for f in forms):
-            results = {row.pk: f.cleaned_data for row, f in zip(page["rows"], forms, strict=True)}
-            if _run(
-                request,
-                lambda: services.record_results(
-                    chosen, user=request.user, goal_result=form.cleaned_data["goal_result"],
-                    results=results,
-                ),
-                _("Saved and scored."),
-            ):  # fmt: skip
-                return redirect("budget_selfevaluation:inspect", chosen.pk)
-        else:
-            messages.error(request, _("Nothing was saved: correct the marked fields."))
-        page["form"], page["lines"] = form, list(zip(page["rows"], forms, strict=True))
-        return TemplateResponse(request, "budget/evaluation.html", page, status=400)
-    if page["may_edit"]:
-        page["form"] = EvaluationForm(initial={"goal_result": chosen.goal_result})
-        page["lines"] = [
-            (row, ResultForm(prefix=str(row.pk), initial={
-                "actual_value": row.actual_value, "band": row.band,
-                "actual_text": row.actual_text, "reason": row.reason,
-            }))
-            for row in page["rows"]
-        ]  # fmt: skip
-    else:
-        page["lines"] = [(row, None) for row in page["rows"]]
-    return TemplateResponse(request, "budget/evaluation.html", page)
+
+    def record(goal_result, results):
+        services.record_results(chosen, user=request.user, goal_result=goal_result, results=results)
+
+    return _lined_form(
+        request, chosen, page, lines=page["rows"], head_form=EvaluationForm,
+        head_field="goal_result", line_form=ResultForm, record=record,
+        template="budget/evaluation.html", url_name="budget_selfevaluation:inspect",
+        success=_("Saved and scored."),
+    )  # fmt: skip
 
 
 @require_POST
@@ -444,45 +453,21 @@ def start_monitoring(request, pk: int):
     return _back_to_project(project)
 
 
-def _line_initial(line) -> dict:
-    names = ("cumulative", "expected", "text", "deviation_reason", "correction", "adjust_target")
-    return {name: getattr(line, name) for name in names}
-
-
 @require_http_methods(["GET", "POST"])
 def monitoring(request, pk):
     """The monitoring form; the department fills it in while it is a draft."""
     chosen = _monitoring(request, pk)
     page = monitoring_page(chosen, request.user)
-    if request.method == "POST":
-        if not page["may_edit"]:
-            raise Http404
-        form = MonitoringForm(request.POST)
-        forms = [MonitoringLineForm(request.POST, prefix=str(line.pk)) for line in page["lines"]]
-        if form.is_valid() and all(f.is_valid() for f in forms):
-            lines = {line.pk: f.cleaned_data for line, f in zip(page["lines"], forms, strict=True)}
-            if _run(
-                request,
-                lambda: services.record_monitoring(
-                    chosen, user=request.user, progress=form.cleaned_data["progress"],
-                    lines=lines,
-                ),
-                _("Saved."),
-            ):  # fmt: skip
-                return redirect("budget_monitoring:inspect", chosen.pk)
-        else:
-            messages.error(request, _("Nothing was saved: correct the marked fields."))
-        page["form"], page["rows"] = form, list(zip(page["lines"], forms, strict=True))
-        return TemplateResponse(request, "budget/monitoring.html", page, status=400)
-    if page["may_edit"]:
-        page["form"] = MonitoringForm(initial={"progress": chosen.progress})
-        page["rows"] = [
-            (line, MonitoringLineForm(prefix=str(line.pk), initial=_line_initial(line)))
-            for line in page["lines"]
-        ]
-    else:
-        page["rows"] = [(line, None) for line in page["lines"]]
-    return TemplateResponse(request, "budget/monitoring.html", page)
+
+    def record(progress, lines):
+        services.record_monitoring(chosen, user=request.user, progress=progress, lines=lines)
+
+    return _lined_form(
+        request, chosen, page, lines=page["lines"], head_form=MonitoringForm,
+        head_field="progress", line_form=MonitoringLineForm, record=record,
+        template="budget/monitoring.html", url_name="budget_monitoring:inspect",
+        success=_("Saved."),
+    )  # fmt: skip
 
 
 @require_POST

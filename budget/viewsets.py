@@ -193,52 +193,53 @@ class ExpenditureViewSet(ScopedModelViewSet):
     form_fields = ["project", "date", "voucher", "summary", "amount", "source"]
 
 
-class SelfEvaluationViewSet(ScopedModelViewSet):
+class ProjectFormViewSet(ScopedModelViewSet):
+    """The listing of a form each project fills in (its monitoring, its self-evaluation):
+    started from the project's page; the form's own page is the listing's inspect page
+    (``page_view``: filled in, scored and sent on there)."""
+
+    disabled_views = ("add", "edit", "copy", "delete")
+    list_select_related = ("project", "project__unit", "project__unit__library")
+    search_fields = ["project__name", "project__code"]
+    page_view = None
+
+    @property
+    def inspect_view(self):
+        return self.page_view
+
+    def project_columns(self):
+        return [
+            TitleColumn("project", label=_("project"), url_name=f"{self.name}:inspect"),
+            CleanColumn("department", accessor="project.unit", label=_("department")),
+        ]
+
+
+class SelfEvaluationViewSet(ProjectFormViewSet):
     model = SelfEvaluation
     icon = "doc-full"
     menu_label = _("Self-evaluations")
     menu_order = 6
-    # Started from the project's page; its page (inspect) is where it is filled in and
-    # scored (views.evaluation).
-    disabled_views = ("add", "edit", "copy", "delete")
-    list_select_related = ("project", "project__unit", "project__unit__library")
-    list_display = [
-        TitleColumn("project", label=_("project"), url_name="budget_selfevaluation:inspect"),
-        CleanColumn("department", accessor="project.unit", label=_("department")),
-        "status",
-        "total",
-        "grade",
-    ]
+    page_view = staticmethod(views.evaluation)
     list_filter = ["status", "grade", "project__year"]
-    search_fields = ["project__name", "project__code"]
     form_fields = ["goal_result"]  # never shown: add and edit are off
 
     @property
-    def inspect_view(self):
-        return views.evaluation
+    def list_display(self):
+        return [*self.project_columns(), "status", "total", "grade"]
 
 
-class MonitoringViewSet(ScopedModelViewSet):
+class MonitoringViewSet(ProjectFormViewSet):
     model = Monitoring
     icon = "view"
     menu_label = _("performance monitoring")
     menu_order = 5
-    # Started from the project's page; its page (inspect) is where it is filled in.
-    disabled_views = ("add", "edit", "copy", "delete")
-    list_select_related = ("project", "project__unit", "project__unit__library")
-    list_display = [
-        TitleColumn("project", label=_("project"), url_name="budget_monitoring:inspect"),
-        CleanColumn("department", accessor="project.unit", label=_("department")),
-        "month",
-        "status",
-    ]
+    page_view = staticmethod(views.monitoring)
     list_filter = ["status", "month", "project__year"]
-    search_fields = ["project__name", "project__code"]
     form_fields = ["progress"]  # never shown: add and edit are off
 
     @property
-    def inspect_view(self):
-        return views.monitoring
+    def list_display(self):
+        return [*self.project_columns(), "month", "status"]
 
 
 class BudgetViewSetGroup(ModelViewSetGroup):
