@@ -133,3 +133,18 @@ def test_a_head_sees_only_their_departments_lines(client, finance, head_b, proje
     client.force_login(head_b)
     listing = client.get(reverse("budget_expenditure:index")).content.decode()
     assert "活动物料" in listing and "购买电子数据库" not in listing
+
+
+def test_finance_enters_a_correcting_line_by_hand(client, finance, head_a, projects):
+    digital, _children = projects
+    client.force_login(finance)
+    data = {"project": digital.pk, "date": "2025-03-31", "voucher": "记-0099",
+            "summary": "冲减多记金额", "amount": "-800.00", "source": "fiscal"}  # fmt: skip
+    response = client.post(reverse("budget_expenditure:add"), data)
+    assert response.status_code == 302
+    line = Expenditure.objects.get()
+    assert line.origin == "manual" and line.recorded_by == finance
+    assert client.get(reverse("budget_expenditure:edit", args=[line.pk])).status_code == 200
+    client.force_login(head_a)  # a head reads their lines, never adds one
+    assert client.post(reverse("budget_expenditure:add"), data).status_code == 302
+    assert Expenditure.objects.count() == 1
