@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "staffing",
     "performance",
     "budget",
+    "assets",
     "cms",
     "reporting",
     "demo",
@@ -337,6 +338,12 @@ SHUXIANG_BUDGET_MONITORING_MONTH = envint("SHUXIANG_BUDGET_MONITORING_MONTH", 7)
 SHUXIANG_BUDGET_SUPERVISOR = envstr("SHUXIANG_BUDGET_SUPERVISOR", "")
 SHUXIANG_BUDGET_GRADES = {"excellent": 90, "good": 80, "fair": 60}
 SHUXIANG_BUDGET_BAND_SHARES = {"achieved": 100, "partial": 70, "not": 30}
+# Assets (domain-rules.md §4). When depreciation starts and stops: from the month the asset
+# is added ("added_month", 当月增加当月计提, as the government asset systems implement
+# 政府会计制度) or the month after ("next_month"); and whether the month it leaves is still
+# charged (当月减少当月不再计提: not). Unconfirmed against 准则第3号's own text: settings.
+SHUXIANG_ASSET_DEPRECIATION_FROM = envstr("SHUXIANG_ASSET_DEPRECIATION_FROM", "added_month")
+SHUXIANG_ASSET_CHARGE_LEAVING_MONTH = envbool("SHUXIANG_ASSET_CHARGE_LEAVING_MONTH", False)
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)
