@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from itertools import count
 
+from assets.models import Asset, AssetCategory, DepreciationRun
 from budget.models import (
     BudgetAdjustment,
     BudgetProject,
@@ -267,6 +268,27 @@ def monitoring(unit, marker):
     )
 
 
+def asset_category(unit, marker):
+    return AssetCategory.objects.create(
+        code=f"T{next(_seq):05d}", name=marker, top_class="equipment", account="general",
+        depreciable=True, min_life_months=60,
+    )  # fmt: skip
+
+
+def asset(unit, marker):
+    return Asset.objects.create(
+        number=f"ZC-W{next(_seq):06d}", name=marker,
+        category=AssetCategory.objects.get(code="A02-01"), original_value=Decimal("5600.00"),
+        acquired_on=dt.date(2024, 5, 10), life_months=72, unit=unit, location="二楼机房",
+    )  # fmt: skip
+
+
+def depreciation_run(unit, marker):
+    return DepreciationRun.objects.create(
+        year=1990 + next(_seq) % 60, month=1, posted_by=make_user(), reason=marker, live=False
+    )
+
+
 BUILDERS = {
     OrgUnit: org_unit,
     Plan: plan,
@@ -297,6 +319,9 @@ BUILDERS = {
     Expenditure: expenditure,
     SelfEvaluation: self_evaluation,
     Monitoring: monitoring,
+    AssetCategory: asset_category,
+    Asset: asset,
+    DepreciationRun: depreciation_run,
 }
 
 SECRETS = {

@@ -1,0 +1,92 @@
+"""The asset ledger's screens: the cards listing as each reader may see it (a head their
+units', staff the cards in their custody), its queries flat from 50 to 5,000 cards, a life
+below the category's minimum refused on the form, and a month posted and reversed from
+the screens."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from assets.models import Asset, AssetCategory, DepreciationRun
+from tests.assets.test_depreciation import make_asset
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(org):
+    return make_user("asset_officer", role="asset_officer")
+
+
+def test_a_head_sees_their_units_cards_and_staff_their_own(client, org, head_b):
+    keeper = make_user("keeper", role="staff", units=[org["a"]])
+    make_asset(org["a"], name="借阅部扫描仪")
+    make_asset(org["a"], name="借阅部服务器", custodian=keeper)
+    make_asset(org["b"], name="少儿部绘本架", code="A05-01", life=180)
+    url = reverse("assets_asset:index")
+    client.force_login(head_b)
+    page = client.get(url).content.decode()
+    assert "少儿部绘本架" in page and "借阅部" not in page
+    client.force_login(keeper)
+    page = client.get(url).content.decode()
+    assert "借阅部服务器" in page and "借阅部扫描仪" not in page and "少儿部" not in page
+    other = Asset.objects.get(name="借阅部扫描仪")
+    assert client.get(reverse("assets_asset:inspect", args=[other.pk])).status_code == 404
+
+
+def test_the_listing_costs_the_same_for_50_and_5000_cards(
+    client, org, officer, django_assert_max_num_queries
+):
+    category = AssetCategory.objects.get(code="A05-01")
+
+    def grow(n):
+        start = Asset.objects.count()
+        Asset.objects.bulk_create(
+            Asset(number=f"ZC{start + i:07d}", name="阅览椅", category=category,
+                  original_value=Decimal("360.00"), life_months=180,
+                  acquired_on=dt.date(2024, 1, 1), unit=org["a"] if i % 2 else org["b"])
+            for i in range(n)
+        )  # fmt: skip
+
+    grow(50)
+    client.force_login(officer)
+    url = reverse("assets_asset:index")
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    grow(4950)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_a_life_below_the_categorys_minimum_is_refused(client, org, officer):
+    client.force_login(officer)
+    data = {"number": "ZC-NEW-1", "name": "笔记本电脑", "category":
+            AssetCategory.objects.get(code="A02-01").pk, "model": "", "quantity": 1,
+            "measure_unit": "台", "life_months": 36, "original_value": "6500.00",
+            "value_basis": "cost", "acquired_on": "2025-06-01", "funding_source": "",
+            "supplier": "", "invoice": "", "unit": org["a"].pk, "custodian": "",
+            "location": "", "status": "in_use", "disposed_on": ""}  # fmt: skip
+    response = client.post(reverse("assets_asset:add"), data)
+    assert response.status_code == 200 and "72" in response.content.decode()
+    assert not Asset.objects.exists()
+    response = client.post(reverse("assets_asset:add"), {**data, "life_months": 72})
+    assert response.status_code == 302 and Asset.objects.get().life_months == 72
+
+
+def test_a_month_is_posted_and_reversed_from_the_screens(client, org, officer, head_a):
+    make_asset(org["a"], value="1200.00", life=12, added=dt.date(2025, 1, 1))
+    client.force_login(head_a)
+    post = reverse("assets_post_depreciation")
+    assert client.get(post).url == reverse("wagtailadmin_home")
+    client.force_login(officer)
+    response = client.post(post, {"year": 2025, "month": 3})
+    run = DepreciationRun.objects.get(live=True)
+    assert response.url == reverse("assets_depreciationrun:inspect", args=[run.pk])
+    assert run.total == Decimal("100.00")
+    assert "冲销本月" in client.get(response.url).content.decode()
+    client.post(reverse("assets_reverse_depreciation", args=[run.pk]), {"reason": "原值录入有误"})
+    run.refresh_from_db()
+    assert not run.live and run.reversed_by.total == Decimal("-100.00")
