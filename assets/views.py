@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.admin import messages
 
 from governance.access import get_for_action_or_404, require
+from reporting.responses import xlsx_response
 
-from . import services
+from . import documents, services
 from .forms import CorrectionForm, MonthForm
 from .models import DepreciationRun
 
@@ -60,3 +61,11 @@ def reverse_depreciation(request, pk: int):
         return redirect("assets_depreciationrun:inspect", run.pk)
     messages.success(request, _("%(run)s is reversed.") % {"run": run})
     return redirect("assets_depreciationrun:inspect", correction.pk)
+
+
+def run_summary_xlsx(request, pk: int):
+    """A run's depreciation by account and funding source, for the accountant."""
+    run = get_for_action_or_404(request.user, DepreciationRun, "view", pk=pk)
+    return xlsx_response(
+        documents.run_summary(run), _("Depreciation summary %(run)s") % {"run": run}
+    )

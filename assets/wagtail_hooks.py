@@ -61,6 +61,11 @@ def register_asset_urls():
     return [
         path("assets/depreciation/post/", views.post_depreciation, name="assets_post_depreciation"),
         path(
+            "assets/depreciation/<int:pk>/summary.xlsx",
+            views.run_summary_xlsx,
+            name="assets_run_summary",
+        ),
+        path(
             "assets/depreciation/<int:pk>/reverse/",
             views.reverse_depreciation,
             name="assets_reverse_depreciation",

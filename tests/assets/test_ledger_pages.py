@@ -90,3 +90,27 @@ def test_a_month_is_posted_and_reversed_from_the_screens(client, org, officer, h
     client.post(reverse("assets_reverse_depreciation", args=[run.pk]), {"reason": "原值录入有误"})
     run.refresh_from_db()
     assert not run.live and run.reversed_by.total == Decimal("-100.00")
+
+
+def test_the_accountant_gets_the_month_by_account_and_funding_source(client, org, officer):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    make_asset(org["a"], value="1200.00", life=12, added=dt.date(2025, 1, 1),
+               funding_source="财政拨款")  # fmt: skip
+    make_asset(org["a"], value="600.00", life=6, added=dt.date(2025, 1, 1),
+               funding_source="其他资金")  # fmt: skip
+    make_asset(org["b"], code="A05-01", value="1800.00", life=180, added=dt.date(2025, 1, 1),
+               funding_source="财政拨款", name="书架")  # fmt: skip
+    client.force_login(officer)
+    client.post(reverse("assets_post_depreciation"), {"year": 2025, "month": 1})
+    run = DepreciationRun.objects.get()
+    response = client.get(reverse("assets_run_summary", args=[run.pk]))
+    header, *rows = load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)
+    assert header[:4] == ("会计科目", "资金来源", "计提卡片数", "本月折旧额（元）")
+    by_key = {(row[0], row[1]): row for row in rows}
+    assert by_key["通用设备", "财政拨款"][3] == 100  # 1200 / 12
+    assert by_key["通用设备", "其他资金"][3] == 100  # 600 / 6
+    assert by_key["家具、用具、装具及动植物", "财政拨款"][3] == 10  # 1800 / 180
+    assert by_key["合计", None][3] == 210 and by_key["合计", None][2] == 3
