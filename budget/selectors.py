@@ -434,22 +434,28 @@ def evaluation_problems(evaluation: SelfEvaluation) -> list[str]:
     return problems
 
 
+def in_form_order(lines) -> list:
+    """An evaluation's or a monitoring's lines in the official form's order (by second
+    level, then as entered), each with ``level1_label`` on the first line of its class."""
+    order = {value: n for n, value in enumerate(Level2.values)}
+    rows = sorted(
+        lines, key=lambda r: (order[r.indicator.level2], r.indicator.sort_order or 0, r.pk)
+    )
+    labels = dict(Level1.choices)
+    previous = None
+    for row in rows:
+        level1 = LEVEL1_OF[row.indicator.level2]
+        row.level1_label = labels[level1] if level1 != previous else ""
+        previous = level1
+    return rows
+
+
 def evaluation_page(evaluation, user) -> dict:
     """What the self-evaluation's page and PDF show: the funds block, the goals, the
     indicator lines in the form's order with their first-level class, the total and grade,
     what is still missing, and what the reader may do. Four queries."""
     Status = evaluation.Status
-    order = {value: n for n, value in enumerate(Level2.values)}
-    rows = sorted(
-        evaluation.indicators.select_related("indicator"),
-        key=lambda r: (order[r.indicator.level2], r.indicator.sort_order or 0, r.pk),
-    )
-    level1_labels = dict(Level1.choices)
-    previous = None
-    for row in rows:
-        level1 = LEVEL1_OF[row.indicator.level2]
-        row.level1_label = level1_labels[level1] if level1 != previous else ""
-        previous = level1
+    rows = in_form_order(evaluation.indicators.select_related("indicator"))
     funds = list(evaluation.funds.all())
     may_change = may_for_instance(user, evaluation, "change")
     return {
@@ -495,17 +501,7 @@ def monitoring_problems(monitoring) -> list[str]:
 def monitoring_page(monitoring, user) -> dict:
     """What the monitoring's page and PDF show and what the reader may do (four queries)."""
     Status = monitoring.Status
-    order = {value: n for n, value in enumerate(Level2.values)}
-    lines = sorted(
-        monitoring.lines.select_related("indicator", "indicator__plan_indicator"),
-        key=lambda r: (order[r.indicator.level2], r.indicator.sort_order or 0, r.pk),
-    )
-    level1_labels = dict(Level1.choices)
-    previous = None
-    for line in lines:
-        level1 = LEVEL1_OF[line.indicator.level2]
-        line.level1_label = level1_labels[level1] if level1 != previous else ""
-        previous = level1
+    lines = in_form_order(monitoring.lines.select_related("indicator", "indicator__plan_indicator"))
     execution = Execution(
         None, "", budget=monitoring.budget, spent=monitoring.spent, expected=monitoring.expected
     )
