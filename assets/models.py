@@ -10,16 +10,24 @@ is ``Decimal`` yuan.
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models import OrgUnit
+from governance.people import person_name
+from reporting.storages import get_private_storage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+ASSET_FILE_EXTENSIONS = ("jpg", "jpeg", "png", "pdf", "docx", "xlsx")
 
 
 class TopClass(models.TextChoices):
@@ -78,9 +86,9 @@ class Asset(models.Model):
     """An asset card."""
 
     class ValueBasis(models.TextChoices):
-        COST = "cost", _("Cost")  # 成本
-        APPRAISAL = "appraisal", _("Appraisal")  # 评估价值
-        NOMINAL = "nominal", _("Nominal value (¥1)")  # 名义金额
+        COST = "cost", pgettext_lazy("value basis", "Cost")  # 成本
+        APPRAISAL = "appraisal", pgettext_lazy("value basis", "Appraisal")  # 评估价值
+        NOMINAL = "nominal", pgettext_lazy("value basis", "Nominal value (¥1)")  # 名义金额
 
     class Status(models.TextChoices):
         IN_USE = "in_use", _("In use")  # 在用
@@ -167,6 +175,15 @@ class Asset(models.Model):
     @property
     def net_value(self):
         return self.original_value - self.accumulated_depreciation
+
+    @property
+    def library_name(self) -> str:
+        """The library the unit in custody belongs to (select_related unit__library)."""
+        return (self.unit.library or self.unit).name
+
+    @property
+    def custodian_name(self) -> str:
+        return person_name(self.custodian) if self.custodian_id else ""
 
     @property
     def depreciates(self) -> bool:
@@ -263,3 +280,418 @@ class DepreciationCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} · {self.asset_id} · {self.amount}"
+
+
+def asset_file_path(instance: AssetFile, filename: str) -> str:
+    """A random name under the month of upload (the name people see is ``name``)."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"assets/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class AssetFile(models.Model):
+    """A photo of the asset or a document about it (invoice, contract, acceptance
+    report), in private storage: served only to those who may see the card."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document")
+
+    asset = models.ForeignKey(
+        Asset, on_delete=models.PROTECT, related_name="files", verbose_name=_("asset")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(
+        _("file"),
+        upload_to=asset_file_path,
+        storage=get_private_storage,
+        max_length=255,
+        validators=[FileExtensionValidator(ASSET_FILE_EXTENSIONS)],
+    )
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("asset file")
+        verbose_name_plural = _("asset files")
+        ordering = ["asset", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustodyEvent(models.Model):
+    """One move of a card: issued to a person, returned to its unit, or transferred to
+    another unit — a transfer waits for the receiving unit's head to accept it."""
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", _("Issued")  # 领用
+        RETURN = "return", _("Returned")  # 退还
+        TRANSFER = "transfer", _("Transfer")  # 调拨（馆内）
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting acceptance")  # 待接收
+        DONE = "done", _("Done")  # 已完成
+        REFUSED = "refused", _("Refused")  # 已拒收
+        CANCELLED = "cancelled", _("Withdrawn")  # 已撤回
+
+    asset = models.ForeignKey(
+        Asset, on_delete=models.PROTECT, related_name="custody_events", verbose_name=_("asset")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    from_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from unit")
+    )
+    from_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from person"),
+    )
+    to_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("to unit")
+    )
+    to_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to person"),
+    )
+    to_location = models.CharField(_("new location"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
+        ordering = ["asset", "requested_at", "pk"]
+        permissions = [("accept_custodyevent", "Can accept a transfer to their unit")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset"],
+                condition=Q(state="pending"),
+                name="one_pending_transfer_per_asset",
+                violation_error_message=_("The asset already has a transfer waiting."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} · {self.get_kind_display()} · {self.get_state_display()}"
+
+
+class StockTake(models.Model):
+    """A counting campaign over chosen units (and optionally a location): a count list
+    of every card on the books there, counted by the people assigned to it."""
+
+    class State(models.TextChoices):
+        COUNTING = "counting", _("Counting")  # 盘点中
+        COMPLETED = "completed", _("Counted, differences to settle")  # 待审批
+        SETTLED = "settled", _("Settled")  # 已处理
+
+    name = models.CharField(_("name"), max_length=100)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    units = models.ManyToManyField(OrgUnit, related_name="+", verbose_name=_("units counted"))
+    location = models.CharField(
+        _("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional: only the cards whose location starts with this."),
+    )
+    ends_on = models.DateField(_("counting ends on"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.COUNTING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("created by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    completed_at = models.DateTimeField(_("counting closed at"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("approved by"),
+    )  # fmt: skip
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    approval_ref = models.CharField(_("approval reference"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("stock-take")
+        verbose_name_plural = _("stock-takes")
+        ordering = ["-year", "-created_at"]
+        permissions = [
+            ("count_stocktake", "Can count a stock-take"),
+            ("settle_stocktake", "Can approve a stock-take's differences"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StockTakeLine(models.Model):
+    """One card on a count list (or an item found that is not on the books: 盘盈)."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("Not counted yet")  # 待盘
+        MATCHED = "matched", _("Matches the books")  # 账实相符
+        WRONG_PLACE = "wrong_place", _("Found elsewhere")  # 位置不符
+        MISSING = "missing", _("Missing (inventory loss)")  # 盘亏
+        SURPLUS = "surplus", _("Not on the books (inventory gain)")  # 盘盈
+
+    class Condition(models.TextChoices):
+        GOOD = "good", _("Good")
+        DAMAGED = "damaged", _("Damaged")
+
+    class ValueSource(models.TextChoices):
+        """How an item found but not on the books is valued, in this order of preference."""
+
+        VOUCHER = "voucher", _("Voucher")  # 凭据
+        APPRAISAL = "appraisal", _("Appraisal")  # 评估
+        REPLACEMENT = "replacement", _("Replacement cost")  # 重置成本
+        NOMINAL = "nominal", _("Nominal value (¥1)")  # 名义金额
+
+    stocktake = models.ForeignKey(
+        StockTake, on_delete=models.CASCADE, related_name="lines", verbose_name=_("stock-take")
+    )
+    asset = models.ForeignKey(
+        Asset, on_delete=models.PROTECT, null=True, blank=True, related_name="counts",
+        verbose_name=_("asset"),
+    )  # fmt: skip
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit on the books")
+    )
+    location = models.CharField(_("location on the books"), max_length=200, blank=True)
+    result = models.CharField(
+        _("result"), max_length=12, choices=Result.choices, default=Result.PENDING
+    )
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=Condition.choices, default=Condition.GOOD
+    )
+    found_location = models.CharField(_("where found"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    counted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("counted by"),
+    )  # fmt: skip
+    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    # An item found that is not on the books (盘盈): what it is and how it is valued.
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        AssetCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("category"),
+    )  # fmt: skip
+    value = models.DecimalField(_("value (yuan)"), **MONEY, null=True, blank=True)
+    value_source = models.CharField(
+        _("valued by"), max_length=12, choices=ValueSource.choices, blank=True
+    )
+    new_asset = models.OneToOneField(
+        Asset, on_delete=models.PROTECT, null=True, blank=True, related_name="found_in",
+        verbose_name=_("card made"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("stock-take line")
+        verbose_name_plural = _("stock-take lines")
+        ordering = ["stocktake", "location", "asset__number", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "asset"], name="one_count_line_per_card"),
+            models.CheckConstraint(
+                condition=Q(asset__isnull=False) | Q(result="surplus"),
+                name="only_an_item_not_on_the_books_has_no_card",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stocktake_id} · {self.asset_id or self.description}"
+
+
+class Disposal(models.Model):
+    """A disposal of one or more cards: its type and grounds, the collective decision, an
+    approval at the level the value requires, an appraisal where the type requires one,
+    and the proceeds. Approved, the cards are disposed of (never deleted)."""
+
+    class Kind(models.TextChoices):
+        ALLOCATION = "allocation", _("Transfer without charge (无偿调拨)")
+        SALE = "sale", _("Sale (出售)")
+        CONVEYANCE = "conveyance", _("Conveyance (出让)")
+        TRANSFER = "transfer", _("Transfer for value (转让)")
+        EXCHANGE = "exchange", _("Exchange (置换)")
+        DONATION = "donation", _("Donation (对外捐赠)")
+        SCRAP = "scrap", _("Scrapping (报废)")
+        LOSS = "loss", _("Loss or damage (毁损)")
+
+    class Grounds(models.TextChoices):
+        OBSOLETE = "obsolete", _("Technically obsolete or beyond repair")
+        LOST = "lost", _("Inventory loss or abnormal loss")
+        WORN_OUT = "worn_out", _("Past its useful life and no longer adequate")
+        FORCE_MAJEURE = "force_majeure", _("Force majeure")
+        NOT_NEEDED = "not_needed", _("No longer needed by the library")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting approval")
+        APPROVED = "approved", _("Approved, disposed of")
+        REFUSED = "refused", _("Refused")
+
+    kind = models.CharField(_("type of disposal"), max_length=12, choices=Kind.choices)
+    grounds = models.CharField(_("grounds"), max_length=14, choices=Grounds.choices)
+    reason = models.TextField(_("explanation"))
+    decision_ref = models.CharField(
+        _("collective decision"),
+        max_length=100,
+        blank=True,
+        help_text=_("The meeting minutes or decision number."),
+    )
+    appraisal_ref = models.CharField(_("appraisal report"), max_length=100, blank=True)
+    proceeds = models.DecimalField(
+        _("proceeds (yuan)"), **MONEY, default=0, validators=[MinValueValidator(0)]
+    )
+    assets = models.ManyToManyField(
+        Asset, through="DisposalItem", related_name="disposals", verbose_name=_("assets")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="draft")
+    value = models.DecimalField(_("original value (yuan)"), **MONEY, default=0)
+    level = models.CharField(_("approval level"), max_length=100, blank=True)
+    approval_ref = models.CharField(_("approval reference"), max_length=100, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("created by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("disposal")
+        verbose_name_plural = _("disposals")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("approve_disposal", "Can approve a disposal")]
+
+    def __str__(self) -> str:
+        return _("Disposal %(number)s") % {"number": f"CZ{self.created_at:%Y}-{self.pk or 0:04d}"}
+
+
+class DisposalItem(models.Model):
+    disposal = models.ForeignKey(
+        Disposal, on_delete=models.CASCADE, related_name="items", verbose_name=_("disposal")
+    )
+    asset = models.ForeignKey(
+        Asset, on_delete=models.PROTECT, related_name="+", verbose_name=_("asset")
+    )
+    status_before = models.CharField(
+        _("status before"), max_length=10, choices=Asset.Status.choices, default="in_use"
+    )
+
+    class Meta:
+        verbose_name = _("disposed asset")
+        verbose_name_plural = _("disposed assets")
+        constraints = [
+            models.UniqueConstraint(fields=["disposal", "asset"], name="asset_once_per_disposal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.disposal_id} · {self.asset_id}"
+
+
+class HoldingKind(models.TextChoices):
+    BOOKS = "books", _("Books")  # 图书
+    PERIODICALS = "periodicals", _("Periodicals and newspapers")  # 报刊
+    AUDIOVISUAL = "audiovisual", _("Audiovisual")  # 视听文献
+    ELECTRONIC = "electronic", _("Electronic")  # 电子文献
+
+
+class HoldingBatch(models.Model):
+    """Documents added to a library's holdings (馆藏文献): an acquisition, a donation, or
+    the opening balance. Holdings are assets but never depreciate."""
+
+    class Source(models.TextChoices):
+        PURCHASE = "purchase", _("Purchase")  # 采购
+        DONATION = "donation", _("Donation")  # 受赠
+        OPENING = "opening", _("Opening balance")  # 期初结存
+
+    library = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("library")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=HoldingKind.choices)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.PURCHASE
+    )
+    volumes = models.PositiveIntegerField(_("volumes (items)"))
+    amount = models.DecimalField(
+        _("amount (yuan)"), **MONEY, default=0, validators=[MinValueValidator(0)]
+    )
+    funding_source = models.CharField(_("funding source"), max_length=50, blank=True)
+    supplier = models.CharField(_("supplier"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("holdings batch")
+        verbose_name_plural = _("holdings batches")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.volumes}"
+
+
+class HoldingWithdrawal(models.Model):
+    """Documents withdrawn from the holdings (剔旧): counted only once approved
+    (公共图书馆法 Art.28: holdings are not disposed of at will)."""
+
+    library = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("library")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=HoldingKind.choices)
+    volumes = models.PositiveIntegerField(_("volumes (items)"))
+    amount = models.DecimalField(
+        _("book value (yuan)"), **MONEY, default=0, validators=[MinValueValidator(0)]
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    approval_ref = models.CharField(_("approval reference"), max_length=100, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("approved by"),
+    )  # fmt: skip
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("holdings withdrawal")
+        verbose_name_plural = _("holdings withdrawals")
+        ordering = ["-date", "-pk"]
+        permissions = [("approve_holdingwithdrawal", "Can approve a withdrawal of holdings")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} −{self.volumes}"

@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from assets.views import asset_file
 from governance.views.access import site_history
 from governance.views.evidence import contribution_evidence_file, evidence_file
 from staffing.views.certificates import certificate_file
@@ -32,6 +33,7 @@ urlpatterns = [
         certificate_file,
         name="staffing_certificate_file",
     ),
+    path("admin/assets/files/<int:pk>/", asset_file, name="assets_file"),
     path("admin/", include(wagtailadmin_urls)),
     # Django's default sign-in address, kept as a way to the one sign-in page there is.
     path(

@@ -12,7 +12,15 @@ import datetime as dt
 from decimal import Decimal
 from itertools import count
 
-from assets.models import Asset, AssetCategory, DepreciationRun
+from assets.models import (
+    Asset,
+    AssetCategory,
+    DepreciationRun,
+    Disposal,
+    HoldingBatch,
+    HoldingWithdrawal,
+    StockTake,
+)
 from budget.models import (
     BudgetAdjustment,
     BudgetProject,
@@ -289,6 +297,31 @@ def depreciation_run(unit, marker):
     )
 
 
+def stock_take(unit, marker):
+    return StockTake.objects.create(
+        name=marker, year=2025, ends_on=dt.date(2025, 12, 20), created_by=make_user()
+    )
+
+
+def disposal(unit, marker):
+    return Disposal.objects.create(
+        kind="scrap", grounds="worn_out", reason=marker, created_by=make_user()
+    )
+
+
+def holding_batch(unit, marker):
+    return HoldingBatch.objects.create(
+        library=unit, date=dt.date(2025, 3, 1), kind="books", volumes=120,
+        amount=Decimal("4800.00"), note=marker,
+    )  # fmt: skip
+
+
+def holding_withdrawal(unit, marker):
+    return HoldingWithdrawal.objects.create(
+        library=unit, date=dt.date(2025, 6, 1), kind="books", volumes=30, reason=marker
+    )
+
+
 BUILDERS = {
     OrgUnit: org_unit,
     Plan: plan,
@@ -322,6 +355,10 @@ BUILDERS = {
     AssetCategory: asset_category,
     Asset: asset,
     DepreciationRun: depreciation_run,
+    StockTake: stock_take,
+    Disposal: disposal,
+    HoldingBatch: holding_batch,
+    HoldingWithdrawal: holding_withdrawal,
 }
 
 SECRETS = {

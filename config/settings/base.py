@@ -344,6 +344,19 @@ SHUXIANG_BUDGET_BAND_SHARES = {"achieved": 100, "partial": 70, "not": 30}
 # charged (当月减少当月不再计提: not). Unconfirmed against 准则第3号's own text: settings.
 SHUXIANG_ASSET_DEPRECIATION_FROM = envstr("SHUXIANG_ASSET_DEPRECIATION_FROM", "added_month")
 SHUXIANG_ASSET_CHARGE_LEAVING_MONTH = envbool("SHUXIANG_ASSET_CHARGE_LEAVING_MONTH", False)
+# Who approves a disposal, by the cards' original value in yuan (国务院令738 Arts.9, 19:
+# within delegated authority; the thresholds are set locally and unconfirmed here): up to
+# each limit, that level; None, everything above.
+SHUXIANG_DISPOSAL_LEVELS = [
+    ("library", 100_000),
+    ("supervisor", 1_000_000),
+    ("finance_bureau", None),
+]
+# The disposal types that need an asset appraisal (条例 Art.36: 转让, 拍卖, 置换; a sale is
+# by auction or agreement, counted here as needing one).
+SHUXIANG_DISPOSAL_APPRAISAL_KINDS = ["sale", "conveyance", "transfer", "exchange"]
+# A photo or document attached to an asset card.
+SHUXIANG_ASSET_FILE_MAX_BYTES = 20 * 1024 * 1024
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from governance.roles import setup_roles
 
+from .assets import load_assets
 from .budget import load_budget
 from .org import load_home_page, load_org_tree, load_users
 from .performance import load_appraisals
@@ -26,6 +27,7 @@ def load_demo() -> dict[str, int]:
     staffing = load_staffing()
     appraisals = load_appraisals()
     budget = load_budget()
+    assets = load_assets()
     return {
         "units": units,
         "users": users,
@@ -38,4 +40,6 @@ def load_demo() -> dict[str, int]:
         "appraisal_cycles": appraisals["cycles"],
         "budget_projects": budget["projects"],
         "expenditure_lines": budget["lines"],
+        "asset_cards": assets["cards"],
+        "depreciation_runs": assets["runs"],
     }

@@ -31,6 +31,14 @@ def yuan(amount) -> str:
     return f"{Decimal(amount):,.2f}"
 
 
+@register.filter
+def thousands(number) -> str:
+    """A count with thousands separators (871,500), as the money is written; — for nothing."""
+    if number is None or number == "":
+        return clean_value(None)
+    return f"{int(number):,}"
+
+
 @register.simple_tag
 def library_name() -> str:
     return getattr(settings, "SHUXIANG_LIBRARY_NAME", "")

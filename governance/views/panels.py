@@ -135,20 +135,6 @@ class MyTasksPanel(HomePanel):
 
 # Roles whose module is still to be built: what their home page will hold.
 COMING = {
-    "finance": (
-        _("The budget module is still being built"),
-        _(
-            "When it is ready, budget projects, performance targets, spending against the "
-            "time schedule and monitoring reminders will be listed here."
-        ),
-    ),
-    "asset_officer": (
-        _("The asset module is still being built"),
-        _(
-            "When it is ready, asset cards, custody, depreciation runs, stock-takes and "
-            "disposals waiting for you will be listed here."
-        ),
-    ),
     "trustee": (
         _("The board module is still being built"),
         _(

@@ -27,7 +27,7 @@ def officer(org):
 
 def make_asset(unit, *, code="A02-01", value="100.00", life=3, added=dt.date(2025, 3, 17), **kw):
     return Asset.objects.create(
-        number=f"ZC{next(_numbers):06d}",
+        number=kw.pop("number", None) or f"ZC{next(_numbers):06d}",
         name=kw.pop("name", "台式计算机"),
         category=AssetCategory.objects.get(code=code),
         original_value=D(value),

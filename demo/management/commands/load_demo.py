@@ -22,7 +22,9 @@ class Command(BaseCommand):
             f"{counts['plan_items']} new plan items with {counts['reports']} progress reports "
             f"and {counts['indicators']} indicators, {counts['staff']} new staff with "
             f"{counts['trainings']} training records, {counts['budget_projects']} new budget "
-            f"projects with {counts['expenditure_lines']} expenditure lines."
+            f"projects with {counts['expenditure_lines']} expenditure lines, "
+            f"{counts['asset_cards']} new asset cards with {counts['depreciation_runs']} "
+            "months of depreciation."
         )
         if settings.DEBUG:
             self.stdout.write(

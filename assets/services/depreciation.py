@@ -1,4 +1,4 @@
-"""Writes of the asset ledger: the month's depreciation run, and its reversal.
+"""The month's depreciation run, and its reversal.
 
 A run charges every card that depreciates, set-based — one ``INSERT … SELECT`` of the
 charges and one ``UPDATE`` of the cards, whatever their number: straight-line with no
@@ -37,7 +37,7 @@ from wagtail.log_actions import log
 
 from governance.access import may_everywhere
 
-from .models import Asset, DepreciationCharge, DepreciationRun
+from ..models import Asset, DepreciationCharge, DepreciationRun
 
 RUN_ACTION = "shuxiang.depreciation.run"
 REVERSE_ACTION = "shuxiang.depreciation.reverse"
