@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from governance.models import OrgUnit
+from governance.models import EvidenceFile, OrgUnit
 from governance.people import person_name
 from reporting.storages import get_private_storage
 
@@ -288,7 +288,7 @@ def asset_file_path(instance: AssetFile, filename: str) -> str:
     return f"assets/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class AssetFile(models.Model):
+class AssetFile(EvidenceFile):
     """A photo of the asset or a document about it (invoice, contract, acceptance
     report), in private storage: served only to those who may see the card."""
 
@@ -307,25 +307,11 @@ class AssetFile(models.Model):
         max_length=255,
         validators=[FileExtensionValidator(ASSET_FILE_EXTENSIONS)],
     )
-    name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    content_type = models.CharField(_("content type"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("asset file")
         verbose_name_plural = _("asset files")
         ordering = ["asset", "uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CustodyEvent(models.Model):

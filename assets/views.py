@@ -23,6 +23,7 @@ from wagtail.admin.ui.components import Component
 from governance.access import get_for_action_or_404, may_for_instance, require, visible
 from governance.models import OrgUnit
 from governance.params import pk_or_none, year_or_none
+from governance.views.actions import run_action
 from reporting.forms import TableUploadForm
 from reporting.imports import ImportFailed
 from reporting.organisation import organisation_name
@@ -113,17 +114,6 @@ def run_summary_xlsx(request, pk: int):
     )
 
 
-def _act(request, call, success: str) -> bool:
-    """Run the service; a refusal is an error message on the page it came from."""
-    try:
-        call()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return False
-    messages.success(request, success)
-    return True
-
-
 @require_http_methods(["GET", "POST"])
 def import_ledger(request):
     """The asset officer imports an existing ledger (the national system's export)."""
@@ -175,20 +165,33 @@ def move(request, pk: int, kind: str):
         if data["person"] is None:
             messages.error(request, _("Choose the person who receives it."))
         else:
-            _act(request, lambda: services.issue(asset, person=data["person"],
-                 location=data["location"], **common), _("Issued."))  # fmt: skip
+            run_action(
+                request,
+                lambda: services.issue(
+                    asset, person=data["person"], location=data["location"], **common
+                ),
+                _("Issued."),
+            )
     elif kind == "return":
-        _act(request, lambda: services.give_back(asset, location=data["location"], **common),
-             _("Returned to the unit."))  # fmt: skip
+        run_action(
+            request,
+            lambda: services.give_back(asset, location=data["location"], **common),
+            _("Returned to the unit."),
+        )
     elif data["unit"] is None:
         messages.error(request, _("Choose the receiving unit."))
     else:
-        _act(
+        run_action(
             request,
-            lambda: services.request_transfer(asset, to_unit=data["unit"],
-                to_person=data["person"], to_location=data["location"], **common),
+            lambda: services.request_transfer(
+                asset,
+                to_unit=data["unit"],
+                to_person=data["person"],
+                to_location=data["location"],
+                **common,
+            ),
             _("Sent: it moves when the receiving unit's head accepts it."),
-        )  # fmt: skip
+        )
     return redirect("assets_asset:inspect", asset.pk)
 
 
@@ -198,7 +201,7 @@ def decide_transfer(request, pk: int, accept: bool):
     event = get_for_action_or_404(request.user, CustodyEvent, "accept", pk=pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    done = _act(
+    done = run_action(
         request,
         lambda: services.decide_transfer(event, accept=accept, user=request.user, note=note),
         _("Accepted: the asset is now in your unit.") if accept else _("Refused."),
@@ -211,7 +214,9 @@ def decide_transfer(request, pk: int, accept: bool):
 @require_POST
 def withdraw_transfer(request, pk: int):
     event = get_for_action_or_404(request.user, CustodyEvent, "change", pk=pk)
-    _act(request, lambda: services.withdraw_transfer(event, user=request.user), _("Withdrawn."))
+    run_action(
+        request, lambda: services.withdraw_transfer(event, user=request.user), _("Withdrawn.")
+    )
     return redirect("assets_asset:inspect", event.asset_id)
 
 
@@ -261,10 +266,14 @@ def stocktake_new(request):
         data = form.cleaned_data
         try:
             stocktake = services.open_stocktake(
-                name=data["name"], year=data["year"], units=data["units"],
-                location=data["location"], ends_on=data["ends_on"],
-                counters=data["counters"], user=request.user,
-            )  # fmt: skip
+                name=data["name"],
+                year=data["year"],
+                units=data["units"],
+                location=data["location"],
+                ends_on=data["ends_on"],
+                counters=data["counters"],
+                user=request.user,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -296,12 +305,18 @@ def label(request, number: str):
         if line is None:
             raise Http404
         data = form.cleaned_data
-        counted = _act(
+        counted = run_action(
             request,
-            lambda: services.count(line, here=data["action"] == "here", damaged=data["damaged"],
-                found_location=data["found_location"], note=data["note"], user=request.user),
+            lambda: services.count(
+                line,
+                here=data["action"] == "here",
+                damaged=data["damaged"],
+                found_location=data["found_location"],
+                note=data["note"],
+                user=request.user,
+            ),
             _("%(number)s counted.") % {"number": asset.number},
-        )  # fmt: skip
+        )
         if counted:
             return redirect("assets_stocktake_count", line.stocktake_id)
         return redirect("assets_label", asset.number)
@@ -319,7 +334,7 @@ def stocktake_count(request, pk: int):
     form = SurplusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _act(
+        if run_action(
             request,
             lambda: services.record_surplus(stocktake, user=request.user, **data),
             _("Recorded as not on the books."),
@@ -336,8 +351,11 @@ def stocktake_count(request, pk: int):
 @require_POST
 def stocktake_close(request, pk: int):
     stocktake = _stocktake(request, pk)
-    _act(request, lambda: services.close_counting(stocktake, user=request.user),
-         _("Counting closed: what was not found is missing."))  # fmt: skip
+    run_action(
+        request,
+        lambda: services.close_counting(stocktake, user=request.user),
+        _("Counting closed: what was not found is missing."),
+    )
     return redirect("assets_stocktake:inspect", stocktake.pk)
 
 
@@ -346,8 +364,11 @@ def stocktake_settle(request, pk: int):
     stocktake = _stocktake(request, pk)
     form = SettleForm(request.POST)
     reference = form.cleaned_data["approval_ref"] if form.is_valid() else ""
-    _act(request, lambda: services.settle(stocktake, approval_ref=reference, user=request.user),
-         _("Differences approved and booked."))  # fmt: skip
+    run_action(
+        request,
+        lambda: services.settle(stocktake, approval_ref=reference, user=request.user),
+        _("Differences approved and booked."),
+    )
     return redirect("assets_stocktake:inspect", stocktake.pk)
 
 
@@ -417,8 +438,10 @@ def disposal_new(request):
         except ValidationError as error:
             form.add_error("numbers", error)
         else:
-            messages.success(request, _("%(disposal)s drafted: check it, then submit it.")
-                             % {"disposal": disposal})  # fmt: skip
+            messages.success(
+                request,
+                _("%(disposal)s drafted: check it, then submit it.") % {"disposal": disposal},
+            )
             return redirect("assets_disposal:inspect", disposal.pk)
     return TemplateResponse(request, "assets/disposal_new.html", {"form": form})
 
@@ -426,8 +449,11 @@ def disposal_new(request):
 @require_POST
 def disposal_submit(request, pk: int):
     disposal = get_for_action_or_404(request.user, Disposal, "change", pk=pk)
-    _act(request, lambda: services.submit(disposal, user=request.user),
-         _("Submitted for approval: the assets await disposal."))  # fmt: skip
+    run_action(
+        request,
+        lambda: services.submit(disposal, user=request.user),
+        _("Submitted for approval: the assets await disposal."),
+    )
     return redirect("assets_disposal:inspect", disposal.pk)
 
 
@@ -436,7 +462,7 @@ def disposal_decide(request, pk: int, approve: bool):
     disposal = get_for_action_or_404(request.user, Disposal, "approve", pk=pk)
     form = DecideForm(request.POST)
     reference = form.cleaned_data["reference"] if form.is_valid() else ""
-    _act(
+    run_action(
         request,
         lambda: services.decide(disposal, approve=approve, reference=reference, user=request.user),
         _("Approved: the assets are disposed of.") if approve else _("Refused."),
@@ -458,11 +484,18 @@ def holdings(request):
     chosen = libraries.filter(pk=library).first() if library else None
     scope = [chosen] if chosen else visible(request.user, HoldingBatch).values("library")
     rows = holdings_totals(as_of, scope)
-    return TemplateResponse(request, "assets/holdings.html", {
-        "rows": rows, "as_of": as_of, "libraries": libraries, "chosen": chosen,
-        "total_volumes": sum(r["volumes"] for r in rows),
-        "total_amount": sum((r["amount"] for r in rows), Decimal(0)),
-    })  # fmt: skip
+    return TemplateResponse(
+        request,
+        "assets/holdings.html",
+        {
+            "rows": rows,
+            "as_of": as_of,
+            "libraries": libraries,
+            "chosen": chosen,
+            "total_volumes": sum(r["volumes"] for r in rows),
+            "total_amount": sum((r["amount"] for r in rows), Decimal(0)),
+        },
+    )
 
 
 @require_POST
@@ -470,8 +503,11 @@ def approve_withdrawal(request, pk: int):
     withdrawal = get_for_action_or_404(request.user, HoldingWithdrawal, "approve", pk=pk)
     form = DecideForm(request.POST)
     reference = form.cleaned_data["reference"] if form.is_valid() else ""
-    _act(request, lambda: services.approve_withdrawal(withdrawal, reference=reference,
-         user=request.user), _("Approved: the withdrawal now counts."))  # fmt: skip
+    run_action(
+        request,
+        lambda: services.approve_withdrawal(withdrawal, reference=reference, user=request.user),
+        _("Approved: the withdrawal now counts."),
+    )
     return redirect("assets_holdingwithdrawal:inspect", withdrawal.pk)
 
 
@@ -490,5 +526,7 @@ def card_pdf(request, pk: int):
         request.user, Asset.objects.select_related("category", "unit__library"), "view", pk=pk
     )
     events = asset.custody_events.select_related("from_unit__library", "to_unit__library")
-    return pdf_response(documents.asset_card_pdf(asset, events),
-                        _("Asset card %(number)s") % {"number": asset.number})  # fmt: skip
+    return pdf_response(
+        documents.asset_card_pdf(asset, events),
+        _("Asset card %(number)s") % {"number": asset.number},
+    )

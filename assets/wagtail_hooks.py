@@ -90,7 +90,7 @@ from .viewsets import AssetViewSetGroup  # noqa: E402
 LOG_ACTIONS = {
     RUN_ACTION: gettext_lazy("Depreciation posted"),
     REVERSE_ACTION: gettext_lazy("Depreciation reversed"),
-    IMPORT_ACTION: gettext_lazy("Imported from a ledger"),
+    IMPORT_ACTION: gettext_lazy("Imported an asset ledger"),
     CUSTODY_ACTION: gettext_lazy("Custody changed"),
     STOCKTAKE_ACTION: gettext_lazy("Stock-take"),
     DISPOSAL_ACTION: gettext_lazy("Disposal"),

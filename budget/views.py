@@ -7,7 +7,6 @@ page, nothing saved."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,6 +18,7 @@ from wagtail.admin import messages
 
 from governance.access import get_for_action_or_404, require, visible
 from governance.params import pk_or_404, pk_or_none, year_or_none
+from governance.views.actions import run_action
 from reporting.forms import TableUploadForm
 from reporting.imports import ImportFailed
 from reporting.responses import pdf_response, xlsx_response
@@ -53,20 +53,6 @@ def _table(request, pk: int) -> TargetTable:
     return get_for_action_or_404(request.user, rows, "view", pk=pk)
 
 
-def _run(request, call, success: str) -> bool:
-    """Run the service; a refusal is an error message on the page it came from."""
-    try:
-        call()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return False
-    except PermissionDenied as error:
-        messages.error(request, str(error) or _("You may not do this."))
-        return False
-    messages.success(request, success)
-    return True
-
-
 def _back_to_project(project: BudgetProject):
     return redirect("budget_budgetproject:inspect", project.pk)
 
@@ -83,7 +69,7 @@ def draft_targets(request, pk: int):
     def call():
         made["table"] = services.draft_targets(project, user=request.user)
 
-    if _run(request, call, _("The target table is drafted: fill it in.")):
+    if run_action(request, call, _("The target table is drafted: fill it in.")):
         return redirect("budget_targettable:edit", made["table"].pk)
     return _back_to_project(project)
 
@@ -102,7 +88,7 @@ def adjust_targets(request, pk: int):
             project, user=request.user, reason=form.cleaned_data["reason"]
         )
 
-    if _run(request, call, _("A new version is drafted from the approved targets.")):
+    if run_action(request, call, _("A new version is drafted from the approved targets.")):
         return redirect("budget_targettable:edit", made["table"].pk)
     return _back_to_project(project)
 
@@ -119,7 +105,7 @@ def adjust_budget(request, pk: int):
         )
         return _back_to_project(project)
     data = form.cleaned_data
-    _run(
+    run_action(
         request,
         lambda: services.adjust_budget(project, user=request.user, **data),
         _("The budget is adjusted."),
@@ -130,7 +116,7 @@ def adjust_budget(request, pk: int):
 @require_POST
 def submit_targets(request, pk: int):
     table = _table(request, pk)
-    _run(
+    run_action(
         request,
         lambda: services.submit_targets(table, user=request.user),
         _("The targets are submitted to finance."),
@@ -143,7 +129,7 @@ def return_targets(request, pk: int):
     table = _table(request, pk)
     form = ReasonForm(request.POST)
     comment = form.cleaned_data["reason"] if form.is_valid() else ""
-    _run(
+    run_action(
         request,
         lambda: services.return_targets(table, user=request.user, comment=comment),
         _("The targets are returned to the department."),
@@ -156,7 +142,7 @@ def approve_targets(request, pk: int):
     table = _table(request, pk)
     form = ReferenceForm(request.POST)
     reference = form.cleaned_data["reference"] if form.is_valid() else ""
-    _run(
+    run_action(
         request,
         lambda: services.approve_targets(table, user=request.user, reference=reference),
         _("The targets are approved and locked."),
@@ -312,7 +298,7 @@ def explain_execution(request, pk: int):
     project = _project(request, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _run(
+    run_action(
         request,
         lambda: services.explain_execution(project, user=request.user, reason=reason),
         _("The reason is recorded."),
@@ -337,7 +323,7 @@ def start_evaluation(request, pk: int):
     def call():
         made["evaluation"] = services.start_self_evaluation(project, user=request.user)
 
-    if _run(request, call, _("The self-evaluation is started: give the actuals.")):
+    if run_action(request, call, _("The self-evaluation is started: give the actuals.")):
         return redirect("budget_selfevaluation:inspect", made["evaluation"].pk)
     return _back_to_project(project)
 
@@ -355,7 +341,7 @@ def _lined_form(request, chosen, page, *, lines, head_form, head_field, line_for
         forms = [line_form(request.POST, prefix=str(line.pk)) for line in lines]
         if form.is_valid() and all(f.is_valid() for f in forms):
             values = {line.pk: f.cleaned_data for line, f in zip(lines, forms, strict=True)}
-            if _run(request, lambda: record(form.cleaned_data[head_field], values), success):
+            if run_action(request, lambda: record(form.cleaned_data[head_field], values), success):
                 return redirect(url_name, chosen.pk)
         else:
             messages.error(request, _("Nothing was saved: correct the marked fields."))
@@ -394,7 +380,7 @@ def evaluation(request, pk):
 @require_POST
 def submit_evaluation(request, pk: int):
     chosen = _evaluation(request, pk)
-    _run(
+    run_action(
         request,
         lambda: services.submit_evaluation(chosen, user=request.user),
         _("The self-evaluation is submitted to finance."),
@@ -405,7 +391,7 @@ def submit_evaluation(request, pk: int):
 @require_POST
 def confirm_evaluation(request, pk: int):
     chosen = _evaluation(request, pk)
-    _run(
+    run_action(
         request,
         lambda: services.confirm_evaluation(chosen, user=request.user),
         _("The self-evaluation is confirmed and locked."),
@@ -448,7 +434,7 @@ def start_monitoring(request, pk: int):
     def call():
         made["monitoring"] = services.start_monitoring(project, user=request.user)
 
-    if _run(request, call, _("The monitoring is started: fill in the indicators.")):
+    if run_action(request, call, _("The monitoring is started: fill in the indicators.")):
         return redirect("budget_monitoring:inspect", made["monitoring"].pk)
     return _back_to_project(project)
 
@@ -473,7 +459,7 @@ def monitoring(request, pk):
 @require_POST
 def submit_monitoring(request, pk: int):
     chosen = _monitoring(request, pk)
-    _run(
+    run_action(
         request,
         lambda: services.submit_monitoring(chosen, user=request.user),
         _("The monitoring is submitted to finance."),
@@ -486,7 +472,7 @@ def review_monitoring(request, pk: int):
     chosen = _monitoring(request, pk)
     form = ReasonForm(request.POST)
     comment = form.cleaned_data["reason"] if form.is_valid() else ""
-    _run(
+    run_action(
         request,
         lambda: services.review_monitoring(chosen, user=request.user, comment=comment),
         _("The monitoring is reviewed."),

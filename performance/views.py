@@ -27,6 +27,7 @@ from governance.access import (
 )
 from governance.models import OrgUnit
 from governance.params import pk_or_404, year_or_none
+from governance.views.actions import run_action
 from governance.views.documents import offer_document
 from reporting.forms import SpreadsheetUploadForm
 from reporting.imports import ImportFailed
@@ -70,17 +71,6 @@ from .selectors import (
 Status = AppraisalCycle.Status
 
 
-def _done(request, call, success: str) -> bool:
-    """Run a service call; its refusal becomes an error message on the page."""
-    try:
-        call()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return False
-    messages.success(request, success)
-    return True
-
-
 def _cycle(request, pk: int) -> AppraisalCycle:
     """The cycle the user may see (HR; its committee), or 404."""
     cycles = AppraisalCycle.objects.select_related("library")
@@ -115,7 +105,7 @@ def cycles(request):
                 user=request.user,
             )
 
-        if _done(request, open_it, _("The appraisal is open.")):
+        if run_action(request, open_it, _("The appraisal is open.")):
             return redirect("performance_cycle", pk=opened["cycle"].pk)
     rows = (
         visible(request.user, AppraisalCycle)
@@ -199,7 +189,7 @@ def _cycle_action(request, pk: int) -> AppraisalCycle:
 def _after(request, chosen: AppraisalCycle, call, success: str, **bound):
     """Back to the cycle's page: with the success message, or, refused, the page again
     with the reason (and the bound form) and nothing saved."""
-    if _done(request, call, success):
+    if run_action(request, call, success):
         return redirect("performance_cycle", pk=chosen.pk)
     return _cycle_page(request, chosen, status=400, **bound)
 
@@ -407,7 +397,7 @@ def _appraisal_post(request, pk: int, name: str, form_class, call, success: str)
         raise Http404
     form = form_class(request.POST)
     if form.is_valid():
-        if _done(request, lambda: call(chosen, form.cleaned_data), success):
+        if run_action(request, lambda: call(chosen, form.cleaned_data), success):
             return redirect("performance_appraisal", pk=chosen.pk)
     return _appraisal_page(request, chosen, status=400, **{name: form})
 
@@ -495,7 +485,9 @@ def appraisal_settle(request, pk: int):
 @require_POST
 def appraisal_confirm(request, pk: int):
     chosen = _appraisal(request, pk)
-    if _done(request, lambda: services.confirm_result(chosen, user=request.user), _("Signed.")):
+    if run_action(
+        request, lambda: services.confirm_result(chosen, user=request.user), _("Signed.")
+    ):
         return redirect("performance_appraisal", pk=chosen.pk)
     return _appraisal_page(request, chosen, status=400)
 
@@ -654,7 +646,7 @@ def departments(request):
     if request.method == "POST" and leads and chosen is not None:
         here = f"{request.path}?library={chosen.pk}&year={year}"
         if request.POST.get("action") == "compute":
-            if _done(
+            if run_action(
                 request,
                 lambda: services.evaluate_departments(chosen, year, user=request.user),
                 _("The departments are evaluated."),
@@ -664,7 +656,7 @@ def departments(request):
             row = get_for_action_or_404(
                 request.user, DepartmentEvaluation, "change", pk=form.cleaned_data["evaluation"]
             )
-            if _done(
+            if run_action(
                 request,
                 lambda: services.score_other_items(
                     row, user=request.user, score=form.cleaned_data["score"],

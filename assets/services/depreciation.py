@@ -1,7 +1,7 @@
 """The month's depreciation run, and its reversal.
 
 A run charges every card that depreciates, set-based — one ``INSERT … SELECT`` of the
-charges and one ``UPDATE`` of the cards, whatever their number: straight-line with no
+charges and one ``UPDATE … FROM`` of the cards, whatever their number: straight-line with no
 residual value, each month (value − depreciation so far) / (life − months charged), so a
 change of value or life is spread over the months left; the last month takes what
 remains (rounding included), so depreciation reaches the cost and never passes it. When a
@@ -13,6 +13,7 @@ locked; it is undone only whole, by a correcting run.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -121,15 +123,29 @@ def _insert_select(run: DepreciationRun, charges) -> None:
 
 
 def _apply(run: DepreciationRun, months: int) -> None:
-    """Add the run's charges to the cards' depreciation (one UPDATE)."""
-    amount = DepreciationCharge.objects.filter(run=run, asset=OuterRef("pk")).values("amount")
-    Asset.objects.filter(pk__in=run.charges.values("asset")).update(
-        accumulated_depreciation=F("accumulated_depreciation") + Subquery(amount[:1]),
-        months_charged=F("months_charged") + Value(months),
-    )
-    totals = run.charges.aggregate(total=Sum("amount"))
+    """Add the run's charges to the cards' depreciation: one ``UPDATE … FROM`` joining the
+    charges (PostgreSQL; SQLite from 3.33), rounded to the cent so that SQLite's floating
+    sums never pass the cost; then the run's total and count in one aggregate."""
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33):
+        amount = DepreciationCharge.objects.filter(run=run, asset=OuterRef("pk")).values("amount")
+        Asset.objects.filter(pk__in=run.charges.values("asset")).update(
+            accumulated_depreciation=Round(F("accumulated_depreciation") + Subquery(amount[:1]), 2),
+            months_charged=F("months_charged") + Value(months),
+        )
+    else:
+        asset = connection.ops.quote_name(Asset._meta.db_table)
+        charge = connection.ops.quote_name(DepreciationCharge._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {asset} SET accumulated_depreciation = "  # noqa: S608
+                f"ROUND({asset}.accumulated_depreciation + c.amount, 2), "
+                f"months_charged = {asset}.months_charged + %s "
+                f"FROM {charge} c WHERE c.asset_id = {asset}.id AND c.run_id = %s",
+                [months, run.pk],
+            )
+    totals = run.charges.aggregate(total=Sum("amount"), cards=Count("pk"))
     run.total = totals["total"] or 0
-    run.cards = run.charges.count()
+    run.cards = totals["cards"]
     run.save(update_fields=["total", "cards"])
 
 

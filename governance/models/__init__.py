@@ -4,7 +4,7 @@ background (documents.py), corrections of the working-day calendar (calendar.py)
 
 from .calendar import WorkdayOverride
 from .documents import DocumentJob
-from .evidence import EVIDENCE_EXTENSIONS, ContributionEvidence, Evidence
+from .evidence import EVIDENCE_EXTENSIONS, ContributionEvidence, Evidence, EvidenceFile
 from .org import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
 from .plan import (
     AnnualTarget,
@@ -24,6 +24,7 @@ __all__ = [
     "ContributionEvidence",
     "DocumentJob",
     "Evidence",
+    "EvidenceFile",
     "Indicator",
     "IndicatorYear",
     "OrgUnit",

@@ -58,6 +58,10 @@ def row(number="ZC2019-001", **cells):
 def test_an_imported_card_keeps_its_depreciation_and_the_run_continues(org, officer):
     result = import_cards("资产卡片.xlsx", ledger(row()), user=officer)
     assert result.added == 1
+    from wagtail.models import ModelLogEntry
+
+    entry = ModelLogEntry.objects.get(action="shuxiang.assets.import")  # one for the import
+    assert (entry.user, entry.data["file"], entry.data["added"]) == (officer, "资产卡片.xlsx", 1)
     card = Asset.objects.get(number="ZC2019-001")
     assert (card.unit, card.category.code, card.life_months) == (org["a"], "A02-01", 72)
     assert (card.accumulated_depreciation, card.months_charged) == (Decimal("3500"), 42)
