@@ -1,8 +1,10 @@
 """Clean Chinese in every listing and inspect page: 是/否 for booleans, — for nothing,
-people by name. ``ScopedIndexView`` and ``ScopedInspectView`` apply it to every field a
-viewset names; a hand-made column can be a ``CleanColumn`` too."""
+people by name, amounts with separators. ``ScopedIndexView`` and ``ScopedInspectView``
+apply it to every field a viewset names; a hand-made column can be a ``CleanColumn`` too."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
@@ -13,11 +15,14 @@ from .people import EMPTY, person_name
 
 
 def clean_value(value):
-    """What a screen shows for ``value``: 是/否, —, a person's name, or ``value`` itself."""
+    """What a screen shows for ``value``: 是/否, —, a person's name, an amount with its
+    thousands separated (36,000,000.00), or ``value`` itself."""
     if value is None or value == "" or value == "-":
         return EMPTY
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, Decimal) and abs(value) >= 1000:
+        return f"{value:,}"
     if isinstance(value, get_user_model()):
         return person_name(value)
     return value

@@ -153,6 +153,7 @@ def test_a_transfer_moves_the_card_only_when_the_receiving_head_accepts(
     assert (card.unit, card.custodian, card.location) == (org["b"], None, "少儿部二楼")
     page = client.get(reverse("assets_asset:inspect", args=[card.pk])).content.decode()
     assert "借阅部" in page and "少儿部扩充设备" in page  # the history stays on the card
+    assert "原值（元）" in page
     # head_a no longer sees it.
     client.force_login(head_a)
     assert client.get(reverse("assets_asset:inspect", args=[card.pk])).status_code == 404

@@ -114,3 +114,12 @@ def test_the_accountant_gets_the_month_by_account_and_funding_source(client, org
     assert by_key["通用设备", "其他资金"][3] == 100  # 600 / 6
     assert by_key["家具、用具、装具及动植物", "财政拨款"][3] == 10  # 1800 / 180
     assert by_key["合计", None][3] == 210 and by_key["合计", None][2] == 3
+
+
+def test_amounts_show_their_thousands_separated(client, org, officer):
+    card = make_asset(org["a"], code="A01-01", value="36000000.00", life=600, name="馆舍")
+    client.force_login(officer)
+    listing = client.get(reverse("assets_asset:index")).content.decode()
+    page = client.get(reverse("assets_asset:inspect", args=[card.pk])).content.decode()
+    assert "36,000,000.00" in listing and "36,000,000.00" in page
+    assert "36000000.00" not in listing
