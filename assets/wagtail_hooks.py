@@ -5,11 +5,11 @@ from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from governance.access import ScopedPermissionPolicy, may, may_everywhere
+from governance.access import ScopedPermissionPolicy
 from governance.indicators import register_provider
+from governance.wagtail_hooks import PolicyMenuItem
 
 from .models import (
     Asset,
@@ -108,100 +108,37 @@ def register_asset_viewsets():
     return AssetViewSetGroup()
 
 
-class PostDepreciationMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may(request.user, DepreciationRun, "add")
+# The menu's pages beyond the viewsets: (label, URL name, icon, order, model, action,
+# on every row?).
+MENU = (
+    (gettext_lazy("Transfers to accept"), "assets_transfers", "resubmit", 5,
+     CustodyEvent, "accept", False),
+    (gettext_lazy("Post a month's depreciation"), "assets_post_depreciation", "date", 10,
+     DepreciationRun, "add", False),
+    (gettext_lazy("Start a stock-take"), "assets_stocktake_new", "tasks", 15,
+     StockTake, "add", True),
+    (gettext_lazy("Propose a disposal"), "assets_disposal_new", "bin", 16,
+     Disposal, "add", True),
+    (gettext_lazy("Import a ledger"), "assets_import", "upload", 20, Asset, "add", True),
+    (gettext_lazy("Holdings as of a date"), "assets_holdings", "doc-full-inverse", 30,
+     HoldingBatch, "view", False),
+    (gettext_lazy("Last year's fixed-asset movement (.xlsx)"), "assets_movement", "download",
+     40, Asset, "view", True),
+)  # fmt: skip
 
 
-@hooks.register(AssetViewSetGroup.submenu_hook)
-def register_post_depreciation_menu_item():
-    return PostDepreciationMenuItem(
-        gettext_lazy("Post a month's depreciation"),
-        reverse("assets_post_depreciation"),
-        name="assets-post-depreciation",
-        icon_name="date",
-        order=10,
-    )
+def _menu_item(label, url_name, icon, order, model, action, everywhere):
+    def item():
+        return PolicyMenuItem(
+            label, reverse(url_name), name=url_name.replace("_", "-"), icon_name=icon,
+            order=order, model=model, action=action, everywhere=everywhere,
+        )  # fmt: skip
+
+    return item
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_everywhere(request.user, Asset, "add")
-
-
-@hooks.register(AssetViewSetGroup.submenu_hook)
-def register_import_menu_item():
-    return ImportMenuItem(
-        gettext_lazy("Import a ledger"),
-        reverse("assets_import"),
-        name="assets-import",
-        icon_name="upload",
-        order=20,
-    )
-
-
-class NewStockTakeMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_everywhere(request.user, StockTake, "add")
-
-
-@hooks.register(AssetViewSetGroup.submenu_hook)
-def register_new_stocktake_menu_item():
-    return NewStockTakeMenuItem(
-        gettext_lazy("Start a stock-take"),
-        reverse("assets_stocktake_new"),
-        name="assets-stocktake-new",
-        icon_name="tasks",
-        order=15,
-    )
-
-
-class NewDisposalMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_everywhere(request.user, Disposal, "add")
-
-
-@hooks.register(AssetViewSetGroup.submenu_hook)
-def register_new_disposal_menu_item():
-    return NewDisposalMenuItem(
-        gettext_lazy("Propose a disposal"),
-        reverse("assets_disposal_new"),
-        name="assets-disposal-new",
-        icon_name="bin",
-        order=16,
-    )
-
-
-class HoldingsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may(request.user, HoldingBatch, "view")
-
-
-@hooks.register(AssetViewSetGroup.submenu_hook)
-def register_holdings_menu_item():
-    return HoldingsMenuItem(
-        gettext_lazy("Holdings as of a date"),
-        reverse("assets_holdings"),
-        name="assets-holdings",
-        icon_name="doc-full-inverse",
-        order=30,
-    )
-
-
-class MovementMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_everywhere(request.user, Asset, "view")
-
-
-@hooks.register(AssetViewSetGroup.submenu_hook)
-def register_movement_menu_item():
-    return MovementMenuItem(
-        gettext_lazy("Last year's fixed-asset movement (.xlsx)"),
-        reverse("assets_movement"),
-        name="assets-movement",
-        icon_name="download",
-        order=40,
-    )
+for _spec in MENU:
+    hooks.register(AssetViewSetGroup.submenu_hook, _menu_item(*_spec))
 
 
 # The plan's indicators the holdings feed.
@@ -211,22 +148,6 @@ register_provider("assets.holdings_bought", gettext_lazy("Holdings (volumes boug
                   selectors.holdings_bought)  # fmt: skip
 register_provider("assets.holdings_spending", gettext_lazy("Holdings (purchase spending)"),
                   selectors.holdings_spending)  # fmt: skip
-
-
-class TransfersMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may(request.user, CustodyEvent, "accept")
-
-
-@hooks.register(AssetViewSetGroup.submenu_hook)
-def register_transfers_menu_item():
-    return TransfersMenuItem(
-        gettext_lazy("Transfers to accept"),
-        reverse("assets_transfers"),
-        name="assets-transfers",
-        icon_name="resubmit",
-        order=5,
-    )
 
 
 @hooks.register("register_admin_urls")

@@ -272,13 +272,17 @@ def register_plan_urls():
 
 
 class PolicyMenuItem(MenuItem):
-    """Shown when the user has ``action`` on ``model`` through the access policy."""
+    """Shown when the user has ``action`` on ``model`` through the access policy (on every
+    row with ``everywhere``: a ledger-wide page such as an import). Every app's menu
+    items use it."""
 
-    def __init__(self, *args, model, action, **kwargs):
+    def __init__(self, *args, model, action, everywhere: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.model, self.action = model, action
+        self.model, self.action, self.everywhere = model, action, everywhere
 
     def is_shown(self, request):
+        if self.everywhere:
+            return may_everywhere(request.user, self.model, self.action)
         return may(request.user, self.model, self.action)
 
 
