@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
@@ -24,7 +24,7 @@ from reporting.organisation import organisation_name
 from reporting.pdf import build_pdf, para, table
 from reporting.spreadsheets import Layout, Sheet, write_xlsx
 
-from .models import Account, Asset, DepreciationRun, StockTake
+from .models import Account, Asset, DepreciationRun, StockTake, schedule
 
 
 def cents(value) -> Decimal:
@@ -34,15 +34,16 @@ def cents(value) -> Decimal:
 
 def run_summary(run: DepreciationRun) -> bytes:
     """The run's charges by account (政府会计制度) and funding source, with the cards' original
-    value and depreciation as they stand; a total row. One query."""
+    value and depreciation at the end of the run's month; a total row. One query."""
     accounts = dict(Account.choices)
+    charged, _months = schedule(run.year * 12 + run.month - 1, prefix="asset__")
     rows = (
         run.charges.values("asset__category__account", "asset__funding_source")
         .annotate(
             cards=Count("pk"),
             charge=Sum("amount"),
             original=Sum("asset__original_value"),
-            accumulated=Sum("asset__accumulated_depreciation"),
+            accumulated=Sum(F("asset__carried_depreciation") + charged),
         )
         .order_by("asset__category__account", "asset__funding_source")
     )

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
@@ -22,14 +23,50 @@ from governance.fields import (
     UnitMultipleChoiceField,
 )
 from governance.models import OrgUnit
+from reporting.forms import TableUploadForm
 from reporting.uploads import ArchiveTooLarge, check_zip
 
-from .models import ASSET_FILE_EXTENSIONS, AssetCategory, AssetFile, Disposal, StockTakeLine
+from .models import (
+    ASSET_FILE_EXTENSIONS,
+    AssetCategory,
+    AssetFile,
+    Disposal,
+    StockTakeLine,
+    latest_posted_month,
+    month_index,
+    month_of,
+)
 
 
 class MonthForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=_("month"), min_value=1, max_value=12)
+
+
+class LedgerImportForm(TableUploadForm):
+    """The ledger's file and the month its depreciation is charged to (the old system's
+    last month closed): the runs here continue from the month after."""
+
+    charged_through = forms.RegexField(
+        label=_("depreciation charged to (month)"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        error_messages={"invalid": _("Give a month as YYYY-MM.")},
+        widget=forms.TextInput(attrs={"type": "month"}),
+        help_text=_("The last month the old system charged: by default the latest month "
+                    "posted here, or last month."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        latest = latest_posted_month()
+        if latest is None:
+            latest = month_index(timezone.localdate()) - 1
+        year, month = month_of(latest)
+        self.fields["charged_through"].initial = f"{year}-{month:02d}"
+
+    def clean_charged_through(self) -> int:
+        year, month = (int(part) for part in self.cleaned_data["charged_through"].split("-"))
+        return year * 12 + month - 1
 
 
 class CorrectionForm(forms.Form):

@@ -4,11 +4,11 @@ national administrative-asset system's export (行政事业单位资产管理信
 销售商, 发票号, 存放地点, 使用部门, 使用人, 使用状况, 使用年限, 累计折旧, 已提折旧月数…);
 other columns are ignored.
 
-A card keeps the depreciation already charged in the old system (累计折旧, 已提折旧月数):
-the monthly runs continue from there. All-or-nothing, every bad cell reported by row and
-column; a number already on the books is refused (the ledger is imported once, then kept
-here). Set-based: the cards are checked in memory against a few reference queries and
-inserted in batches.
+A card keeps the depreciation already charged in the old system (累计折旧, 已提折旧月数,
+to a month the officer gives): the monthly runs continue from the month after.
+All-or-nothing, every bad cell reported by row and column; a number already on the books
+is refused (the ledger is imported once, then kept here). Set-based: the cards are checked
+in memory against a few reference queries and inserted in batches.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -27,7 +28,7 @@ from reporting.cells import cell_text, parse_date, parse_text
 from reporting.imports import CellError, FileError, ImportFailed, RowCells
 from reporting.spreadsheets import SpreadsheetError, read_table
 
-from .models import Asset, AssetCategory
+from .models import Asset, AssetCategory, latest_posted_month, month_index
 from .services import require_asset_officer
 
 IMPORT_ACTION = "shuxiang.assets.import"
@@ -305,14 +306,18 @@ def _card(cells: RowCells, refs: _References, seen: dict[str, int]) -> Asset | N
         custodian_id=custodian,
         status=status,
         life_months=life,
-        accumulated_depreciation=depreciation,
-        months_charged=charged,
+        carried_depreciation=depreciation,
+        carried_months=charged,
     )
 
 
 @transaction.atomic
-def import_cards(filename: str, data: bytes, *, user) -> ImportResult:
-    """Add the file's cards to the ledger, or nothing (see the module)."""
+def import_cards(
+    filename: str, data: bytes, *, user, charged_through: int | None = None
+) -> ImportResult:
+    """Add the file's cards to the ledger, or nothing (see the module). Their depreciation
+    is charged to the month ``charged_through`` (a ``month_index``; by default the latest
+    month posted here, or last month): the runs charge them from the month after."""
     require_asset_officer(user)
     rows = _read(filename, data)
     refs = _References({cell_text(row.get("number")) for row in rows})
@@ -327,6 +332,11 @@ def import_cards(filename: str, data: bytes, *, user) -> ImportResult:
             cards.append(card)
     if errors:
         raise ImportFailed(errors)
+    latest = latest_posted_month()
+    if charged_through is None:
+        charged_through = latest if latest is not None else month_index(timezone.localdate()) - 1
+    for card in cards:
+        card.plan(latest, charged_through=charged_through)
     insert_new(Asset, cards, key="number")
     # One history entry for the import (who, which file, how many cards, which numbers),
     # not one per card: at 100,000 cards those entries cost a third of the import.

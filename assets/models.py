@@ -3,9 +3,14 @@ categories (GB/T 14885-2022's classes, their 政府会计制度 account, whether
 and their minimum useful life, 财会〔2017〕4号), the asset cards, and the monthly
 depreciation runs with one charge per card.
 
-A card's accumulated depreciation and the months charged are written only by the runs
-(``assets.services``); its net value is the original value less the depreciation. Money
-is ``Decimal`` yuan.
+Straight-line depreciation has a closed form, so a card stores only its basis: the
+depreciation and months brought forward (by an import, or when its value or life changed)
+and the months its schedule runs over (``charge_from`` … ``charge_until``). Its depreciation
+at the end of any month is computed from those in SQL (``AssetQuerySet.with_depreciation``),
+so a month's run only inserts its charges — the difference between two months — and every
+page reads the figure the runs charged. When a month starts and ends (the month an asset is
+added, the month it leaves) are settings applied in one place, ``first_month`` and
+``last_month``. Money is ``Decimal`` yuan.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import F, Q
+from django.db import connection, models
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Least, Round
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -82,6 +89,128 @@ class AssetCategory(models.Model):
         return f"{self.code} {self.name}"
 
 
+def month_index(day) -> int:
+    """A month as one integer (January 2025 is 2025 × 12), so SQL can count months."""
+    return day.year * 12 + day.month - 1
+
+
+def month_of(index: int) -> tuple[int, int]:
+    """(year, month) of a ``month_index``."""
+    return index // 12, index % 12 + 1
+
+
+def first_month(acquired_on) -> int:
+    """The first month a card is charged. By default (政府会计制度 as the asset systems apply
+    it: 当月增加当月计提) the month it is added; ``SHUXIANG_ASSET_DEPRECIATION_FROM =
+    "next_month"`` starts the month after."""
+    later = settings.SHUXIANG_ASSET_DEPRECIATION_FROM != "added_month"
+    return month_index(acquired_on) + (1 if later else 0)
+
+
+def last_month(disposed_on) -> int:
+    """The last month a card that left is charged: by default the month before it left
+    (当月减少当月不再计提); ``SHUXIANG_ASSET_CHARGE_LEAVING_MONTH`` charges that month too."""
+    return month_index(disposed_on) - (0 if settings.SHUXIANG_ASSET_CHARGE_LEAVING_MONTH else 1)
+
+
+def latest_posted_month() -> int | None:
+    """The month of the latest run in force, as a ``month_index``."""
+    run = DepreciationRun.objects.filter(live=True).order_by("-year", "-month").first()
+    return run.year * 12 + run.month - 1 if run else None
+
+
+def _exact(expression):
+    """``expression`` ready to divide: PostgreSQL divides numerics exactly; SQLite keeps
+    100.00 as the integer 100 (and Django casts decimals back to it), so divide its REAL."""
+    if connection.vendor == "sqlite":
+        return Cast(expression, FloatField())
+    return expression
+
+
+def schedule(month, prefix: str = "") -> tuple:
+    """SQL expressions of a card's depreciation and months charged since its basis, at the
+    end of ``month`` (a ``month_index``, or an expression of one): straight-line without
+    residual value, ``n`` months of ``life − months brought forward`` charged as
+    ``round(remaining × n / months left, 2)`` — the last month takes what remains, so the
+    rounding never adds up past the cost — and nothing for a class that does not
+    depreciate, a nominal-value card or one without a life. ``prefix`` reaches the card
+    through a relation ("asset__")."""
+    field = lambda name: F(prefix + name)  # noqa: E731
+    month = Value(month) if isinstance(month, int) else month
+    whole = models.IntegerField()
+    end = Least(month, Coalesce(field("charge_until"), month, output_field=whole),
+                output_field=whole)  # fmt: skip
+    n = ExpressionWrapper(end - field("charge_from") + Value(1), output_field=whole)
+    span = ExpressionWrapper(field("life_months") - field("carried_months"), output_field=whole)
+    remaining = field("original_value") - field("carried_depreciation")
+    idle = Q(**{f"{prefix}category__depreciable": False}) | Q(**{f"{prefix}value_basis": "nominal"})
+    idle |= Q(**{f"{prefix}life_months__isnull": True})
+    share = FloatField() if connection.vendor == "sqlite" else models.DecimalField(**MONEY)
+    charged = Case(
+        When(idle, then=Value(0)),
+        When(LessThanOrEqual(n, 0), then=Value(0)),
+        When(GreaterThanOrEqual(n, span), then=remaining),
+        default=Round(ExpressionWrapper(_exact(remaining) * n / span, output_field=share), 2),
+        output_field=models.DecimalField(**MONEY),
+    )
+    months = Case(
+        When(idle, then=Value(0)),
+        When(LessThanOrEqual(n, 0), then=Value(0)),
+        When(GreaterThanOrEqual(n, span), then=span),
+        default=n,
+        output_field=models.IntegerField(),
+    )
+    return charged, months
+
+
+class AssetQuerySet(models.QuerySet):
+    # What a card's schedule rests on: changed only through ``Asset.save`` (which carries
+    # the depreciation so far forward), never by a bare update that would rewrite history.
+    SCHEDULE_FIELDS = frozenset(
+        {"original_value", "life_months", "category", "category_id", "value_basis",
+         "acquired_on", "carried_depreciation", "carried_months", "charge_from"}
+    )  # fmt: skip
+
+    def with_depreciation(self, month: int | None = None):
+        """Annotate ``depreciation_to_date`` and ``months_to_date``: at the end of ``month``
+        (a ``month_index``), by default of the latest month posted."""
+        if month is None:
+            latest = DepreciationRun.objects.filter(live=True).order_by("-year", "-month")
+            index = latest.annotate(index=F("year") * 12 + F("month") - 1).values("index")
+            month = Coalesce(Subquery(index[:1]), Value(-1))
+        charged, months = schedule(month)
+        return self.annotate(
+            depreciation_to_date=F("carried_depreciation") + charged,
+            months_to_date=F("carried_months") + months,
+        )
+
+    def update(self, **kwargs):
+        touched = self.SCHEDULE_FIELDS & set(kwargs)
+        if touched:
+            raise TypeError(f"Change {sorted(touched)} card by card with Asset.save().")
+        if "disposed_on" in kwargs:
+            kwargs["charge_until"] = _charge_until(kwargs["disposed_on"])
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        latest = latest_posted_month()
+        for asset in objs:
+            if asset.charge_from is None:
+                asset.plan(latest)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def _charge_until(disposed_on, latest: int | None = None, *, look: bool = True) -> int | None:
+    """The last month a card that left is charged — never before a month already posted
+    (what a run charged stays charged)."""
+    if disposed_on is None:
+        return None
+    if look:
+        latest = latest_posted_month()
+    return max(last_month(disposed_on), latest if latest is not None else -1)
+
+
 class Asset(models.Model):
     """An asset card."""
 
@@ -138,13 +267,26 @@ class Asset(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1200)],
     )
     disposed_on = models.DateField(_("disposed of on"), null=True, blank=True)
-    # Written by the depreciation runs only.
-    accumulated_depreciation = models.DecimalField(
-        _("accumulated depreciation (yuan)"), **MONEY, default=0, editable=False
+    # The schedule's basis (see the module): written by ``save``, ``plan`` and the import.
+    carried_depreciation = models.DecimalField(
+        _("depreciation brought forward (yuan)"), **MONEY, default=0, editable=False
     )
-    months_charged = models.PositiveSmallIntegerField(
-        _("months depreciated"), default=0, editable=False
+    carried_months = models.PositiveSmallIntegerField(
+        _("months brought forward"), default=0, editable=False
     )
+    charge_from = models.PositiveIntegerField(_("charged from (month)"), editable=False)
+    charge_until = models.PositiveIntegerField(
+        _("charged until (month)"), null=True, editable=False
+    )
+    # The latest run in force when the basis was last brought forward, and how many months
+    # its charge covered: reversing that run takes its charge back out of the basis.
+    basis_run = models.ForeignKey(
+        "DepreciationRun", on_delete=models.SET_NULL, null=True, editable=False,
+        related_name="+", verbose_name=_("basis run"),
+    )  # fmt: skip
+    basis_run_months = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = AssetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("asset")
@@ -153,7 +295,7 @@ class Asset(models.Model):
         indexes = [models.Index(fields=["unit", "status"], name="asset_unit_status")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(accumulated_depreciation__lte=F("original_value")),
+                condition=Q(carried_depreciation__lte=F("original_value")),
                 name="depreciation_capped_at_cost",
                 violation_error_message=_("Depreciation never exceeds the original value."),
             ),
@@ -171,6 +313,110 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded", None)
+        if self._state.adding:
+            if self.charge_from is None:
+                self.plan(latest_posted_month())
+        elif loaded is not None:
+            changed = {k for k, v in loaded.items() if getattr(self, k) != v}
+            if changed - {"disposed_on"}:
+                self._carry_forward()
+            elif "disposed_on" in changed:
+                self.charge_until = _charge_until(self.disposed_on)
+        super().save(*args, **kwargs)
+        self._remember()
+        self._forget_figures()
+
+    # Loaded to tell, on save, whether the schedule changed.
+    WATCHED = ("original_value", "life_months", "category_id", "value_basis", "acquired_on",
+               "disposed_on")  # fmt: skip
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        card = super().from_db(db, field_names, values)
+        card._remember()
+        return card
+
+    def _remember(self) -> None:
+        self._loaded = {k: self.__dict__[k] for k in self.WATCHED if k in self.__dict__}
+
+    def refresh_from_db(self, *args, **kwargs):
+        self._forget_figures()
+        super().refresh_from_db(*args, **kwargs)
+        self._remember()
+
+    def _forget_figures(self) -> None:
+        self.__dict__.pop("depreciation_to_date", None)
+        self.__dict__.pop("months_to_date", None)
+
+    def plan(self, latest: int | None, *, charged_through: int | None = None) -> None:
+        """Set a new card's schedule: charged from the month it is added — a card entered
+        before the first run catches up in it; one entered later starts after the latest
+        month posted — or, for one brought in with its depreciation, from the month after
+        ``charged_through``."""
+        start = first_month(self.acquired_on)
+        for month in (latest, charged_through):
+            if month is not None:
+                start = max(start, month + 1)
+        self.charge_from = start
+        self.charge_until = _charge_until(self.disposed_on, latest, look=False)
+
+    def _carry_forward(self) -> None:
+        """A change of value, life, class or date: the depreciation so far (by the old
+        schedule, to the latest month posted) is brought forward, and what remains of the
+        value is spread over the months left, from the month after."""
+        latest = latest_posted_month()
+        if latest is None:  # nothing charged yet: only the start may move
+            self.plan(None, charged_through=self.charge_from - 1 if self.carried_months else None)
+            return
+        runs = DepreciationRun.objects.filter(live=True).order_by("-year", "-month")[:2]
+        run, *earlier = runs
+        charged, months = schedule(latest)
+        _earlier, months_before = schedule(earlier[0].year * 12 + earlier[0].month - 1 if earlier
+                                           else -1)  # fmt: skip
+        before = type(self).objects.filter(pk=self.pk).values(
+            depreciation=F("carried_depreciation") + charged,
+            months=F("carried_months") + months,
+            in_run=months - months_before,
+        ).get()  # fmt: skip
+        self.carried_depreciation = before["depreciation"]
+        self.carried_months = before["months"]
+        self.charge_from = max(first_month(self.acquired_on), latest + 1)
+        self.charge_until = _charge_until(self.disposed_on, latest, look=False)
+        self.basis_run, self.basis_run_months = run, before["in_run"]
+
+    def take_back(self, run: DepreciationRun, amount) -> None:
+        """``run`` is reversed after this card's basis was brought forward at it: take the
+        run's charge (``amount``, and the months it covered) back out of the basis."""
+        self.carried_depreciation -= amount
+        self.carried_months -= self.basis_run_months
+        if self.basis_run_months:
+            self.charge_from = run.year * 12 + run.month - self.basis_run_months
+        self.basis_run, self.basis_run_months = None, 0
+        super().save(update_fields=["carried_depreciation", "carried_months", "charge_from",
+                                    "basis_run", "basis_run_months"])  # fmt: skip
+        self._forget_figures()
+
+    def _to_date(self, name: str):
+        if name not in self.__dict__:
+            if self.pk is None:
+                return self.carried_depreciation if name == "depreciation_to_date" else (
+                    self.carried_months)  # fmt: skip
+            row = type(self).objects.with_depreciation().filter(pk=self.pk)
+            self.__dict__.update(row.values("depreciation_to_date", "months_to_date").get())
+        return self.__dict__[name]
+
+    @property
+    def accumulated_depreciation(self):
+        """Depreciation to the latest month posted (annotated by ``with_depreciation`` on
+        listings; one query otherwise)."""
+        return self._to_date("depreciation_to_date")
+
+    @property
+    def months_charged(self) -> int:
+        return self._to_date("months_to_date")
 
     @property
     def net_value(self):
@@ -194,7 +440,18 @@ class Asset(models.Model):
         )
 
     def clean(self):
-        """A card's life may not be below its category's minimum (财会〔2017〕4号)."""
+        """A card's life may not be below its category's minimum (财会〔2017〕4号), nor a
+        new value below the depreciation already charged."""
+        loaded = getattr(self, "_loaded", None) or {}
+        if (
+            self.pk
+            and self.original_value is not None
+            and loaded.get("original_value", self.original_value) != self.original_value
+            and self.original_value < self.accumulated_depreciation
+        ):
+            raise ValidationError({"original_value": _(
+                "Depreciation of %(amount)s yuan is already charged: the value cannot be lower."
+            ) % {"amount": f"{self.accumulated_depreciation:,.2f}"}})  # fmt: skip
         category = self.category if self.category_id else None
         if category is None or not category.depreciable:
             return

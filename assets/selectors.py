@@ -26,6 +26,7 @@ from .models import (
     HoldingWithdrawal,
     StockTake,
     StockTakeLine,
+    latest_posted_month,
 )
 
 Result = StockTakeLine.Result
@@ -282,8 +283,8 @@ def movement(year: int) -> list[dict]:
     the accumulated depreciation and net value at the closing. Holdings, heritage and other
     classes that do not depreciate are in it at their value. Four queries.
 
-    Depreciation at the closing is each card's depreciation now less what later months
-    charged (a card imported with its depreciation keeps its opening figure)."""
+    Depreciation at the closing is each card's at the end of December, or of the latest
+    month posted if that is earlier (the closed form of ``assets.models.schedule``)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     still_held = {  # not disposed of before the opening / by the closing
         "opening": Q(disposed_on__isnull=True) | Q(disposed_on__gte=start),
@@ -293,14 +294,16 @@ def movement(year: int) -> list[dict]:
         "opening": Q(acquired_on__lt=start) & still_held["opening"],
         "closing": Q(acquired_on__lte=end) & still_held["closing"],
     }
+    latest = latest_posted_month()
+    closing_month = min(year * 12 + 11, latest if latest is not None else -1)
     values = {
         row["category"]: row
-        for row in Asset.objects.values("category").annotate(
+        for row in Asset.objects.with_depreciation(closing_month).values("category").annotate(
             opening=Sum("original_value", filter=on_books_at["opening"]),
             added=Sum("original_value", filter=Q(acquired_on__gte=start, acquired_on__lte=end)),
             disposed=Sum("original_value", filter=Q(disposed_on__gte=start, disposed_on__lte=end)),
             closing=Sum("original_value", filter=on_books_at["closing"]),
-            depreciation_now=Sum("accumulated_depreciation", filter=on_books_at["closing"]),
+            accumulated=Sum("depreciation_to_date", filter=on_books_at["closing"]),
         ).order_by()
     }  # fmt: skip
     charged = dict(
@@ -310,18 +313,10 @@ def movement(year: int) -> list[dict]:
         .values_list("asset__category", "total")
         .order_by()
     )
-    later = dict(
-        DepreciationCharge.objects.filter(run__year__gt=year)
-        .filter(asset__in=Asset.objects.filter(on_books_at["closing"]))
-        .values("asset__category")
-        .annotate(total=Sum("amount"))
-        .values_list("asset__category", "total")
-        .order_by()
-    )  # fmt: skip
     rows = []
     for category in AssetCategory.objects.filter(pk__in=list(values)).order_by("code"):
         row = values[category.pk]
-        closing_depreciation = _cents(row["depreciation_now"]) - _cents(later.get(category.pk))
+        closing_depreciation = _cents(row["accumulated"])
         closing = _cents(row["closing"])
         rows.append({
             "category": category, "opening": _cents(row["opening"]),

@@ -24,7 +24,6 @@ from governance.access import get_for_action_or_404, may_for_instance, require, 
 from governance.models import OrgUnit
 from governance.params import pk_or_none, year_or_none
 from governance.views.actions import run_action
-from reporting.forms import TableUploadForm
 from reporting.imports import ImportFailed
 from reporting.organisation import organisation_name
 from reporting.responses import pdf_response, private_file_response, xlsx_response
@@ -37,6 +36,7 @@ from .forms import (
     DecideForm,
     DecisionForm,
     DisposalForm,
+    LedgerImportForm,
     MonthForm,
     MoveForm,
     SettleForm,
@@ -118,12 +118,15 @@ def run_summary_xlsx(request, pk: int):
 def import_ledger(request):
     """The asset officer imports an existing ledger (the national system's export)."""
     require(request.user, Asset, "add", everywhere=True)
-    form = TableUploadForm(request.POST or None, request.FILES or None)
+    form = LedgerImportForm(request.POST or None, request.FILES or None)
     errors, status = [], 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = import_cards(upload.name, upload.read(), user=request.user)
+            result = import_cards(
+                upload.name, upload.read(), user=request.user,
+                charged_through=form.cleaned_data["charged_through"],
+            )  # fmt: skip
         except ImportFailed as error:
             errors, status = error.errors, 400
             messages.error(request, _("Nothing was saved: correct the cells listed below."))

@@ -55,8 +55,15 @@ class AssetInspectView(ScopedModelViewSet.inspect_view_class):
         return context
 
 
+class AssetIndexView(ScopedModelViewSet.index_view_class):
+    def get_base_queryset(self):
+        # Depreciation to the latest month posted, computed in the listing's one query.
+        return super().get_base_queryset().with_depreciation()
+
+
 class AssetViewSet(ScopedModelViewSet):
     model = Asset
+    index_view_class = AssetIndexView
     icon = "cogs"
     menu_label = _("Asset cards")
     menu_order = 1

@@ -1,71 +1,38 @@
 """The month's depreciation run, and its reversal.
 
-A run charges every card that depreciates, set-based — one ``INSERT … SELECT`` of the
-charges and one ``UPDATE … FROM`` of the cards, whatever their number: straight-line with no
-residual value, each month (value − depreciation so far) / (life − months charged), so a
-change of value or life is spread over the months left; the last month takes what
-remains (rounding included), so depreciation reaches the cost and never passes it. When a
-month starts and ends (the month the asset is added, the month it leaves) are settings in
-one place, ``month_rules``. A run is idempotent (the month's run in force is returned) and
-locked; it is undone only whole, by a correcting run.
+A card's depreciation has a closed form (``assets.models.schedule``: straight-line with no
+residual value, ``round(remaining × n / months left, 2)`` after ``n`` months, the last month
+taking what remains, so it reaches the cost and never passes it; a change of value or life
+brings the depreciation so far forward and spreads the rest over the months left). A run
+charges each card the difference between its depreciation at the end of the month and at
+the end of the month posted before — one ``INSERT … SELECT``, whatever the number of cards,
+and nothing written to the cards. A run is idempotent (the month's run in force is
+returned) and locked; it is undone only whole, by a correcting run.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import sqlite3
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Round
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from governance.access import may_everywhere
 
-from ..models import Asset, DepreciationCharge, DepreciationRun
+from ..models import (
+    MONEY,
+    Asset,
+    DepreciationCharge,
+    DepreciationRun,
+    latest_posted_month,
+    schedule,
+)
 
+MONEY_FIELD = DecimalField(**MONEY)
 RUN_ACTION = "shuxiang.depreciation.run"
 REVERSE_ACTION = "shuxiang.depreciation.reverse"
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-@dataclass(frozen=True)
-class MonthRules:
-    """Which cards a month charges, by the dates they were added and left."""
-
-    added_by: dt.date  # added on or before this day
-    left_after: dt.date  # not disposed of, or disposed of after this day
-
-
-def month_rules(year: int, month: int) -> MonthRules:
-    """The one place the convention lives. By default (政府会计制度 as implemented in the
-    asset systems: 当月增加当月计提, 当月减少当月不再计提) a card is charged from the
-    month it is added and not in the month it leaves; both are settings."""
-    first = dt.date(year, month, 1)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    from_added_month = settings.SHUXIANG_ASSET_DEPRECIATION_FROM == "added_month"
-    charge_leaving_month = settings.SHUXIANG_ASSET_CHARGE_LEAVING_MONTH
-    return MonthRules(
-        added_by=last if from_added_month else first - dt.timedelta(days=1),
-        left_after=first - dt.timedelta(days=1) if charge_leaving_month else last,
-    )
 
 
 def require_asset_officer(user) -> None:
@@ -73,37 +40,23 @@ def require_asset_officer(user) -> None:
         raise PermissionDenied(_("Only the asset officer posts depreciation."))
 
 
-def _exact(expression):
-    """``expression`` ready to divide: PostgreSQL divides numerics exactly; SQLite keeps
-    100.00 as the integer 100 (and Django casts decimals back to it), so divide its REAL."""
-    if connection.vendor == "sqlite":
-        return Cast(expression, FloatField())
-    return expression
-
-
-def charges_of(year: int, month: int):
-    """The month's charge of each card that depreciates, as a queryset (card, amount)."""
-    rules = month_rules(year, month)
-    remaining = ExpressionWrapper(
-        F("original_value") - F("accumulated_depreciation"), output_field=MONEY
-    )
-    months_left = F("life_months") - F("months_charged")
+def charges_of(year: int, month: int, *, after: int | None = None):
+    """Each card's charge for the month (its depreciation at the month's end less that at
+    the end of ``after``, the month posted before; all of it when none was), as a queryset
+    of (card, amount)."""
+    index = year * 12 + month - 1
+    charged, _months = schedule(index)
+    amount = charged
+    cards = Asset.objects.filter(
+        category__depreciable=True, life_months__gt=0, charge_from__lte=index,
+        carried_depreciation__lt=F("original_value"),
+    ).exclude(value_basis=Asset.ValueBasis.NOMINAL)  # fmt: skip
+    if after is not None:
+        before, _months = schedule(after)
+        amount = Round(ExpressionWrapper(charged - before, output_field=MONEY_FIELD), 2)
+        cards = cards.filter(Q(charge_until__isnull=True) | Q(charge_until__gt=after))
     return (
-        Asset.objects.filter(
-            category__depreciable=True,
-            life_months__gt=0,
-            acquired_on__lte=rules.added_by,
-            accumulated_depreciation__lt=F("original_value"),
-        )
-        .exclude(value_basis=Asset.ValueBasis.NOMINAL)
-        .filter(Q(disposed_on__isnull=True) | Q(disposed_on__gt=rules.left_after))
-        .annotate(
-            amount=Case(
-                When(Q(life_months__lte=F("months_charged") + 1), then=remaining),
-                default=Round(_exact(remaining) / months_left, 2),
-                output_field=MONEY,
-            )
-        )
+        cards.annotate(amount=amount)
         .filter(amount__gt=0)
         .annotate(card=F("pk"))
         .values("card", "amount")
@@ -122,27 +75,7 @@ def _insert_select(run: DepreciationRun, charges) -> None:
         )
 
 
-def _apply(run: DepreciationRun, months: int) -> None:
-    """Add the run's charges to the cards' depreciation: one ``UPDATE … FROM`` joining the
-    charges (PostgreSQL; SQLite from 3.33), rounded to the cent so that SQLite's floating
-    sums never pass the cost; then the run's total and count in one aggregate."""
-    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33):
-        amount = DepreciationCharge.objects.filter(run=run, asset=OuterRef("pk")).values("amount")
-        Asset.objects.filter(pk__in=run.charges.values("asset")).update(
-            accumulated_depreciation=Round(F("accumulated_depreciation") + Subquery(amount[:1]), 2),
-            months_charged=F("months_charged") + Value(months),
-        )
-    else:
-        asset = connection.ops.quote_name(Asset._meta.db_table)
-        charge = connection.ops.quote_name(DepreciationCharge._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {asset} SET accumulated_depreciation = "  # noqa: S608
-                f"ROUND({asset}.accumulated_depreciation + c.amount, 2), "
-                f"months_charged = {asset}.months_charged + %s "
-                f"FROM {charge} c WHERE c.asset_id = {asset}.id AND c.run_id = %s",
-                [months, run.pk],
-            )
+def _total(run: DepreciationRun) -> None:
     totals = run.charges.aggregate(total=Sum("amount"), cards=Count("pk"))
     run.total = totals["total"] or 0
     run.cards = totals["cards"]
@@ -164,9 +97,10 @@ def run_depreciation(year: int, month: int, *, user) -> DepreciationRun:
             _("%(year)s-%(month)02d comes before a month already posted: reverse the later "
               "months first.") % {"year": year, "month": month}
         )  # fmt: skip
+    after = latest_posted_month()
     run = DepreciationRun.objects.create(year=year, month=month, posted_by=user)
-    _insert_select(run, charges_of(year, month))
-    _apply(run, +1)
+    _insert_select(run, charges_of(year, month, after=after))
+    _total(run)
     log(
         instance=run,
         action=RUN_ACTION,
@@ -202,6 +136,11 @@ def reverse_run(run: DepreciationRun, *, user, reason: str) -> DepreciationRun:
             f"SELECT %s, asset_id, -amount FROM {table} WHERE run_id = %s",
             [correction.pk, locked.pk],
         )
-    _apply(correction, -1)
+    _total(correction)
+    # Cards whose value or life changed after the month was posted brought its charge
+    # forward: take it back out (the cards changed in one month: a few).
+    charges = dict(locked.charges.filter(asset__basis_run=locked).values_list("asset", "amount"))
+    for card in Asset.objects.filter(basis_run=locked):
+        card.take_back(locked, charges.get(card.pk, 0))
     log(instance=correction, action=REVERSE_ACTION, user=user, data={"reverses": locked.pk})
     return correction

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from assets.importers import import_cards
-from assets.models import Asset, AssetCategory, HoldingBatch, HoldingWithdrawal
+from assets.models import Asset, AssetCategory, HoldingBatch, HoldingWithdrawal, month_index
 from assets.services import (
     approve_withdrawal,
     close_counting,
@@ -105,14 +105,17 @@ def load_assets() -> dict[str, int]:
     if Asset.objects.exists():
         return {"cards": 0, "runs": 0}
     officer, leader = _user("assets"), _user("leader")
-    added = import_cards(LEDGER, path(LEDGER).read_bytes(), user=officer).added
+    through = month_index(FIRST_MONTH) - 1  # the ledger's depreciation: to December 2024
+    added = import_cards(
+        LEDGER, path(LEDGER).read_bytes(), user=officer, charged_through=through
+    ).added
     batches = _holdings(leader)
     _stocktake(officer, leader, _user("staff1"))
     last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
     runs = [run_depreciation(year, month, user=officer) for year, month in _months(last_month)]
-    worn = Asset.objects.filter(
+    worn = Asset.objects.with_depreciation().filter(
         unit__code="FZ-SLIB-OFFICE", category__code="A02-01", status=Asset.Status.IN_USE,
-        accumulated_depreciation=F("original_value"),
+        depreciation_to_date=F("original_value"),
     ).order_by("acquired_on")[:3]  # fmt: skip
     disposal = draft(
         numbers=[a.number for a in worn], kind="scrap", grounds="worn_out",

@@ -10,11 +10,13 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from PIL import Image
+from wagtail.models import ModelLogEntry
 
 from assets.importers import import_cards
-from assets.models import Asset, AssetFile, CustodyEvent
+from assets.models import Asset, AssetFile, CustodyEvent, month_index
 from assets.services import run_depreciation
 from reporting.imports import ImportFailed
 from tests.assets.test_depreciation import make_asset
@@ -56,10 +58,9 @@ def row(number="ZC2019-001", **cells):
 
 
 def test_an_imported_card_keeps_its_depreciation_and_the_run_continues(org, officer):
-    result = import_cards("资产卡片.xlsx", ledger(row()), user=officer)
+    december = month_index(dt.date(2024, 12, 1))  # the old system charged to December
+    result = import_cards("资产卡片.xlsx", ledger(row()), user=officer, charged_through=december)
     assert result.added == 1
-    from wagtail.models import ModelLogEntry
-
     entry = ModelLogEntry.objects.get(action="shuxiang.assets.import")  # one for the import
     assert (entry.user, entry.data["file"], entry.data["added"]) == (officer, "资产卡片.xlsx", 1)
     card = Asset.objects.get(number="ZC2019-001")
@@ -68,7 +69,24 @@ def test_an_imported_card_keeps_its_depreciation_and_the_run_continues(org, offi
     run_depreciation(2025, 1, user=officer)
     card.refresh_from_db()
     # (6000 − 3500) / (72 − 42) = 83.33 a month from here.
-    assert card.accumulated_depreciation == Decimal("3583.33")
+    assert card.accumulated_depreciation == Decimal("3583.33") and card.months_charged == 43
+
+
+def test_the_import_asks_which_month_the_depreciation_is_charged_to(client, org, officer):
+    client.force_login(officer)
+    last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    page = client.get(reverse("assets_import")).content.decode()
+    assert "折旧计提至" in page and f'value="{last_month:%Y-%m}"' in page  # by default
+    upload = SimpleUploadedFile("资产卡片.xlsx", ledger(row()))
+    response = client.post(reverse("assets_import"), {"file": upload, "charged_through": "2024-06"})
+    assert response.status_code == 302
+    card = Asset.objects.get(number="ZC2019-001")
+    run_depreciation(2024, 12, user=officer)  # the first run: July to December
+    # 3500 + (6000 − 3500) × 6 / (72 − 42) = 4000
+    assert card.accumulated_depreciation == Decimal("4000.00") and card.months_charged == 48
+    bad = client.post(reverse("assets_import"), {"file": SimpleUploadedFile("x.xlsx", b"x"),
+                                                 "charged_through": "2024-13"})  # fmt: skip
+    assert bad.status_code == 400 and "YYYY-MM" in bad.content.decode()
 
 
 def test_a_bad_file_saves_nothing_and_names_every_cell(org, officer):

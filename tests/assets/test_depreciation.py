@@ -59,7 +59,7 @@ def test_straight_line_from_the_month_added_the_last_month_taking_the_rounding(o
 
 
 def test_not_charged_in_the_month_it_leaves(org, officer):
-    leaving = make_asset(org["a"], added=dt.date(2025, 1, 5), life=10, value="1000.00")
+    leaving = make_asset(org["a"], added=dt.date(2025, 3, 5), life=10, value="1000.00")
     run_depreciation(2025, 3, user=officer)
     Asset.objects.filter(pk=leaving.pk).update(
         status=Asset.Status.DISPOSED, disposed_on=dt.date(2025, 4, 10)
@@ -71,12 +71,31 @@ def test_not_charged_in_the_month_it_leaves(org, officer):
 def test_a_change_of_value_or_life_is_spread_over_the_months_left(org, officer):
     revalued = make_asset(org["a"], value="1200.00", life=12, added=dt.date(2025, 1, 1))
     run_depreciation(2025, 1, user=officer)  # 1200 / 12 = 100
-    Asset.objects.filter(pk=revalued.pk).update(original_value=D("1500.00"))
+    revalued.original_value = D("1500.00")
+    revalued.save()
+    assert charged(revalued) == D("100.00")  # what was charged stays
     run_depreciation(2025, 2, user=officer)  # (1500 - 100) / 11 = 127.27
     assert charged(revalued) == D("227.27")
-    Asset.objects.filter(pk=revalued.pk).update(life_months=6)
+    revalued.life_months = 6
+    revalued.save()
     run_depreciation(2025, 3, user=officer)  # (1500 - 227.27) / (6 - 2) = 318.18
     assert charged(revalued) == D("545.45")
+    run_depreciation(2025, 4, user=officer)  # 1272.73 × 2 / 4 = 636.37 (636.365 rounded)
+    assert charged(revalued) == D("863.64") and revalued.months_charged == 4
+    with pytest.raises(TypeError):  # a bare update would rewrite what was charged
+        Asset.objects.filter(pk=revalued.pk).update(original_value=D("1.00"))
+
+
+def test_a_change_after_a_month_is_posted_is_undone_with_the_month(org, officer):
+    card = make_asset(org["a"], value="1200.00", life=12, added=dt.date(2025, 1, 1))
+    january, february = months(officer, (2025, 1), (2025, 2))  # 100 a month
+    card.original_value = D("2200.00")  # found wrong after February was posted
+    card.save()
+    assert charged(card) == D("200.00")
+    reverse_run(february, user=officer, reason="卡片价值有误")
+    assert charged(card) == D("100.00") and card.months_charged == 1
+    run_depreciation(2025, 2, user=officer)  # (2200 - 100) / 11 = 190.91
+    assert charged(card) == D("290.91") and card.months_charged == 2
 
 
 def test_nothing_for_a_non_depreciable_class_or_a_nominal_value(org, officer):
@@ -92,18 +111,19 @@ def test_nothing_for_a_non_depreciable_class_or_a_nominal_value(org, officer):
 def test_a_run_is_idempotent_and_reversed_only_whole_and_latest_first(org, officer):
     asset = make_asset(org["a"], value="1200.00", life=12, added=dt.date(2025, 1, 1))
     march, april = months(officer, (2025, 3), (2025, 4))
+    assert march.total == D("300.00")  # the first run catches up from January
     assert run_depreciation(2025, 4, user=officer) == april  # the month's run in force
-    assert charged(asset) == D("200.00")
+    assert charged(asset) == D("400.00")
     with pytest.raises(ValidationError, match="先"):
         reverse_run(march, user=officer, reason="金额有误")  # April rests on it
     with pytest.raises(ValidationError):
         run_depreciation(2025, 2, user=officer)  # before a month already posted
     correction = reverse_run(april, user=officer, reason="四月卡片价值有误")
-    assert correction.total == D("-100.00") and charged(asset) == D("100.00")
+    assert correction.total == D("-100.00") and charged(asset) == D("300.00")
     with pytest.raises(ValidationError):
         reverse_run(april, user=officer, reason="再冲")
     again = run_depreciation(2025, 4, user=officer)
-    assert again != april and charged(asset) == D("200.00")
+    assert again != april and charged(asset) == D("400.00")
     assert DepreciationRun.objects.filter(year=2025, month=4, live=True).get() == again
 
 
@@ -138,4 +158,5 @@ def test_a_run_costs_the_same_queries_for_few_and_many_cards(
     with django_assert_max_num_queries(len(few.captured_queries)):
         run = run_depreciation(2025, 4, user=officer)
     assert run.cards == 305
-    assert Asset.objects.filter(accumulated_depreciation=F("original_value")).count() == 0
+    done = Asset.objects.with_depreciation().filter(depreciation_to_date=F("original_value"))
+    assert done.count() == 0

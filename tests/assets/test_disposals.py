@@ -3,11 +3,13 @@ an appraisal for the types that need one), the approval level by value (settings
 cards 待处置 while waiting; approved by leadership they are disposed of and stay in the
 ledger; refused, they return to what they were. Nobody else decides."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from assets.models import Asset, Disposal
 from assets.services import approval_level, decide, draft, run_depreciation, submit
@@ -42,6 +44,9 @@ def test_the_level_follows_the_value(settings):
 def test_approved_the_cards_are_disposed_of_and_kept(org, officer, leader):
     make_asset(org["a"], number="ZC-1", value="6000.00", life=72)
     make_asset(org["a"], number="ZC-2", value="4000.00", life=72)
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    run_depreciation(last_month.year, last_month.month, user=officer)
     disposal = submit(scrap(officer, "ZC-1", "ZC-2"), user=officer)
     assert disposal.value == 10000 and disposal.level
     assert set(Asset.objects.values_list("status", flat=True)) == {"pending"}
@@ -51,8 +56,8 @@ def test_approved_the_cards_are_disposed_of_and_kept(org, officer, leader):
     assert set(Asset.objects.values_list("status", flat=True)) == {"disposed"}
     assert Asset.objects.count() == 2  # never deleted
     # Disposed of this month: not charged this month nor after.
-    run = run_depreciation(2099, 1, user=officer)
-    assert run.cards == 0
+    assert run_depreciation(today.year, today.month, user=officer).cards == 0
+    assert run_depreciation(2099, 1, user=officer).cards == 0
 
 
 def test_refused_the_cards_return_to_what_they_were(org, officer, leader):

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assets.models import Asset
+from assets.models import Asset, month_index
 from assets.selectors import movement
 from assets.services import run_depreciation
 from tests.assets.test_depreciation import make_asset
@@ -26,9 +26,15 @@ def officer(org):
 
 
 def test_the_movement_of_a_year(org, officer):
-    old = make_asset(org["a"], number="OLD", value="1200.00", life=72, added=dt.date(2023, 5, 1))
+    # Brought in with their depreciation to October 2025 (as an import does).
+    november = month_index(dt.date(2025, 11, 1))
+    old = make_asset(org["a"], number="OLD", value="1200.00", life=72, added=dt.date(2023, 5, 1),
+                     carried_depreciation=Decimal("500.00"), carried_months=30,
+                     charge_from=november)  # fmt: skip
     make_asset(org["a"], number="NEW", value="7200.00", life=72, added=dt.date(2025, 11, 3))
-    gone = make_asset(org["a"], number="GONE", value="600.00", life=72, added=dt.date(2022, 1, 1))
+    gone = make_asset(org["a"], number="GONE", value="600.00", life=72, added=dt.date(2022, 1, 1),
+                      carried_depreciation=Decimal("341.67"), carried_months=41,
+                      charge_from=november)  # fmt: skip
     Asset.objects.filter(pk=gone.pk).update(status="disposed", disposed_on=dt.date(2025, 6, 30))
     for month in (11, 12):
         run_depreciation(2025, month, user=officer)
@@ -36,11 +42,12 @@ def test_the_movement_of_a_year(org, officer):
     [row] = movement(2025)
     assert (row["opening"], row["added"], row["disposed"], row["closing"]) == (
         Decimal("1800.00"), Decimal("7200.00"), Decimal("600.00"), Decimal("8400.00"))  # fmt: skip
-    # Nov and Dec: OLD 16.67 + 16.67 (1200/72), NEW 100 + 100.
-    assert row["depreciation"] == Decimal("233.34")
-    assert row["accumulated"] == Decimal("233.34") and row["net"] == Decimal("8166.66")
+    # Nov and Dec: OLD 700 / 42 = 16.67, then 700 × 2 / 42 = 33.33 less 16.67; NEW 100 + 100.
+    assert row["depreciation"] == Decimal("233.33")
+    # At the closing: OLD 500 + 33.33, NEW 200 (GONE has left the books).
+    assert row["accumulated"] == Decimal("733.33") and row["net"] == Decimal("7666.67")
     old.refresh_from_db()
-    assert old.months_charged == 3  # January 2026 is on the card, not in 2025's figures
+    assert old.months_charged == 33  # January 2026 is on the card, not in 2025's figures
 
 
 def test_the_movement_sheet_is_for_those_who_read_the_whole_ledger(client, org, officer, head_a):

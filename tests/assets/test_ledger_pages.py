@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from assets.models import Asset, AssetCategory, DepreciationRun
+from assets.services import run_depreciation
 from tests.assets.test_depreciation import make_asset
 from tests.factories import make_user
 
@@ -74,10 +75,22 @@ def test_a_life_below_the_categorys_minimum_is_refused(client, org, officer):
     assert not Asset.objects.exists()
     response = client.post(reverse("assets_asset:add"), {**data, "life_months": 72})
     assert response.status_code == 302 and Asset.objects.get().life_months == 72
+    # Edited after a month is posted: the value may not fall below what is charged, and a
+    # new value is spread over the months left.
+    run_depreciation(2025, 6, user=officer)  # 6500 / 72 = 90.28
+    card = Asset.objects.get()
+    edit = reverse("assets_asset:edit", args=[card.pk])
+    response = client.post(edit, {**data, "life_months": 72, "original_value": "50.00"})
+    assert response.status_code == 200 and "90.28" in response.content.decode()
+    assert Asset.objects.get().original_value == Decimal("6500.00")
+    response = client.post(edit, {**data, "life_months": 72, "original_value": "7210.28"})
+    assert response.status_code == 302
+    run_depreciation(2025, 7, user=officer)  # (7210.28 − 90.28) / 71 = 100.28
+    assert Asset.objects.get().accumulated_depreciation == Decimal("190.56")
 
 
 def test_a_month_is_posted_and_reversed_from_the_screens(client, org, officer, head_a):
-    make_asset(org["a"], value="1200.00", life=12, added=dt.date(2025, 1, 1))
+    make_asset(org["a"], value="1200.00", life=12, added=dt.date(2025, 3, 1))
     client.force_login(head_a)
     post = reverse("assets_post_depreciation")
     assert client.get(post).url == reverse("wagtailadmin_home")

@@ -32,8 +32,8 @@ def test_the_import_and_the_bulk_create_write_the_same_cards(db, monkeypatch, tm
     officer = bench.generate(0)
     rows, _units = bench.ledger_rows(200)
     bench.write_ledger(rows)
-    fields = ("number", "category_id", "unit_id", "original_value", "acquired_on",
-              "life_months", "accumulated_depreciation", "months_charged", "location")  # fmt: skip
+    fields = ("number", "category_id", "unit_id", "original_value", "acquired_on", "life_months",
+              "carried_depreciation", "carried_months", "charge_from", "location")  # fmt: skip
 
     def cards():
         return sorted(Asset.objects.values_list(*fields))

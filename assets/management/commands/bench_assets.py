@@ -1,6 +1,6 @@
 """``manage.py bench_assets``: a month's depreciation over 200,000 cards (``run_depreciation``:
-one INSERT … SELECT of the charges, one UPDATE of the cards) beside one hand-written SQL
-``INSERT … SELECT`` of the same charges, target ≤ 1.5×; and importing 100,000 cards from
+one INSERT … SELECT of the charges, the month after a month posted) beside one hand-written
+SQL ``INSERT … SELECT`` of the same charges, target ≤ 1.5×; and importing 100,000 cards from
 the national asset system's export (``import_cards``: read, checked cell by cell, inserted
 in batches; in a fresh process, with its peak memory) beside a plain ``bulk_create`` of
 the same cards, target ≤ 3×. It WRITES and commits cards, so it refuses to run unless the
@@ -23,7 +23,7 @@ from openpyxl import Workbook
 
 from assets.importers import import_cards
 from assets.models import Asset, AssetCategory, DepreciationCharge, DepreciationRun
-from assets.services import month_rules, run_depreciation
+from assets.services import run_depreciation
 from governance.models import OrgUnit
 from governance.roles import role_group
 from governance.services.org import create_unit
@@ -44,7 +44,8 @@ from reporting.management.commands.bench import (
 DEFAULT_CARDS = 200_000
 DEFAULT_IMPORT = 100_000
 LEDGER_FILE = "var/bench-asset-ledger.xlsx"
-YEAR, MONTH = 2025, 6
+YEAR, MONTH = 2025, 6  # the month timed; May is posted before
+TIMED = YEAR * 12 + MONTH - 1
 # (category code, life in months, value range in yuan)
 KINDS = [("A02-01", 72, (3_000, 12_000)), ("A02-02", 72, (1_000, 8_000)),
          ("A05-01", 180, (1_000, 6_000)), ("A02-03", 96, (80_000, 300_000)),
@@ -69,7 +70,8 @@ def _library(tag: int) -> list[OrgUnit]:
     ]
 
 
-def _card_values(rng: random.Random, n: int, tag: int, units, categories) -> dict:
+def _card_values(rng, n: int, tag: int, units, categories, charge_from: int = TIMED - 1) -> dict:
+    """A card part-way through its life, its depreciation brought forward to April."""
     code, life, (low, high) = KINDS[n % len(KINDS)]
     added = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(9 * 365))
     elapsed = max((YEAR - added.year) * 12 + MONTH - added.month - 1, 0)
@@ -79,13 +81,14 @@ def _card_values(rng: random.Random, n: int, tag: int, units, categories) -> dic
     return {
         "number": f"B{tag}-{n:07d}", "name": f"基准资产{n}", "category": categories[code],
         "original_value": value, "acquired_on": added, "unit": units[n % len(units)],
-        "life_months": life, "accumulated_depreciation": depreciation, "months_charged": charged,
-        "location": f"{n % 5 + 1}楼", "funding_source": "财政拨款",
+        "life_months": life, "carried_depreciation": depreciation, "carried_months": charged,
+        "charge_from": charge_from, "location": f"{n % 5 + 1}楼", "funding_source": "财政拨款",
     }  # fmt: skip
 
 
 def generate(cards: int, seed: int = 12) -> object:
-    """``cards`` cards over ten departments, part-way through their lives; the officer."""
+    """``cards`` cards over ten departments, part-way through their lives, and May's
+    depreciation posted; the officer."""
     rng = random.Random(seed)  # noqa: S311 -- repeatable figures, not security
     tag = rng.randrange(10**6)
     units = _library(tag)
@@ -99,28 +102,34 @@ def generate(cards: int, seed: int = 12) -> object:
     Asset.objects.bulk_create(batch)
     officer = get_user_model().objects.create_user(username=f"bench-assets-officer-{tag}")
     officer.groups.add(role_group("asset_officer"))
+    run_depreciation(YEAR, MONTH - 1, user=officer)
     return officer
 
 
 def hand_written_month(officer) -> tuple[int, Decimal]:
-    """The baseline: the month's charges in one hand-written INSERT … SELECT."""
-    rules = month_rules(YEAR, MONTH)
+    """The baseline: the month's charges in one hand-written INSERT … SELECT — each card's
+    straight-line depreciation at the end of June less that at the end of May."""
     run = DepreciationRun.objects.create(year=YEAR, month=MONTH, posted_by=officer, live=False)
-    left = "(a.original_value - a.accumulated_depreciation)"
+    least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+    left = "(a.original_value - a.carried_depreciation)"
     exact = f"CAST({left} AS REAL)" if connection.vendor == "sqlite" else left
-    amount = (
-        f"CASE WHEN a.life_months <= a.months_charged + 1 THEN {left} "
-        f"ELSE ROUND({exact} / (a.life_months - a.months_charged), 2) END"
-    )
+    span = "(a.life_months - a.carried_months)"
+
+    def charged(month: int) -> str:
+        n = f"({least}({month}, COALESCE(a.charge_until, {month})) - a.charge_from + 1)"
+        return (f"CASE WHEN {n} <= 0 THEN 0 WHEN {n} >= {span} THEN {left} "
+                f"ELSE ROUND({exact} * {n} / {span}, 2) END")  # fmt: skip
+
+    amount = f"ROUND({charged(TIMED)} - {charged(TIMED - 1)}, 2)"
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO assets_depreciationcharge (run_id, asset_id, amount) "  # noqa: S608
             f"SELECT %s, a.id, {amount} FROM assets_asset a "
             "JOIN assets_assetcategory c ON c.id = a.category_id "
-            "WHERE c.depreciable AND a.life_months > 0 AND a.acquired_on <= %s "
-            "AND a.accumulated_depreciation < a.original_value AND a.value_basis <> 'nominal' "
-            f"AND (a.disposed_on IS NULL OR a.disposed_on > %s) AND {amount} > 0",
-            [run.pk, rules.added_by, rules.left_after],
+            "WHERE c.depreciable AND a.life_months > 0 AND a.value_basis <> 'nominal' "
+            f"AND a.charge_from <= {TIMED} AND a.carried_depreciation < a.original_value "
+            f"AND (a.charge_until IS NULL OR a.charge_until > {TIMED - 1}) AND {amount} > 0",
+            [run.pk],
         )
     return _totals(run)
 
@@ -150,7 +159,8 @@ def ledger_rows(cards: int, seed: int = 13) -> tuple[list[dict], list[str]]:
     tag = rng.randrange(10**6)
     units = _library(tag)
     categories = {c.code: c for c in AssetCategory.objects.all()}
-    return [_card_values(rng, n, tag, units, categories) for n in range(cards)], [
+    # As the import brings them in after May is posted: charged from June.
+    return [_card_values(rng, n, tag, units, categories, TIMED) for n in range(cards)], [
         u.name for u in units
     ]
 
@@ -160,11 +170,11 @@ def write_ledger(rows: list[dict]) -> None:
     sheet = book.create_sheet("资产卡片")
     sheet.append(HEADER)
     for r in rows:
-        value, depreciation = r["original_value"], r["accumulated_depreciation"]
+        value, depreciation = r["original_value"], r["carried_depreciation"]
         sheet.append([r["number"], r["name"], r["category"].code.replace("-", ""), "", 1, "台",
                       float(value), "原值", r["acquired_on"], r["funding_source"], r["location"],
                       r["unit"].name, "在用", r["life_months"], float(depreciation),
-                      r["months_charged"], float(value - depreciation)])  # fmt: skip
+                      r["carried_months"], float(value - depreciation)])  # fmt: skip
     Path(LEDGER_FILE).parent.mkdir(exist_ok=True)
     book.save(LEDGER_FILE)
 
