@@ -144,7 +144,7 @@ def schedule(month, prefix: str = "") -> tuple:
     span = ExpressionWrapper(field("life_months") - field("carried_months"), output_field=whole)
     remaining = field("original_value") - field("carried_depreciation")
     idle = Q(**{f"{prefix}category__depreciable": False}) | Q(**{f"{prefix}value_basis": "nominal"})
-    idle |= Q(**{f"{prefix}life_months__isnull": True})
+    idle |= ~Q(**{f"{prefix}life_months__gt": 0})  # no life (or none given)
     share = FloatField() if connection.vendor == "sqlite" else models.DecimalField(**MONEY)
     charged = Case(
         When(idle, then=Value(0)),
@@ -325,6 +325,8 @@ class Asset(models.Model):
                 self._carry_forward()
             elif "disposed_on" in changed:
                 self.charge_until = _charge_until(self.disposed_on)
+            if changed and kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *self.BASIS}
         super().save(*args, **kwargs)
         self._remember()
         self._forget_figures()
@@ -332,6 +334,8 @@ class Asset(models.Model):
     # Loaded to tell, on save, whether the schedule changed.
     WATCHED = ("original_value", "life_months", "category_id", "value_basis", "acquired_on",
                "disposed_on")  # fmt: skip
+    BASIS = ("carried_depreciation", "carried_months", "charge_from", "charge_until", "basis_run",
+             "basis_run_months")  # fmt: skip
 
     @classmethod
     def from_db(cls, db, field_names, values):
