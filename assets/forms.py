@@ -5,7 +5,6 @@ a disposal and its decision."""
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from django import forms
@@ -14,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 from governance.fields import (
     PersonChoiceField,
@@ -24,7 +22,7 @@ from governance.fields import (
 )
 from governance.models import OrgUnit
 from reporting.forms import TableUploadForm
-from reporting.uploads import ArchiveTooLarge, check_zip
+from reporting.uploads import check_content
 
 from .models import (
     ASSET_FILE_EXTENSIONS,
@@ -107,33 +105,8 @@ class AssetFileForm(forms.Form):
                 _("The file is larger than %(size)s.")
                 % {"size": filesizeformat(settings.SHUXIANG_ASSET_FILE_MAX_BYTES)}
             )
-        check_content(upload)
+        check_content(upload, max_unpacked=settings.SHUXIANG_ASSET_FILE_MAX_BYTES * 5)
         return upload
-
-
-def check_content(upload) -> None:
-    """The file is what its name says: an image Pillow opens, a PDF, an Office package
-    that does not unpack to more than allowed."""
-    suffix = Path(upload.name).suffix.lower()
-    upload.seek(0)
-    wrong = forms.ValidationError(_("The file is damaged or not of the type its name says."))
-    if suffix in (".jpg", ".jpeg", ".png"):
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-        except Exception as error:  # Pillow raises many kinds for a bad image
-            raise wrong from error
-    elif suffix == ".pdf":
-        if not upload.read(5).startswith(b"%PDF-"):
-            raise wrong
-    else:
-        try:
-            check_zip(upload.read(), max_unpacked=settings.SHUXIANG_ASSET_FILE_MAX_BYTES * 5)
-        except ArchiveTooLarge as error:
-            raise forms.ValidationError(str(error)) from error
-        except zipfile.BadZipFile as error:
-            raise wrong from error
-    upload.seek(0)
 
 
 class StockTakeForm(forms.Form):

@@ -9,7 +9,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from assets.views import asset_file
 from governance.views.access import site_history
-from governance.views.evidence import contribution_evidence_file, evidence_file
+from governance.views.evidence import (
+    board_paper_file,
+    contribution_evidence_file,
+    evidence_file,
+)
 from staffing.views.certificates import certificate_file
 
 urlpatterns = [
@@ -23,6 +27,7 @@ urlpatterns = [
     ),
     # Private files, ahead of the admin's login redirect: out of scope or anonymous is 404.
     path("admin/plan/evidence/<int:evidence_pk>/", evidence_file, name="plan_evidence_file"),
+    path("admin/board/papers/<int:paper_pk>/", board_paper_file, name="board_paper_file"),
     path(
         "admin/plan/partner-evidence/<int:evidence_pk>/",
         contribution_evidence_file,

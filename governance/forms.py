@@ -1,5 +1,6 @@
-"""Forms of governance's custom views: the access screen, and the plan's workflows
-(import, report, contribute, review, as-of date). Viewset forms live with the viewsets."""
+"""Forms of governance's custom views: the access screen, the plan's workflows (import,
+report, contribute, review, as-of date), and the board's (attendance, a paper, a
+resolution)."""
 
 import datetime as dt
 from pathlib import Path
@@ -14,9 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from reporting.forms import UploadForm
+from reporting.uploads import check_content
 
 from .fields import UnitMultipleChoiceField
-from .models import EVIDENCE_EXTENSIONS, OrgUnit, Period, Plan, ProgressReport
+from .models import (
+    EVIDENCE_EXTENSIONS,
+    BoardMeeting,
+    OrgUnit,
+    Period,
+    Plan,
+    ProgressReport,
+    Resolution,
+)
 
 
 class UserAccessForm(forms.Form):
@@ -180,3 +190,55 @@ class LoginForm(WagtailLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Password")
+
+
+# -- the board ---------------------------------------------------------------------------
+
+BOARD_PAPER_MAX_BYTES = 20 * 1024 * 1024
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("trustees present"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )  # fmt: skip
+
+    def __init__(self, *args, trustees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = trustees
+
+
+class BoardPaperForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("PDF, documents or images (%(types)s), up to 20 MB.")
+        % {"types": ", ".join(EVIDENCE_EXTENSIONS)},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower().lstrip(".") not in EVIDENCE_EXTENSIONS:
+            raise forms.ValidationError(
+                _("This type of file is not accepted; use one of: %(types)s.")
+                % {"types": ", ".join(EVIDENCE_EXTENSIONS)}
+            )
+        if upload.size > BOARD_PAPER_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        check_content(upload, max_unpacked=BOARD_PAPER_MAX_BYTES * 5)
+        return upload
+
+
+class ResolutionForm(forms.ModelForm):
+    """A resolution of a meeting held (its rules: ``Resolution.clean``)."""
+
+    class Meta:
+        model = Resolution
+        fields = ["meeting", "number", "type", "title", "text", "party_review", "votes_for",
+                  "votes_against", "abstentions"]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = BoardMeeting.objects.filter(
+            state=BoardMeeting.State.HELD
+        ).order_by("-date")

@@ -64,17 +64,28 @@ PLAN_HEAD = (
     "governance.change_contribution",
     "governance.view_contribution",
 )
+BOARD_MODELS = ("trustee", "boardmeeting", "resolution")
+# The board's secretary keeps it; trustees read it all, its papers included; leadership
+# reads the members, meetings and resolutions, not the papers.
+BOARD_SECRETARY = (
+    *_crud(("trustee", "boardmeeting"), ("add", "change", "view")),
+    *_crud(("boardpaper",), ("add", "view")),
+    *_crud(("resolution",), ("add", "change", "view")),
+)
+BOARD_READ = _crud((*BOARD_MODELS, "boardpaper"), ("view",))
 PAGE_PERMS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
 
 # governance's own grants (the org tree, the plan, users and the site).
 GRANTS: dict[str, tuple[str, ...]] = {
     "planning": (*ORG_EDIT, *PLAN_OFFICE, *_crud(("workdayoverride",), ("add", "change", "view"))),
-    "leadership": (ORG_VIEW, *PLAN_VIEW),
+    "leadership": (ORG_VIEW, *PLAN_VIEW, *_crud(BOARD_MODELS, ("view",))),
     "department_head": (*ORG_EDIT, *PLAN_HEAD),
     "staff": (ORG_VIEW,),
     "hr": (ORG_VIEW, *_crud(("workdayoverride",), ("add", "change", "view"))),
     "finance": (ORG_VIEW,),
     "asset_officer": (ORG_VIEW,),
+    "trustee": (*PLAN_VIEW, *BOARD_READ),
+    "board_secretary": (ORG_VIEW, *BOARD_SECRETARY),
     "administrator": (
         *ORG_EDIT,
         "governance.delete_orgunit",
@@ -129,6 +140,12 @@ ROLES: tuple[RoleSpec, ...] = (
         "资产卡片、领用、折旧、清查盘点、处置与馆藏资产。",
     ),
     RoleSpec("trustee", "理事", Role.Scope.GLOBAL, "理事会文件，审议规划调整与年度报告。"),
+    RoleSpec(
+        "board_secretary",
+        "理事会秘书",
+        Role.Scope.GLOBAL,
+        "理事名册、理事会会议、会议文件、出席与表决、决议的登记与公布。",
+    ),
     RoleSpec("editor", "网站编辑", Role.Scope.GLOBAL, "公开页面、信息公开与年度报告。", pages=True),
     RoleSpec(
         "administrator",
@@ -231,6 +248,7 @@ ROLE_LABELS = {
     "finance": _("Finance"),
     "asset_officer": _("Asset officer"),
     "trustee": _("Trustee"),
+    "board_secretary": _("Board secretary"),
     "editor": _("Editor"),
     "administrator": _("Administrator"),
 }

@@ -15,6 +15,8 @@ from .fields import register_form_fields
 from .indicators import register_provider
 from .models import (
     AnnualTarget,
+    BoardMeeting,
+    BoardPaper,
     Contribution,
     ContributionEvidence,
     DocumentJob,
@@ -26,6 +28,8 @@ from .models import (
     Plan,
     PlanItem,
     ProgressReport,
+    Resolution,
+    Trustee,
     WorkdayOverride,
 )
 
@@ -121,6 +125,17 @@ for _model, _unit_field in (
     (WorkdayOverride, None),  # the working-day calendar's corrections
 ):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=_unit_field))
+# The board is global: its secretary keeps it, trustees read it (papers included). A held
+# meeting is locked (its attendance stands); a resolution is never edited.
+register_permission_policy(Trustee, ScopedPermissionPolicy(Trustee, unit_field=None))
+register_permission_policy(
+    BoardMeeting,
+    ScopedPermissionPolicy(
+        BoardMeeting, unit_field=None, locked_when=Q(state=BoardMeeting.State.HELD)
+    ),
+)
+register_permission_policy(BoardPaper, ScopedPermissionPolicy(BoardPaper, unit_field=None))
+register_permission_policy(Resolution, ScopedPermissionPolicy(Resolution, unit_field=None))
 # A document prepared in the background is its requester's alone (no role grants it).
 register_permission_policy(
     DocumentJob,
@@ -131,14 +146,17 @@ register_permission_policy(
 
 from .documents import PROGRESS_DOCUMENT, TRACKING_DOCUMENT  # noqa: E402
 from .selectors.plan import plan_progress_at_year_end  # noqa: E402
+from .services.board import ATTENDANCE_ACTION, PUBLISH_ACTION, RESOLUTION_ACTION  # noqa: E402
 from .services.documents import register_long_document  # noqa: E402
 from .views import access as access_views  # noqa: E402
+from .views import board as board_views  # noqa: E402
 from .views import documents as document_views  # noqa: E402
 from .views import lockouts as lockout_views  # noqa: E402
 from .views import outline as outline_views  # noqa: E402
 from .views import panels  # noqa: E402
 from .views import plan as plan_views  # noqa: E402
 from .views import plan_import as plan_import_views  # noqa: E402
+from .viewsets.board import BoardViewSetGroup  # noqa: E402
 from .viewsets.calendar import workday_overrides  # noqa: E402
 from .viewsets.org import OrgUnitViewSet  # noqa: E402
 from .viewsets.plan import PlanViewSetGroup  # noqa: E402
@@ -159,6 +177,23 @@ def register_plan():
 @hooks.register("register_admin_viewset")
 def register_working_day_corrections():
     return workday_overrides
+
+
+@hooks.register("register_admin_viewset")
+def register_board():
+    return BoardViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_board_urls():
+    return [
+        path("board/meetings/<int:pk>/attendance/", board_views.meeting_attendance,
+             name="board_meeting_attendance"),
+        path("board/meetings/<int:pk>/papers/", board_views.meeting_paper,
+             name="board_meeting_paper"),
+        path("board/resolutions/<int:pk>/publish/", board_views.resolution_publish,
+             name="board_resolution_publish"),
+    ]  # fmt: skip
 
 
 @hooks.register("register_log_actions")
@@ -213,6 +248,9 @@ def register_log_actions(actions):
     actions.register_action(
         "shuxiang.login.unlock", _("Unlock sign-in"), _("Sign-in unlocked after failed attempts")
     )
+    actions.register_action(ATTENDANCE_ACTION, _("Record attendance"), _("Attendance recorded"))
+    actions.register_action(RESOLUTION_ACTION, _("Record resolution"), _("Resolution recorded"))
+    actions.register_action(PUBLISH_ACTION, _("Publish resolution"), _("Resolution published"))
 
 
 @hooks.register("register_admin_urls")

@@ -31,6 +31,7 @@ from budget.models import (
 )
 from governance.models import (
     AnnualTarget,
+    BoardMeeting,
     Contribution,
     Indicator,
     OrgUnit,
@@ -38,6 +39,8 @@ from governance.models import (
     Plan,
     PlanItem,
     ProgressReport,
+    Resolution,
+    Trustee,
     WorkdayOverride,
 )
 from performance.models import TitleRule
@@ -322,6 +325,30 @@ def holding_withdrawal(unit, marker):
     )
 
 
+def trustee(unit, marker):
+    return Trustee.objects.create(
+        name=marker[:50],
+        category="expert",
+        organisation="江西师范大学",
+        term_start=dt.date(2024, 1, 1),
+    )
+
+
+def board_meeting(unit, marker):
+    return BoardMeeting.objects.create(title=marker[:100], date=dt.date(2025, 3, 20), agenda="审议")
+
+
+def resolution(unit, marker):
+    meeting = BoardMeeting.objects.create(
+        title="理事会会议", date=dt.date(2025, 3, 20), agenda="审议", state="held", serving=9,
+        present=8,
+    )  # fmt: skip
+    return Resolution.objects.create(
+        meeting=meeting, number=f"LSH-{next(_seq):05d}", type="major_business", title=marker[:200],
+        text="同意。", party_review="党委会纪要〔2025〕3号", votes_for=8,
+    )  # fmt: skip
+
+
 BUILDERS = {
     OrgUnit: org_unit,
     Plan: plan,
@@ -345,6 +372,9 @@ BUILDERS = {
     LeaveRecord: leave_record,
     Investigation: investigation,
     WorkdayOverride: workday_override,
+    Trustee: trustee,
+    BoardMeeting: board_meeting,
+    Resolution: resolution,
     TitleRule: title_rule,
     BudgetProject: budget_project,
     TargetTable: target_table,

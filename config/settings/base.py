@@ -342,6 +342,8 @@ SHUXIANG_BUDGET_BAND_SHARES = {"achieved": 100, "partial": 70, "not": 30}
 # is added ("added_month", 当月增加当月计提, as the government asset systems implement
 # 政府会计制度) or the month after ("next_month"); and whether the month it leaves is still
 # charged (当月减少当月不再计提: not). Unconfirmed against 准则第3号's own text: settings.
+# They are applied when a card is saved (its months charged from / until): changing them
+# later does not re-plan the cards already on the books.
 SHUXIANG_ASSET_DEPRECIATION_FROM = envstr("SHUXIANG_ASSET_DEPRECIATION_FROM", "added_month")
 SHUXIANG_ASSET_CHARGE_LEAVING_MONTH = envbool("SHUXIANG_ASSET_CHARGE_LEAVING_MONTH", False)
 # Who approves a disposal, by the cards' original value in yuan (国务院令738 Arts.9, 19:
@@ -357,6 +359,16 @@ SHUXIANG_DISPOSAL_LEVELS = [
 SHUXIANG_DISPOSAL_APPRAISAL_KINDS = ["sale", "conveyance", "transfer", "exchange"]
 # A photo or document attached to an asset card.
 SHUXIANG_ASSET_FILE_MAX_BYTES = 20 * 1024 * 1024
+
+# The board of trustees (domain-rules.md §7; charters vary, none of this is national):
+# a trustee's term in years, the share of the serving trustees present for a quorum, the
+# share of those present voting for that adopts a resolution by type (">1/2" more than
+# half, 过半数; ">=2/3" two thirds or more, 三分之二以上), and the types the Party
+# organisation reviews first (三重一大).
+SHUXIANG_BOARD_TERM_YEARS = envint("SHUXIANG_BOARD_TERM_YEARS", 3)
+SHUXIANG_BOARD_QUORUM = ">=2/3"
+SHUXIANG_BOARD_MAJORITY = {"default": ">1/2", "charter": ">=2/3"}
+SHUXIANG_BOARD_PARTY_REVIEW_TYPES = ["plan", "budget", "final_accounts", "major_business"]
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)

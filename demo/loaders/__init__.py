@@ -1,6 +1,6 @@
 """Loading the demo's files: ``load_demo`` runs every part in order, in one transaction,
-and is safe to re-run; ``org``, ``plan``, ``staffing``, ``performance`` and ``budget`` load
-one part each."""
+and is safe to re-run; ``org``, ``plan``, ``staffing``, ``performance``, ``budget``,
+``assets`` and ``board`` load one part each."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db import transaction
 from governance.roles import setup_roles
 
 from .assets import load_assets
+from .board import load_board
 from .budget import load_budget
 from .org import load_home_page, load_org_tree, load_users
 from .performance import load_appraisals
@@ -28,6 +29,7 @@ def load_demo() -> dict[str, int]:
     appraisals = load_appraisals()
     budget = load_budget()
     assets = load_assets()
+    board = load_board()
     return {
         "units": units,
         "users": users,
@@ -42,4 +44,6 @@ def load_demo() -> dict[str, int]:
         "expenditure_lines": budget["lines"],
         "asset_cards": assets["cards"],
         "depreciation_runs": assets["runs"],
+        "trustees": board["trustees"],
+        "board_resolutions": board["resolutions"],
     }

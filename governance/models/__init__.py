@@ -1,7 +1,9 @@
 """Governance models: the org tree and scopes (org.py), the plan and its tracking (plan.py),
-the reports' evidence files in private storage (evidence.py), long documents prepared in the
+the reports' evidence files in private storage (evidence.py), the board of trustees
+(board.py), long documents prepared in the
 background (documents.py), corrections of the working-day calendar (calendar.py)."""
 
+from .board import BoardMeeting, BoardPaper, Resolution, Trustee
 from .calendar import WorkdayOverride
 from .documents import DocumentJob
 from .evidence import EVIDENCE_EXTENSIONS, ContributionEvidence, Evidence, EvidenceFile
@@ -20,6 +22,8 @@ from .plan import (
 __all__ = [
     "EVIDENCE_EXTENSIONS",
     "AnnualTarget",
+    "BoardMeeting",
+    "BoardPaper",
     "Contribution",
     "ContributionEvidence",
     "DocumentJob",
@@ -34,6 +38,8 @@ __all__ = [
     "Plan",
     "PlanItem",
     "ProgressReport",
+    "Resolution",
     "Role",
+    "Trustee",
     "WorkdayOverride",
 ]

@@ -1,7 +1,7 @@
 """Home-page panels of governance (registered in wagtail_hooks.py): who the user is, a
 department head's reports due and returned, the planning office's queue, leadership's
-overview, a member of staff's tasks, and a notice for roles whose module is still to come.
-Each panel reads through a selector in `governance.selectors.home`."""
+overview, a member of staff's tasks, the board for trustees, and a notice for roles whose
+module is still to come. Each panel reads through a selector (`governance.selectors`)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ from governance.access import (
     may_everywhere,
     may_for_units,
 )
-from governance.models import PlanItem, ProgressReport, Role
+from governance.models import BoardPaper, PlanItem, ProgressReport, Role
 from governance.roles import ROLE_LABELS
 from governance.selectors import home
+from governance.selectors.board import board_home
 
 
 class MyAccessPanel(Component):
@@ -133,15 +134,24 @@ class MyTasksPanel(HomePanel):
         return {"tasks": home.my_tasks(self.user)}
 
 
+class BoardPanel(HomePanel):
+    """The board for a trustee or its secretary: composition, meetings to come, decisions."""
+
+    name = "board"
+    order = 25
+    title = _("Board of trustees")
+    template_name = "governance/panels/board.html"
+
+    def get_data(self):
+        return {
+            **board_home(self.user),
+            "trustees_url": reverse("governance_trustee:index"),
+            "meetings_url": reverse("governance_boardmeeting:index"),
+        }
+
+
 # Roles whose module is still to be built: what their home page will hold.
 COMING = {
-    "trustee": (
-        _("The board module is still being built"),
-        _(
-            "When it is ready, board papers, plan adjustments and the annual report "
-            "waiting for the board's decision will be listed here."
-        ),
-    ),
     "editor": (
         _("Disclosures and the annual report are still being built"),
         _(
@@ -197,6 +207,8 @@ def panels_for(user) -> list[Component]:
         found.append(HeadPanel(user))
     if "staff" in keys:
         found.append(MyTasksPanel(user))
+    if may_everywhere(user, BoardPaper, "view"):
+        found.append(BoardPanel(user))
     for key, (title, text) in COMING.items():
         if key in keys:
             found.append(NoticePanel(key, title, text))

@@ -171,7 +171,6 @@ def test_staff_sees_own_tasks(client, plan, staff_a):
 @pytest.mark.parametrize(
     ("role", "notice"),
     [
-        ("trustee", "理事会模块尚在建设中"),
         ("editor", "信息公开与年度报告尚在建设中"),
     ],
 )

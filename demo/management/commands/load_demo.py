@@ -24,7 +24,8 @@ class Command(BaseCommand):
             f"{counts['trainings']} training records, {counts['budget_projects']} new budget "
             f"projects with {counts['expenditure_lines']} expenditure lines, "
             f"{counts['asset_cards']} new asset cards with {counts['depreciation_runs']} "
-            "months of depreciation."
+            f"months of depreciation, {counts['trustees']} new trustees and "
+            f"{counts['board_resolutions']} board resolutions."
         )
         if settings.DEBUG:
             self.stdout.write(
@@ -32,4 +33,4 @@ class Command(BaseCommand):
             )
             for user in demo_users():
                 unit = f" @ {user.unit}" if user.unit else ""
-                self.stdout.write(f"  {user.username:8} {ROLE_LABELS[user.role]}{unit}")
+                self.stdout.write(f"  {user.username:9} {ROLE_LABELS[user.role]}{unit}")

@@ -1,0 +1,83 @@
+"""The board of trustees (``board-trustees.csv``, ``board-meetings.csv``,
+``board-resolutions.csv``): the second board's nine trustees (six from outside the
+library), two meetings held with their resolutions — three published, 2024's final
+accounts not yet — and the next meeting planned with its draft budget as a paper, through
+the board secretary's services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from governance.models import BoardMeeting, Resolution, Trustee
+from governance.services.board import (
+    attach_paper,
+    publish_resolution,
+    record_attendance,
+    record_resolution,
+)
+from reporting.pdf import build_pdf, para
+
+from .files import read_csv
+
+CATEGORIES = {label: value for value, label in [
+    ("sponsor", "举办单位"), ("management", "馆方管理层"), ("staff", "职工代表"),
+    ("users", "服务对象/读者"), ("expert", "专业人士"), ("public", "社会人士"),
+]}  # fmt: skip
+OFFICES = {"理事长": "chair", "副理事长": "vice_chair", "理事": "member"}
+TYPES = {"规划": "plan", "预算": "budget", "决算": "final_accounts", "重大业务": "major_business",
+         "章程": "charter", "年度报告": "annual_report"}  # fmt: skip
+
+
+def _paper(meeting: BoardMeeting) -> bytes:
+    return build_pdf(
+        [para(f"{meeting.title}审议材料之一：2027年度部门预算（草案）。"),
+         para("收入预算与支出预算按市财政局“二上”控制数编制，项目支出附绩效目标表。")],
+        title="2027年度部门预算（草案）", organisation="抚州市图书馆",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def load_board() -> dict[str, int]:
+    """Load the board; does nothing when any trustee exists."""
+    if Trustee.objects.exists():
+        return {"trustees": 0, "resolutions": 0}
+    secretary = get_user_model().objects.get(username="secretary")
+    trustees = {}
+    for row in read_csv("board-trustees.csv"):
+        trustees[row["姓名"]] = Trustee.objects.create(
+            name=row["姓名"], category=CATEGORIES[row["类别"]], office=OFFICES[row["职务"]],
+            organisation=row["工作单位及职务"], appointed_by=row["任命单位"],
+            appointment_ref=row["任命文件"], term_start=dt.date.fromisoformat(row["任期开始"]),
+        )  # fmt: skip
+    meetings = {}
+    for row in read_csv("board-meetings.csv"):
+        meeting = BoardMeeting.objects.create(
+            title=row["会议"], date=dt.date.fromisoformat(row["日期"]), place=row["地点"],
+            agenda=row["议程"],
+        )  # fmt: skip
+        if row["出席"]:
+            present = [trustees[name] for name in row["出席"].split("、")]
+            meeting = record_attendance(meeting, present, user=secretary)
+        else:
+            paper = ContentFile(_paper(meeting), name="2027年度部门预算（草案）.pdf")
+            attach_paper(meeting, paper, title="2027年度部门预算（草案）", user=secretary)
+        meetings[row["会议"]] = meeting
+    made = 0
+    for row in read_csv("board-resolutions.csv"):
+        resolution = record_resolution(
+            Resolution(
+                meeting=meetings[row["会议"]], number=row["文号"], type=TYPES[row["类型"]],
+                title=row["标题"], text=row["内容"], party_review=row["党组织前置研究"],
+                votes_for=int(row["赞成"]), votes_against=int(row["反对"]),
+                abstentions=int(row["弃权"]),
+            ),
+            user=secretary,
+        )  # fmt: skip
+        if row["公布"] == "是":
+            publish_resolution(resolution, user=secretary)
+        made += 1
+    return {"trustees": len(trustees), "resolutions": made}

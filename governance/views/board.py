@@ -1,0 +1,66 @@
+"""The board's buttons: record who attended a meeting, add a paper, publish a resolution.
+Each goes through the access API and runs its service with ``run_action``."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+
+from governance.access import get_for_action_or_404
+
+from ..forms import AttendanceForm, BoardPaperForm
+from ..models import BoardMeeting, Resolution, Trustee
+from ..services import board as services
+from .actions import run_action
+
+
+def _errors(form) -> str:
+    return " ".join(m for e in form.errors.values() for m in e)
+
+
+@require_POST
+def meeting_attendance(request, pk: int):
+    meeting = get_for_action_or_404(request.user, BoardMeeting, "change", pk=pk)
+    form = AttendanceForm(request.POST, trustees=Trustee.objects.serving(meeting.date))
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    else:
+        present = form.cleaned_data["present"]
+        run_action(
+            request,
+            lambda: services.record_attendance(meeting, present, user=request.user),
+            _("The meeting is recorded as held: %(count)s trustees present.")
+            % {"count": len(present)},
+        )
+    return redirect("governance_boardmeeting:inspect", meeting.pk)
+
+
+@require_POST
+def meeting_paper(request, pk: int):
+    meeting = get_for_action_or_404(request.user, BoardMeeting, "view", pk=pk)
+    form = BoardPaperForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    else:
+        data = form.cleaned_data
+        run_action(
+            request,
+            lambda: services.attach_paper(
+                meeting, data["file"], title=data["title"], user=request.user
+            ),
+            _("Paper added."),
+        )
+    return redirect("governance_boardmeeting:inspect", meeting.pk)
+
+
+@require_POST
+def resolution_publish(request, pk: int):
+    resolution = get_for_action_or_404(request.user, Resolution, "change", pk=pk)
+    run_action(
+        request,
+        lambda: services.publish_resolution(resolution, user=request.user),
+        _("Published: the public may read it now."),
+    )
+    return redirect("governance_resolution:inspect", resolution.pk)
