@@ -122,7 +122,15 @@ class Trustee(models.Model):
     class Meta:
         verbose_name = _("trustee")
         verbose_name_plural = _("trustees")
-        ordering = ["-term_start", "office", "name"]
+        ordering = [
+            "-term_start",
+            models.Case(
+                models.When(office="chair", then=0),
+                models.When(office="vice_chair", then=1),
+                default=2,
+            ),
+            "name",
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(term_end__gt=models.F("term_start")),

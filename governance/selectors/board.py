@@ -22,7 +22,7 @@ def meeting_page(meeting: BoardMeeting, user) -> dict:
         "papers": list(meeting.papers.all()) if may_read_papers else None,
         "may_add_paper": may_everywhere(user, BoardPaper, "add"),
         "may_record": not held and may_everywhere(user, BoardMeeting, "change"),
-        "trustees": list(people.order_by("office", "name")),
+        "trustees": list(people),  # chair, vice-chairs, then by name
         "resolutions": list(meeting.resolutions.order_by("number")),
         "board": Trustee.objects.composition(meeting.date),
     }
