@@ -36,12 +36,16 @@ def _crud(models: tuple[str, ...], actions=("add", "change", "delete", "view")) 
 
 PLAN_VIEW = (
     *_crud(PLAN_MODELS, ("view",)),
+    "governance.view_planadjustment",
+    "governance.view_planversion",
     "governance.view_progressreport",
     "governance.view_evidence",
     "governance.view_contribution",
 )
 PLAN_OFFICE = (
     *_crud(PLAN_MODELS),
+    *_crud(("planadjustment",), ("add", "change", "view")),
+    "governance.view_planversion",
     "governance.view_progressreport",
     "governance.review_progressreport",
     "governance.view_evidence",
@@ -77,7 +81,12 @@ PAGE_PERMS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.pu
 
 # governance's own grants (the org tree, the plan, users and the site).
 GRANTS: dict[str, tuple[str, ...]] = {
-    "planning": (*ORG_EDIT, *PLAN_OFFICE, *_crud(("workdayoverride",), ("add", "change", "view"))),
+    "planning": (
+        *ORG_EDIT,
+        *PLAN_OFFICE,
+        "governance.view_resolution",
+        *_crud(("workdayoverride",), ("add", "change", "view")),
+    ),
     "leadership": (ORG_VIEW, *PLAN_VIEW, *_crud(BOARD_MODELS, ("view",))),
     "department_head": (*ORG_EDIT, *PLAN_HEAD),
     "staff": (ORG_VIEW,),

@@ -26,7 +26,9 @@ from .models import (
     OrgUnit,
     Period,
     Plan,
+    PlanAdjustment,
     PlanItem,
+    PlanVersion,
     ProgressReport,
     Resolution,
     Trustee,
@@ -123,6 +125,7 @@ for _model, _unit_field in (
     (Indicator, None),
     (IndicatorYear, None),
     (WorkdayOverride, None),  # the working-day calendar's corrections
+    (PlanVersion, None),
 ):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=_unit_field))
 # The board is global: its secretary keeps it, trustees read it (papers included). A held
@@ -136,6 +139,13 @@ register_permission_policy(
 )
 register_permission_policy(BoardPaper, ScopedPermissionPolicy(BoardPaper, unit_field=None))
 register_permission_policy(Resolution, ScopedPermissionPolicy(Resolution, unit_field=None))
+# An adjustment in force is locked: its changes are in the plan and its versions.
+register_permission_policy(
+    PlanAdjustment,
+    ScopedPermissionPolicy(
+        PlanAdjustment, unit_field=None, locked_when=Q(state=PlanAdjustment.State.IN_FORCE)
+    ),
+)
 # A document prepared in the background is its requester's alone (no role grants it).
 register_permission_policy(
     DocumentJob,
@@ -148,6 +158,7 @@ from .documents import PROGRESS_DOCUMENT, TRACKING_DOCUMENT  # noqa: E402
 from .selectors.plan import plan_progress_at_year_end  # noqa: E402
 from .services.board import ATTENDANCE_ACTION, PUBLISH_ACTION, RESOLUTION_ACTION  # noqa: E402
 from .services.documents import register_long_document  # noqa: E402
+from .services.revisions import APPLY_ACTION  # noqa: E402
 from .views import access as access_views  # noqa: E402
 from .views import board as board_views  # noqa: E402
 from .views import documents as document_views  # noqa: E402
@@ -193,6 +204,8 @@ def register_board_urls():
              name="board_meeting_paper"),
         path("board/resolutions/<int:pk>/publish/", board_views.resolution_publish,
              name="board_resolution_publish"),
+        path("plan/adjustments/<int:pk>/apply/", board_views.adjustment_apply,
+             name="plan_adjustment_apply"),
     ]  # fmt: skip
 
 
@@ -251,6 +264,7 @@ def register_log_actions(actions):
     actions.register_action(ATTENDANCE_ACTION, _("Record attendance"), _("Attendance recorded"))
     actions.register_action(RESOLUTION_ACTION, _("Record resolution"), _("Resolution recorded"))
     actions.register_action(PUBLISH_ACTION, _("Publish resolution"), _("Resolution published"))
+    actions.register_action(APPLY_ACTION, _("Adjust the plan"), _("Plan adjustment in force"))
 
 
 @hooks.register("register_admin_urls")

@@ -30,6 +30,7 @@ from budget.models import (
     TargetTable,
 )
 from governance.models import (
+    AdjustmentLine,
     AnnualTarget,
     BoardMeeting,
     Contribution,
@@ -37,7 +38,9 @@ from governance.models import (
     OrgUnit,
     Period,
     Plan,
+    PlanAdjustment,
     PlanItem,
+    PlanVersion,
     ProgressReport,
     Resolution,
     Trustee,
@@ -325,6 +328,18 @@ def holding_withdrawal(unit, marker):
     )
 
 
+def plan_adjustment(unit, marker):
+    plan_, item = _plan(f"{next(_seq)}号任务")
+    adjustment = PlanAdjustment.objects.create(plan=plan_, title=marker, reason="评估后调整")
+    AdjustmentLine.objects.create(adjustment=adjustment, kind="withdraw", item=item)
+    return adjustment
+
+
+def plan_version(unit, marker):
+    plan_, _item_ = _plan(f"{next(_seq)}号任务", title=marker)
+    return PlanVersion.objects.create(plan=plan_, number=1, outline=[], targets=[])
+
+
 def trustee(unit, marker):
     return Trustee.objects.create(
         name=marker[:50],
@@ -373,6 +388,8 @@ BUILDERS = {
     Investigation: investigation,
     WorkdayOverride: workday_override,
     Trustee: trustee,
+    PlanAdjustment: plan_adjustment,
+    PlanVersion: plan_version,
     BoardMeeting: board_meeting,
     Resolution: resolution,
     TitleRule: title_rule,

@@ -1,6 +1,6 @@
 """Governance models: the org tree and scopes (org.py), the plan and its tracking (plan.py),
 the reports' evidence files in private storage (evidence.py), the board of trustees
-(board.py), long documents prepared in the
+(board.py), the plan's adjustments and versions (revisions.py), long documents prepared in the
 background (documents.py), corrections of the working-day calendar (calendar.py)."""
 
 from .board import BoardMeeting, BoardPaper, Resolution, Trustee
@@ -18,9 +18,11 @@ from .plan import (
     PlanItem,
     ProgressReport,
 )
+from .revisions import AdjustmentLine, PlanAdjustment, PlanVersion
 
 __all__ = [
     "EVIDENCE_EXTENSIONS",
+    "AdjustmentLine",
     "AnnualTarget",
     "BoardMeeting",
     "BoardPaper",
@@ -36,7 +38,9 @@ __all__ = [
     "OrgUnitUserObjectPermission",
     "Period",
     "Plan",
+    "PlanAdjustment",
     "PlanItem",
+    "PlanVersion",
     "ProgressReport",
     "Resolution",
     "Role",

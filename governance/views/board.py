@@ -1,4 +1,5 @@
-"""The board's buttons: record who attended a meeting, add a paper, publish a resolution.
+"""The board's buttons: record who attended a meeting, add a paper, publish a resolution,
+put a plan adjustment in force with a resolution.
 Each goes through the access API and runs its service with ``run_action``."""
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from wagtail.admin import messages
 from governance.access import get_for_action_or_404
 
 from ..forms import AttendanceForm, BoardPaperForm
-from ..models import BoardMeeting, Resolution, Trustee
+from ..models import BoardMeeting, PlanAdjustment, Resolution, Trustee
 from ..services import board as services
+from ..services.revisions import apply_adjustment
 from .actions import run_action
 
 
@@ -64,3 +66,18 @@ def resolution_publish(request, pk: int):
         _("Published: the public may read it now."),
     )
     return redirect("governance_resolution:inspect", resolution.pk)
+
+
+@require_POST
+def adjustment_apply(request, pk: int):
+    """Put a plan adjustment in force with the board's resolution (the planning office)."""
+    adjustment = get_for_action_or_404(request.user, PlanAdjustment, "change", pk=pk)
+    resolution = get_for_action_or_404(
+        request.user, Resolution, "view", pk=request.POST.get("resolution") or 0
+    )
+    run_action(
+        request,
+        lambda: apply_adjustment(adjustment, resolution, user=request.user),
+        _("The adjustment is in force: the plan changed and its new version is kept."),
+    )
+    return redirect("governance_planadjustment:inspect", adjustment.pk)

@@ -563,6 +563,9 @@ class IndicatorViewSet(ScopedModelViewSet):
     )
 
 
+from .revisions import PlanAdjustmentViewSet, PlanVersionViewSet  # noqa: E402
+
+
 class PlanViewSetGroup(ModelViewSetGroup):
     menu_label = _("Five-year plan")
     menu_icon = "list-ol"
@@ -575,4 +578,6 @@ class PlanViewSetGroup(ModelViewSetGroup):
         AnnualTargetViewSet("governance_annualtarget", url_prefix="plan/targets"),
         IndicatorViewSet("governance_indicator", url_prefix="plan/indicators"),
         PeriodViewSet("governance_period", url_prefix="plan/periods"),
+        PlanAdjustmentViewSet("governance_planadjustment", url_prefix="plan/adjustments"),
+        PlanVersionViewSet("governance_planversion", url_prefix="plan/versions"),
     )

@@ -1,0 +1,104 @@
+"""The plan's adjustments (the planning office drafts them, with their changes inline; the
+board's resolution puts them in force) and its versions (read-only: the outline and the
+targets as they stood)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.tables import TitleColumn
+
+from governance.access import may_for_instance, visible
+from governance.access.viewsets import ScopedModelViewSet
+from governance.models import PlanAdjustment, PlanItem, PlanVersion, Resolution
+
+
+class AdjustmentInspectView(ScopedModelViewSet.inspect_view_class):
+    """The adjustment's changes (with what they replaced, once in force) and, while it is a
+    draft, the board resolutions that could put it in force."""
+
+    template_name = "governance/plan/adjustment_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        adjustment = self.object
+        context["lines"] = list(adjustment.lines.select_related("item", "indicator", "lead_unit"))
+        may_apply = adjustment.state == PlanAdjustment.State.DRAFT and may_for_instance(
+            self.request.user, adjustment, "change"
+        )
+        waiting = Resolution.objects.filter(
+            type=Resolution.Type.PLAN,
+            outcome=Resolution.Outcome.ADOPTED,
+            plan_adjustment__isnull=True,
+        ).select_related("meeting")
+        context["resolutions"] = list(visible(self.request.user, waiting)) if may_apply else None
+        return context
+
+
+class PlanAdjustmentViewSet(ScopedModelViewSet):
+    model = PlanAdjustment
+    icon = "edit"
+    menu_label = _("Plan adjustments")
+    menu_order = 80
+    inspect_view_class = AdjustmentInspectView
+    disabled_views = ("copy", "delete")
+    list_display = [
+        TitleColumn("title", label=_("title"), url_name="governance_planadjustment:inspect"),
+        "plan",
+        "state",
+        "resolution",
+        "applied_on",
+    ]
+    list_select_related = ("plan", "resolution")
+    list_filter = ["state", "plan"]
+    search_fields = ["title", "reason"]
+    inspect_view_fields = ["plan", "title", "reason", "state", "resolution", "applied_on"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("plan"),
+            FieldPanel("title"),
+            FieldPanel("reason"),
+            InlinePanel("lines", label=_("changes"), min_num=1),
+        ]
+    )
+
+
+class VersionInspectView(ScopedModelViewSet.inspect_view_class):
+    """The plan as the version stored it: the outline, and each indicator's targets."""
+
+    template_name = "governance/plan/version_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.object
+        statuses = dict(PlanItem.Status.choices)
+        context["outline"] = [
+            {**item, "indent": max(item["depth"] - 1, 0) * 1.5,
+             "status_label": statuses.get(item["status"], item["status"])}
+            for item in version.outline
+        ]  # fmt: skip
+        years = [str(y) for y in version.plan.years]
+        context["years"] = years
+        context["targets"] = [
+            {**row, "values": [row["years"].get(y, "") for y in years]} for row in version.targets
+        ]
+        return context
+
+
+class PlanVersionViewSet(ScopedModelViewSet):
+    model = PlanVersion
+    icon = "history"
+    menu_label = _("Plan versions")
+    menu_order = 85
+    inspect_view_class = VersionInspectView
+    disabled_views = ("add", "edit", "copy", "delete")  # made by adjustments
+    list_display = [
+        TitleColumn("number", label=_("version"), url_name="governance_planversion:inspect"),
+        "plan",
+        "effective_on",
+        "adjustment",
+    ]
+    list_select_related = ("plan", "adjustment")
+    list_filter = ["plan"]
+    inspect_view_fields = ["plan", "number", "effective_on", "adjustment"]
+    form_fields = ["effective_on"]  # no form is shown: versions are made by adjustments
