@@ -2,7 +2,8 @@
 ``board-resolutions.csv``): the second board's nine trustees (six from outside the
 library), two meetings held with their resolutions — three published, 2024's final
 accounts not yet — and the next meeting planned with its draft budget as a paper, through
-the board secretary's services."""
+the board secretary's services; and the plan's mid-term adjustment
+(``plan-adjustments.csv``) put in force with the board's resolution."""
 
 from __future__ import annotations
 
@@ -12,13 +13,22 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from governance.models import BoardMeeting, Resolution, Trustee
+from governance.models import (
+    AdjustmentLine,
+    BoardMeeting,
+    Indicator,
+    Plan,
+    PlanAdjustment,
+    Resolution,
+    Trustee,
+)
 from governance.services.board import (
     attach_paper,
     publish_resolution,
     record_attendance,
     record_resolution,
 )
+from governance.services.revisions import apply_adjustment
 from reporting.pdf import build_pdf, para
 
 from .files import read_csv
@@ -80,4 +90,26 @@ def load_board() -> dict[str, int]:
         if row["公布"] == "是":
             publish_resolution(resolution, user=secretary)
         made += 1
+    _adjustments()
     return {"trustees": len(trustees), "resolutions": made}
+
+
+def _adjustments() -> None:
+    """``plan-adjustments.csv``: drafted by the planning office, put in force with the
+    board's resolution (the plan as approved is kept as version 1)."""
+    plan = Plan.objects.order_by("pk").first()
+    if plan is None:
+        return
+    planner = get_user_model().objects.get(username="planner")
+    drafts: dict[str, tuple[PlanAdjustment, str]] = {}
+    for row in read_csv("plan-adjustments.csv"):
+        if row["调整"] not in drafts:
+            made = PlanAdjustment.objects.create(plan=plan, title=row["调整"], reason=row["理由"])
+            drafts[row["调整"]] = (made, row["决议文号"])
+        AdjustmentLine.objects.create(
+            adjustment=drafts[row["调整"]][0], kind="target",
+            indicator=Indicator.objects.get(plan=plan, code=row["指标编号"]),
+            year=int(row["年度"]) if row["年度"] else None, value=row["新值"],
+        )  # fmt: skip
+    for adjustment, number in drafts.values():
+        apply_adjustment(adjustment, Resolution.objects.get(number=number), user=planner)

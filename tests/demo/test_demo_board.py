@@ -9,7 +9,15 @@ from django.urls import reverse
 
 from demo.loaders.board import load_board
 from demo.loaders.org import load_org_tree, load_users
-from governance.models import BoardMeeting, BoardPaper, Resolution, Trustee
+from governance.models import (
+    BoardMeeting,
+    BoardPaper,
+    Indicator,
+    PlanAdjustment,
+    PlanVersion,
+    Resolution,
+    Trustee,
+)
 from governance.roles import setup_roles
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +49,19 @@ def test_the_demo_board(counts, client):
     client.force_login(users.get(username="leader"))
     assert client.get(reverse("board_paper_file", args=[paper.pk])).status_code == 404
     assert load_board() == {"trustees": 0, "resolutions": 0}
+
+
+def test_the_demo_plan_was_adjusted_with_the_boards_resolution(client):
+    from demo.loaders.plan import load_plan
+
+    setup_roles()
+    load_org_tree()
+    load_users()
+    load_plan()
+    load_board()
+    adjustment = PlanAdjustment.objects.get()
+    assert adjustment.state == "in_force" and adjustment.resolution.number == "抚图理决〔2025〕3号"
+    indicator = Indicator.objects.get(code="ZB-04")
+    assert indicator.final_target == 180
+    first = PlanVersion.objects.get(number=1)
+    assert next(t for t in first.targets if t["code"] == "ZB-04")["final"] == "150.00"
