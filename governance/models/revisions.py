@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -26,7 +27,7 @@ class PlanAdjustment(ClusterableModel):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        IN_FORCE = "in_force", _("In force")
+        IN_FORCE = "in_force", pgettext_lazy("adjustment", "In force")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("plan")
@@ -45,7 +46,7 @@ class PlanAdjustment(ClusterableModel):
         related_name="plan_adjustment",
         verbose_name=_("board resolution"),
     )
-    applied_on = models.DateField(_("in force since"), null=True, editable=False)
+    applied_on = models.DateField(_("applied on"), null=True, editable=False)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -105,7 +106,9 @@ class AdjustmentLine(models.Model):
     was = models.CharField(_("before"), max_length=200, blank=True, editable=False)
 
     panels = [
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("item"), FieldPanel("indicator")]),
+        FieldPanel("kind"),
+        FieldPanel("item"),
+        FieldPanel("indicator"),
         FieldRowPanel([FieldPanel("year"), FieldPanel("value")]),
         FieldRowPanel([FieldPanel("title"), FieldPanel("lead_unit")]),
     ]
