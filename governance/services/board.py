@@ -1,5 +1,6 @@
 """Writes of the board's secretary: who attended a meeting, its papers, a resolution recorded
-and published. Each checks the access API, is atomic and leaves one history entry."""
+and published. Each checks the access API and is atomic; each leaves one history entry but
+a paper, which keeps who uploaded it and when on its own row."""
 
 from __future__ import annotations
 
