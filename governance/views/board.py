@@ -72,8 +72,9 @@ def resolution_publish(request, pk: int):
 def adjustment_apply(request, pk: int):
     """Put a plan adjustment in force with the board's resolution (the planning office)."""
     adjustment = get_for_action_or_404(request.user, PlanAdjustment, "change", pk=pk)
+    chosen = request.POST.get("resolution", "")
     resolution = get_for_action_or_404(
-        request.user, Resolution, "view", pk=request.POST.get("resolution") or 0
+        request.user, Resolution, "view", pk=int(chosen) if chosen.isdigit() else 0
     )
     run_action(
         request,

@@ -115,9 +115,11 @@ def test_the_planning_office_puts_it_in_force_from_its_page(client, org, plan, p
     draft = adjustment(plan, org)
     adopted = resolution()
     client.force_login(planner)
+    apply = reverse("plan_adjustment_apply", args=[draft.pk])
+    assert client.post(apply, {"resolution": "x"}).status_code == 404  # not a number
     page = client.get(reverse("governance_planadjustment:inspect", args=[draft.pk]))
     assert "抚图理决〔2025〕3号" in page.content.decode()
-    client.post(reverse("plan_adjustment_apply", args=[draft.pk]), {"resolution": adopted.pk})
+    client.post(apply, {"resolution": adopted.pk})
     draft.refresh_from_db()
     assert draft.state == "in_force" and draft.resolution == adopted
     edit = client.get(reverse("governance_planadjustment:edit", args=[draft.pk]))
