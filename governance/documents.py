@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -543,3 +544,41 @@ def roles_markdown() -> str:
                 lines.append(f"| {name} | " + " | ".join(row) + " |")
             lines.append("")
     return "\n".join(lines)
+
+
+def evaluation_pdf(evaluation) -> bytes:
+    """A mid-term or final evaluation on paper: its text, then the figures stored when it
+    was made (progress overall and by area, tasks completed, the indicators)."""
+    figures = evaluation.figures
+    story = [para(paragraph) for paragraph in evaluation.text.split("\n") if paragraph.strip()]
+    story.append(para(_("Figures as of %(date)s") % {"date": figures.get("as_of", "")}, "heading2"))
+    story.append(para(
+        _("Overall progress %(overall)s%%; %(done)s of %(items)s tasks completed.")
+        % {"overall": figures.get("overall"), "done": figures.get("items_completed"),
+           "items": figures.get("items")}
+    ))  # fmt: skip
+    areas = [[f"{a['number']}{a['title']}", f"{a['progress']}%"] for a in figures.get("areas", [])]
+    if areas:
+        story.append(table([[_("Area"), _("Progress")], *areas], col_widths=[130 * mm, 44 * mm],
+                           align_right_cols={1}))  # fmt: skip
+
+    def figure(value) -> str:
+        return "—" if value in (None, "") else _number(Decimal(value))
+
+    indicators = [
+        [i["code"], f"{i['name']}（{i['measure_unit']}）" if i["measure_unit"] else i["name"],
+         figure(i["baseline"]), figure(i["final_target"]),
+         f"{figure(i['actual'])}（{i['actual_year']}）" if i["actual"] is not None else "—"]
+        for i in figures.get("indicators", [])
+    ]  # fmt: skip
+    if indicators:
+        story.append(para(_("Indicators"), "heading2"))
+        header = [_("Indicator code"), _("Indicator"), _("Baseline"), _("Final target"),
+                  _("Latest actual")]  # fmt: skip
+        story.append(table([header, *indicators],
+                           col_widths=[18 * mm, 66 * mm, 24 * mm, 24 * mm, 42 * mm],
+                           align_right_cols={2, 3, 4}))  # fmt: skip
+    return build_pdf(
+        story, title=evaluation.title, organisation=organisation_name(),
+        subtitle=f"{evaluation.get_kind_display()} · {evaluation.plan}",
+    )  # fmt: skip

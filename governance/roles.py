@@ -38,6 +38,7 @@ PLAN_VIEW = (
     *_crud(PLAN_MODELS, ("view",)),
     "governance.view_planadjustment",
     "governance.view_planversion",
+    "governance.view_planevaluation",
     "governance.view_progressreport",
     "governance.view_evidence",
     "governance.view_contribution",
@@ -45,6 +46,7 @@ PLAN_VIEW = (
 PLAN_OFFICE = (
     *_crud(PLAN_MODELS),
     *_crud(("planadjustment",), ("add", "change", "view")),
+    *_crud(("planevaluation",), ("add", "view")),
     "governance.view_planversion",
     "governance.view_progressreport",
     "governance.review_progressreport",

@@ -27,6 +27,7 @@ from .models import (
     Period,
     Plan,
     PlanAdjustment,
+    PlanEvaluation,
     PlanItem,
     PlanVersion,
     ProgressReport,
@@ -126,6 +127,7 @@ for _model, _unit_field in (
     (IndicatorYear, None),
     (WorkdayOverride, None),  # the working-day calendar's corrections
     (PlanVersion, None),
+    (PlanEvaluation, None),
 ):
     register_permission_policy(_model, ScopedPermissionPolicy(_model, unit_field=_unit_field))
 # The board is global: its secretary keeps it, trustees read it (papers included). A held
@@ -158,7 +160,7 @@ from .documents import PROGRESS_DOCUMENT, TRACKING_DOCUMENT  # noqa: E402
 from .selectors.plan import plan_progress_at_year_end  # noqa: E402
 from .services.board import ATTENDANCE_ACTION, PUBLISH_ACTION, RESOLUTION_ACTION  # noqa: E402
 from .services.documents import register_long_document  # noqa: E402
-from .services.revisions import APPLY_ACTION  # noqa: E402
+from .services.revisions import APPLY_ACTION, EVALUATE_ACTION  # noqa: E402
 from .views import access as access_views  # noqa: E402
 from .views import board as board_views  # noqa: E402
 from .views import documents as document_views  # noqa: E402
@@ -206,6 +208,8 @@ def register_board_urls():
              name="board_resolution_publish"),
         path("plan/adjustments/<int:pk>/apply/", board_views.adjustment_apply,
              name="plan_adjustment_apply"),
+        path("plan/evaluations/<int:pk>/pdf/", board_views.evaluation_pdf,
+             name="plan_evaluation_pdf"),
     ]  # fmt: skip
 
 
@@ -265,6 +269,7 @@ def register_log_actions(actions):
     actions.register_action(RESOLUTION_ACTION, _("Record resolution"), _("Resolution recorded"))
     actions.register_action(PUBLISH_ACTION, _("Publish resolution"), _("Resolution published"))
     actions.register_action(APPLY_ACTION, _("Adjust the plan"), _("Plan adjustment in force"))
+    actions.register_action(EVALUATE_ACTION, _("Evaluate the plan"), _("Plan evaluated"))
 
 
 @hooks.register("register_admin_urls")

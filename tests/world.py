@@ -39,6 +39,7 @@ from governance.models import (
     Period,
     Plan,
     PlanAdjustment,
+    PlanEvaluation,
     PlanItem,
     PlanVersion,
     ProgressReport,
@@ -340,6 +341,13 @@ def plan_version(unit, marker):
     return PlanVersion.objects.create(plan=plan_, number=1, outline=[], targets=[])
 
 
+def plan_evaluation(unit, marker):
+    plan_, _item_ = _plan(f"{next(_seq)}号任务")
+    return PlanEvaluation.objects.create(
+        plan=plan_, kind="mid_term", as_of=dt.date(2023, 6, 30), title=marker, text="评估。"
+    )
+
+
 def trustee(unit, marker):
     return Trustee.objects.create(
         name=marker[:50],
@@ -390,6 +398,7 @@ BUILDERS = {
     Trustee: trustee,
     PlanAdjustment: plan_adjustment,
     PlanVersion: plan_version,
+    PlanEvaluation: plan_evaluation,
     BoardMeeting: board_meeting,
     Resolution: resolution,
     TitleRule: title_rule,

@@ -1,7 +1,8 @@
 """Governance models: the org tree and scopes (org.py), the plan and its tracking (plan.py),
 the reports' evidence files in private storage (evidence.py), the board of trustees
-(board.py), the plan's adjustments and versions (revisions.py), long documents prepared in the
-background (documents.py), corrections of the working-day calendar (calendar.py)."""
+(board.py), the plan's adjustments, versions and evaluations (revisions.py), long
+documents prepared in the background (documents.py), corrections of the working-day
+calendar (calendar.py)."""
 
 from .board import BoardMeeting, BoardPaper, Resolution, Trustee
 from .calendar import WorkdayOverride
@@ -18,7 +19,7 @@ from .plan import (
     PlanItem,
     ProgressReport,
 )
-from .revisions import AdjustmentLine, PlanAdjustment, PlanVersion
+from .revisions import AdjustmentLine, PlanAdjustment, PlanEvaluation, PlanVersion
 
 __all__ = [
     "EVIDENCE_EXTENSIONS",
@@ -39,6 +40,7 @@ __all__ = [
     "Period",
     "Plan",
     "PlanAdjustment",
+    "PlanEvaluation",
     "PlanItem",
     "PlanVersion",
     "ProgressReport",

@@ -3,7 +3,8 @@ board resolution). The planning office proposes an adjustment — items added, i
 withdrawn, targets changed — and it changes nothing until it is applied with an adopted
 board resolution on the plan. Applying it keeps the plan as it was and as it becomes as
 numbered versions (the outline and the targets, stored, not recomputed), so every version
-stays readable."""
+stays readable. A mid-term or final evaluation stores the plan's figures at a date with
+its text."""
 
 from __future__ import annotations
 
@@ -162,3 +163,37 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return _("%(plan)s, version %(number)s") % {"plan": self.plan, "number": self.number}
+
+
+class PlanEvaluation(models.Model):
+    """A mid-term or final evaluation: the plan's figures at a date, stored when it was
+    made (never recomputed: a later report or correction does not change it), and the
+    evaluation's text."""
+
+    class Kind(models.TextChoices):
+        MID_TERM = "mid_term", _("Mid-term evaluation")  # 中期评估
+        FINAL = "final", _("Final evaluation")  # 终期评估
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    as_of = models.DateField(_("figures as of"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("evaluation"))
+    figures = models.JSONField(_("figures"), editable=False, default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, editable=False,
+        related_name="+", verbose_name=_("made by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan evaluation")
+        verbose_name_plural = _("plan evaluations")
+        ordering = ["-as_of", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,7 @@
 """Applying a plan adjustment: only with an adopted board resolution on the plan. The plan
 as it stood is kept as a version (the first time, version 1 as approved), the changes are
-made, and the plan as it becomes is the next version."""
+made, and the plan as it becomes is the next version. An evaluation stores the plan's
+figures at its date."""
 
 from __future__ import annotations
 
@@ -18,14 +19,17 @@ from ..models import (
     Indicator,
     IndicatorYear,
     PlanAdjustment,
+    PlanEvaluation,
     PlanItem,
     PlanVersion,
     Resolution,
 )
+from ..selectors.dashboard import public_summary
 from .outline import add_item
 from .progress import refresh_progress
 
 APPLY_ACTION = "shuxiang.plan.adjust"
+EVALUATE_ACTION = "shuxiang.plan.evaluate"
 
 
 def outline_of(plan) -> list[dict]:
@@ -136,3 +140,29 @@ def apply_adjustment(adjustment: PlanAdjustment, resolution: Resolution, *, user
         data={"resolution": resolution.number, "version": version.number},
     )
     return version
+
+
+def _stored(value):
+    """``value`` as JSON keeps it: decimals and dates as text, the rest as it is."""
+    if isinstance(value, dict):
+        return {k: _stored(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_stored(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@transaction.atomic
+def evaluate(evaluation: PlanEvaluation, *, user) -> PlanEvaluation:
+    """Store ``evaluation`` with the plan's figures at its date (overall and per-area
+    progress, tasks completed, each indicator's latest actual against its target), frozen:
+    later reports and corrections never change them."""
+    require(user, PlanEvaluation, "add", everywhere=True)
+    evaluation.full_clean(exclude=["figures"])
+    evaluation.figures = _stored(public_summary(evaluation.plan, as_of=evaluation.as_of))
+    evaluation.created_by = user
+    evaluation.save()
+    log(instance=evaluation, action=EVALUATE_ACTION, user=user,
+        data={"as_of": evaluation.as_of.isoformat()})  # fmt: skip
+    return evaluation

@@ -1,5 +1,5 @@
 """The board's buttons: record who attended a meeting, add a paper, publish a resolution,
-put a plan adjustment in force with a resolution.
+put a plan adjustment in force with a resolution; and a plan evaluation's PDF.
 Each goes through the access API and runs its service with ``run_action``."""
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
 from governance.access import get_for_action_or_404
+from reporting.responses import pdf_response
 
+from .. import documents
 from ..forms import AttendanceForm, BoardPaperForm
-from ..models import BoardMeeting, PlanAdjustment, Resolution, Trustee
+from ..models import BoardMeeting, PlanAdjustment, PlanEvaluation, Resolution, Trustee
 from ..services import board as services
 from ..services.revisions import apply_adjustment
 from .actions import run_action
@@ -82,3 +84,9 @@ def adjustment_apply(request, pk: int):
         _("The adjustment is in force: the plan changed and its new version is kept."),
     )
     return redirect("governance_planadjustment:inspect", adjustment.pk)
+
+
+def evaluation_pdf(request, pk: int):
+    """A plan evaluation on paper, from the figures it stored."""
+    evaluation = get_for_action_or_404(request.user, PlanEvaluation, "view", pk=pk)
+    return pdf_response(documents.evaluation_pdf(evaluation), evaluation.title)

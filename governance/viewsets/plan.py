@@ -563,7 +563,11 @@ class IndicatorViewSet(ScopedModelViewSet):
     )
 
 
-from .revisions import PlanAdjustmentViewSet, PlanVersionViewSet  # noqa: E402
+from .revisions import (  # noqa: E402
+    PlanAdjustmentViewSet,
+    PlanEvaluationViewSet,
+    PlanVersionViewSet,
+)
 
 
 class PlanViewSetGroup(ModelViewSetGroup):
@@ -580,4 +584,5 @@ class PlanViewSetGroup(ModelViewSetGroup):
         PeriodViewSet("governance_period", url_prefix="plan/periods"),
         PlanAdjustmentViewSet("governance_planadjustment", url_prefix="plan/adjustments"),
         PlanVersionViewSet("governance_planversion", url_prefix="plan/versions"),
+        PlanEvaluationViewSet("governance_planevaluation", url_prefix="plan/evaluations"),
     )

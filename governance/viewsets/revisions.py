@@ -1,16 +1,19 @@
 """The plan's adjustments (the planning office drafts them, with their changes inline; the
-board's resolution puts them in force) and its versions (read-only: the outline and the
-targets as they stood)."""
+board's resolution puts them in force), its versions (read-only: the outline and the
+targets as they stood) and its evaluations (the figures frozen at a date, a PDF)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import TitleColumn
 
 from governance.access import may_for_instance, visible
 from governance.access.viewsets import ScopedModelViewSet
-from governance.models import PlanAdjustment, PlanItem, PlanVersion, Resolution
+from governance.models import PlanAdjustment, PlanEvaluation, PlanItem, PlanVersion, Resolution
+
+from ..services.revisions import evaluate
 
 
 class AdjustmentInspectView(ScopedModelViewSet.inspect_view_class):
@@ -102,3 +105,42 @@ class PlanVersionViewSet(ScopedModelViewSet):
     list_filter = ["plan"]
     inspect_view_fields = ["plan", "number", "effective_on", "adjustment"]
     form_fields = ["effective_on"]  # no form is shown: versions are made by adjustments
+
+
+class EvaluationCreateView(ScopedModelViewSet.add_view_class):
+    """Made through the service (which stores the figures); then its page."""
+
+    def save_instance(self):
+        return evaluate(self.form.instance, user=self.request.user)
+
+    def get_success_url(self):
+        return reverse("governance_planevaluation:inspect", args=[self.object.pk])
+
+    def get_success_buttons(self):
+        return []
+
+
+class EvaluationInspectView(ScopedModelViewSet.inspect_view_class):
+    template_name = "governance/plan/evaluation_inspect.html"
+
+
+class PlanEvaluationViewSet(ScopedModelViewSet):
+    model = PlanEvaluation
+    icon = "clipboard-list"
+    menu_label = _("Plan evaluations")
+    menu_order = 90
+    add_view_class = EvaluationCreateView
+    inspect_view_class = EvaluationInspectView
+    disabled_views = ("edit", "copy", "delete")  # the figures are frozen: a new one instead
+    list_display = [
+        TitleColumn("title", label=_("title"), url_name="governance_planevaluation:inspect"),
+        "plan",
+        "kind",
+        "as_of",
+        "created_at",
+    ]
+    list_select_related = ("plan",)
+    list_filter = ["kind", "plan"]
+    search_fields = ["title", "text"]
+    form_fields = ["plan", "kind", "as_of", "title", "text"]
+    inspect_view_fields = ["plan", "kind", "as_of", "title", "text", "created_at"]

@@ -1,6 +1,7 @@
 """Plan adjustments: proposed by the planning office, they change nothing until put in
 force with an adopted board resolution on the plan; then the targets, items and years
-change, and the plan as it was and as it becomes stay readable as versions."""
+change, and the plan as it was and as it becomes stay readable as versions. An evaluation
+keeps the figures of its date, whatever is corrected later, and prints them."""
 
 import datetime as dt
 from decimal import Decimal
@@ -15,12 +16,14 @@ from governance.models import (
     Indicator,
     IndicatorYear,
     PlanAdjustment,
+    PlanEvaluation,
     PlanItem,
     PlanVersion,
     Resolution,
 )
 from governance.services.revisions import apply_adjustment
 from tests.factories import Node, item, make_plan, make_user
+from tests.tools import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +151,49 @@ def test_the_listings_cost_the_same_queries_for_few_and_many(
     more(2)
     client.force_login(planner)
     url = reverse(f"{viewset}:index")
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    baseline = len(few.captured_queries)
+    more(25)
+    with django_assert_max_num_queries(baseline):
+        assert client.get(url).status_code == 200
+
+
+def test_an_evaluation_keeps_the_figures_of_its_date(client, org, plan, planner):
+    indicator = Indicator.objects.get(plan=plan)
+    IndicatorYear.objects.filter(indicator=indicator, year=2025).update(actual=Decimal("64"))
+    client.force_login(planner)
+    response = client.post(reverse("governance_planevaluation:add"), {
+        "plan": plan.pk, "kind": "mid_term", "as_of": "2025-12-31", "title": "“十四五”规划中期评估",
+        "text": "规划实施总体顺利。\n数字资源建设快于预期。",
+    })  # fmt: skip
+    assert response.status_code == 302
+    evaluation = PlanEvaluation.objects.get()
+    [stored] = evaluation.figures["indicators"]
+    assert stored["actual"] == "64.00" and evaluation.created_by == planner
+    IndicatorYear.objects.filter(indicator=indicator, year=2025).update(actual=Decimal("99"))
+    evaluation.refresh_from_db()
+    page = client.get(reverse("governance_planevaluation:inspect", args=[evaluation.pk]))
+    assert "64.00" in page.content.decode() and "99.00" not in page.content.decode()
+    pdf = client.get(reverse("plan_evaluation_pdf", args=[evaluation.pk]))
+    text = pdf_text(pdf.content)
+    assert "数字资源建设快于预期" in text and "数字资源总量" in text and "64（2025）" in text
+    head = make_user("head2", role="department_head", units=[org["a"]])
+    client.force_login(head)
+    assert client.get(reverse("plan_evaluation_pdf", args=[evaluation.pk])).status_code == 404
+
+
+def test_the_evaluations_listing_costs_the_same_queries(
+    client, org, plan, planner, django_assert_max_num_queries
+):
+    def more(n):
+        for i in range(n):
+            PlanEvaluation.objects.create(plan=plan, kind="final", as_of=dt.date(2025, 12, 31),
+                                          title=f"评估{i}", text="。")  # fmt: skip
+
+    more(2)
+    client.force_login(planner)
+    url = reverse("governance_planevaluation:index")
     with django_assert_max_num_queries(60) as few:
         client.get(url)
     baseline = len(few.captured_queries)
