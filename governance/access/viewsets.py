@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
@@ -129,6 +130,26 @@ class ScopedIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
 
 class ScopedCreateView(ScopedUnitFormMixin, generic.CreateView):
     form_actions = ("add",)
+
+
+class RecordedCreateView(ScopedCreateView):
+    """A create view whose row is written by a service (``record(instance, user=…)``,
+    which checks the rules and leaves the history entry) and never edited afterwards: it
+    opens the new row's page, with no Edit button."""
+
+    @staticmethod
+    def record(instance, *, user):
+        raise NotImplementedError
+
+    def save_instance(self):
+        return type(self).record(self.form.instance, user=self.request.user)
+
+    def get_success_url(self):
+        namespace = self.index_url_name.rsplit(":", 1)[0]  # the viewset's own
+        return reverse(f"{namespace}:inspect", args=[self.object.pk])
+
+    def get_success_buttons(self):
+        return []
 
 
 class ScopedEditView(ScopedObjectMixin, ScopedUnitFormMixin, generic.EditView):

@@ -5,13 +5,12 @@ without the papers. A held meeting is locked; a resolution is recorded once, nev
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from governance.access import may_everywhere
-from governance.access.viewsets import ScopedModelViewSet
+from governance.access.viewsets import RecordedCreateView, ScopedModelViewSet
 from governance.models import BoardMeeting, Resolution, Trustee
 
 from ..forms import BoardPaperForm, ResolutionForm
@@ -86,17 +85,8 @@ class BoardMeetingViewSet(ScopedModelViewSet):
     inspect_view_fields = ["title", "date", "place", "agenda", "state"]
 
 
-class ResolutionCreateView(ScopedModelViewSet.add_view_class):
-    """Recorded through the service; then its page (a resolution is never edited)."""
-
-    def save_instance(self):
-        return record_resolution(self.form.instance, user=self.request.user)
-
-    def get_success_url(self):
-        return reverse("governance_resolution:inspect", args=[self.object.pk])
-
-    def get_success_buttons(self):
-        return []
+class ResolutionCreateView(RecordedCreateView):
+    record = staticmethod(record_resolution)
 
 
 class ResolutionInspectView(ScopedModelViewSet.inspect_view_class):

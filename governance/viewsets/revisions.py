@@ -4,13 +4,12 @@ targets as they stood) and its evaluations (the figures frozen at a date, a PDF)
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import TitleColumn
 
 from governance.access import may_for_instance, visible
-from governance.access.viewsets import ScopedModelViewSet
+from governance.access.viewsets import RecordedCreateView, ScopedModelViewSet
 from governance.models import PlanAdjustment, PlanEvaluation, PlanItem, PlanVersion, Resolution
 
 from ..services.revisions import evaluate
@@ -107,17 +106,8 @@ class PlanVersionViewSet(ScopedModelViewSet):
     form_fields = ["effective_on"]  # no form is shown: versions are made by adjustments
 
 
-class EvaluationCreateView(ScopedModelViewSet.add_view_class):
-    """Made through the service (which stores the figures); then its page."""
-
-    def save_instance(self):
-        return evaluate(self.form.instance, user=self.request.user)
-
-    def get_success_url(self):
-        return reverse("governance_planevaluation:inspect", args=[self.object.pk])
-
-    def get_success_buttons(self):
-        return []
+class EvaluationCreateView(RecordedCreateView):
+    record = staticmethod(evaluate)  # stores the figures
 
 
 class EvaluationInspectView(ScopedModelViewSet.inspect_view_class):
