@@ -159,10 +159,6 @@ class Trustee(models.Model):
     def clean(self):
         self.fill_term()
 
-    @property
-    def internal(self) -> bool:
-        return self.category in self.INTERNAL
-
 
 class BoardMeeting(models.Model):
     """A meeting of the board: its agenda, papers and who attended."""
