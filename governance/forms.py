@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
@@ -182,6 +183,30 @@ class AsOfForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("as_of"):
             return self.cleaned_data["as_of"]
         return timezone.localdate()
+
+
+class VersionForm(forms.Form):
+    """The dashboard's choice of the plan's version: the plan as it stands (empty), or a
+    stored version by its number and the date it came into force. The view reads the
+    number itself (an unknown one is a 404); this form only draws the select."""
+
+    version = forms.ChoiceField(label=capfirst(_("plan version")), required=False)
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].choices = [
+            ("", _("Current version")),
+            *((v.number, self.label_of(v)) for v in versions),
+        ]
+
+    @staticmethod
+    def label_of(version) -> str:
+        if version.effective_on is None:
+            return _("Version %(number)s") % {"number": version.number}
+        return _("Version %(number)s (in force from %(date)s)") % {
+            "number": version.number,
+            "date": version.effective_on.isoformat(),
+        }
 
 
 class LoginForm(WagtailLoginForm):

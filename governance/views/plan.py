@@ -39,6 +39,7 @@ from governance.forms import (
     ContributionForm,
     ReportForm,
     ReviewForm,
+    VersionForm,
     started_open_periods,
 )
 from governance.importers.assignment import apply_assignment, read_assignment
@@ -49,7 +50,9 @@ from governance.models import (
     OrgUnit,
     Period,
     Plan,
+    PlanAdjustment,
     PlanItem,
+    PlanVersion,
     ProgressReport,
 )
 from governance.selectors.dashboard import PAGE_AT_RISK, plan_dashboard
@@ -63,6 +66,7 @@ from governance.selectors.reports import (
     report_refusal,
     with_previous_percent,
 )
+from governance.selectors.revisions import plan_versions, version_dashboard
 from governance.services.plan import (
     accept_reports,
     close_period,
@@ -432,19 +436,43 @@ def _current_plan(form: AsOfForm) -> Plan | None:
 
 
 def dashboard(request):
+    """The plan as it stands (the default), or with ``?version=N`` one of its stored
+    versions: its outline and targets as they were, beside the figures of the date."""
     require(request.user, PlanItem, "view")
     form = AsOfForm(request.GET or None)
     plan = _current_plan(form)
     if plan is not None and not request.GET.get("plan"):
         form = AsOfForm({**request.GET.dict(), "plan": plan.pk})
-    context = {"form": form, "plan": plan}
-    if plan is not None:
+    context = {"form": form, "plan": plan, **_version_choice(request, plan, form.as_of_date())}
+    if plan is not None and "past" not in context:
         board = plan_dashboard(
             plan, user=request.user, as_of=form.as_of_date(), listed=PAGE_AT_RISK
         )
         context["board"] = board
         context["at_risk_shown"] = board.at_risk[:PAGE_AT_RISK]
     return TemplateResponse(request, "governance/plan/dashboard.html", context)
+
+
+def _version_choice(request, plan: Plan | None, as_of: dt.date) -> dict:
+    """The select of the plan's versions, for those who may read them (not a head, whose
+    dashboard is their units' items), and with ``?version=N`` that version — 404 when the
+    plan has no such version or the user may not read it."""
+    versions = plan_versions(plan, user=request.user) if plan else []
+    choice = VersionForm(request.GET or None, versions=versions) if versions else None
+    context = {"version_form": choice}
+    number = request.GET.get("version", "")
+    if number:
+        version = get_for_action_or_404(
+            request.user,
+            PlanVersion.objects.filter(plan=plan).select_related(
+                "plan", "adjustment__resolution__meeting"
+            ),
+            "view",
+            number=_bounded_int(number),
+        )
+        context["past"] = version_dashboard(version, versions=versions, as_of=as_of)
+        context["may_view_adjustment"] = may(request.user, PlanAdjustment, "view")
+    return context
 
 
 def _plan_with_items_for(request, plan_pk: int) -> Plan:

@@ -4,14 +4,18 @@ targets as they stood) and its evaluations (the figures frozen at a date, a PDF)
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import TitleColumn
 
-from governance.access import may_for_instance, visible
+from governance.access import may, may_for_instance, visible
 from governance.access.viewsets import RecordedCreateView, ScopedModelViewSet
 from governance.models import PlanAdjustment, PlanEvaluation, PlanItem, PlanVersion, Resolution
 
+from ..selectors.revisions import version_tables
 from ..services.revisions import evaluate
 
 
@@ -66,24 +70,18 @@ class PlanAdjustmentViewSet(ScopedModelViewSet):
 
 
 class VersionInspectView(ScopedModelViewSet.inspect_view_class):
-    """The plan as the version stored it: the outline, and each indicator's targets."""
+    """The plan as the version stored it: the outline, and each indicator's targets; a
+    link shows it on the dashboard beside the figures of today."""
 
     template_name = "governance/plan/version_inspect.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version = self.object
-        statuses = dict(PlanItem.Status.choices)
-        context["outline"] = [
-            {**item, "indent": max(item["depth"] - 1, 0) * 1.5,
-             "status_label": statuses.get(item["status"], item["status"])}
-            for item in version.outline
-        ]  # fmt: skip
-        years = [str(y) for y in version.plan.years]
-        context["years"] = years
-        context["targets"] = [
-            {**row, "values": [row["years"].get(y, "") for y in years]} for row in version.targets
-        ]
+        context["tables"] = version_tables(version)
+        if may(self.request.user, PlanItem, "view"):
+            query = urlencode({"plan": version.plan_id, "version": version.number})
+            context["dashboard_url"] = f"{reverse('plan_dashboard')}?{query}"
         return context
 
 
