@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: venv prepare run serve test lint format bench messages clean-venv
+.PHONY: venv prepare run serve test lint format bench messages backup restore clean-venv
 
 # The venv is rebuilt whenever the lock file changes.
 $(BIN)/.installed: requirements.lock
@@ -76,6 +76,16 @@ lint: $(BIN)/.installed
 format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The database and the media and private files in one archive in SHUXIANG_BACKUP_DIR
+# (var/backups); restore goes into an empty database of the same engine and empty file
+# directories, FORCE=1 replaces them after backing them up (README, Backup and restore).
+backup: $(BIN)/.installed
+	$(MANAGE) backup
+
+restore: $(BIN)/.installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/shuxiang-….tar.gz [FORCE=1]"; exit 2; }
+	$(MANAGE) restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 messages: $(BIN)/.installed
 	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=tests

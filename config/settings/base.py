@@ -178,6 +178,9 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 # outside MEDIA_ROOT and build no URL: only views that check the access policy serve
 # them. In production this may be an S3 bucket with a private ACL (see README).
 PRIVATE_ROOT = Path(envstr("SHUXIANG_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
+# Archives of `manage.py backup` (the database, MEDIA_ROOT and the private files; README,
+# Backup and restore), readable by their owner only.
+SHUXIANG_BACKUP_DIR = Path(envstr("SHUXIANG_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -45,6 +45,7 @@ EXTRA = {
     "cms": set(),
     # reporting is the shared paper layer: its own modules, no rooms.
     "reporting": {
+        "backups",  # manage.py backup / restore: database and file trees (issue #13)
         "bulk",  # set-based writes for every all-or-nothing import (issue #9)
         "cells",  # reading a cell as text, a date, an amount: every importer's parsers
         "long_tables",  # tables of any length on paper in bounded memory (issue #9)
