@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.access import may_everywhere, may_for_instance
+from governance.models import OrgUnit
 
 from .models import (
     LEVEL1_OF,
@@ -555,3 +556,46 @@ def spent_on_linked_projects(indicator, year: int) -> Decimal | None:
     if "万元" in (indicator.measure_unit or ""):
         total = total / Decimal(10000)
     return total.quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+# -- the public disclosures -------------------------------------------------------------------
+
+
+def public_tables(kind: str, year: int) -> dict:
+    """The departmental budget (``kind`` "budget": the year's adopted budget) or final
+    accounts ("final_accounts": the budget as adjusted, spent and execution rate to 31
+    December) of ``year``, by funding source and by department: totals only, no project's
+    lines or payees. What the website discloses. Five queries at most."""
+    if kind == "final_accounts":
+        report = execution_report(BudgetProject.objects.all(), year=year, month=12)
+        return {
+            "kind": kind,
+            "year": year,
+            "spending": True,
+            "sources": [(s.label, s.budget, s.spent, s.rate) for s in report.sources],
+            "units": [(u.label, u.budget, u.spent, u.rate) for u in report.units],
+            "total": (report.total.budget, report.total.spent, report.total.rate),
+        }
+    funds = ProjectFund.objects.filter(project__year=year)
+    sources = dict(FundingSource.choices)
+    order = list(sources)
+    by_source = sorted(
+        funds.values("source").annotate(total=Sum("initial")).order_by(),
+        key=lambda row: order.index(row["source"]),
+    )
+    by_unit = (
+        funds.values("project__unit")
+        .annotate(total=Sum("initial"))
+        .order_by("project__unit__path")
+        .values_list("project__unit", "total")
+    )
+    units = OrgUnit.objects.select_related("library").in_bulk([pk for pk, _total in by_unit])
+    total = sum((cents(row["total"]) for row in by_source), ZERO)
+    return {
+        "kind": kind,
+        "year": year,
+        "spending": False,
+        "sources": [(sources[r["source"]], cents(r["total"]), None, None) for r in by_source],
+        "units": [(str(units[pk]), cents(t), None, None) for pk, t in by_unit],
+        "total": (total, None, None),
+    }

@@ -9,6 +9,13 @@ def _forget_cached_pages(sender, **kwargs):
     forget_cached_pages()
 
 
+def _forget_on_change(sender, created=False, **kwargs):
+    # Wagtail makes a site's settings row, empty, the first time a page reads it: that
+    # changes nothing the pages show, and must not empty the cache on every first visit.
+    if not created:
+        _forget_cached_pages(sender)
+
+
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Website")
@@ -17,6 +24,8 @@ class CmsConfig(AppConfig):
     def ready(self):
         from wagtail.models import PageViewRestriction, Site, get_page_models
         from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .models import DisclosureCategory, PublicIdentity
 
         # Signals rather than the admin's after_publish_page hooks: scheduled publishing
         # (manage.py publish_scheduled) publishes and unpublishes without the admin's views.
@@ -28,8 +37,9 @@ class CmsConfig(AppConfig):
         receivers += [
             (signal, model)
             for signal in (post_save, post_delete)
-            for model in (PageViewRestriction, Site)
+            for model in (PageViewRestriction, Site, DisclosureCategory)
         ]
         receivers += [(post_delete, model) for model in get_page_models()]
         for signal, sender in receivers:
             signal.connect(_forget_cached_pages, sender=sender, dispatch_uid="cms_forget_pages")
+        post_save.connect(_forget_on_change, sender=PublicIdentity, dispatch_uid="cms_forget_pages")

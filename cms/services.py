@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -28,3 +29,35 @@ def _new_generation() -> None:
         cache.set(PAGE_GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:  # a cache server down must not fail a publish
         logger.exception("could not empty the public page cache")
+
+
+def next_index_number(category, year: int) -> str:
+    """The next index number (索引号) of ``category`` in ``year``, by the rule in
+    ``SHUXIANG_DISCLOSURE_INDEX_FORMAT`` (the library's code, the category's code, the year
+    and a serial number from 1 in each category and year). The sequence row is locked
+    until the transaction ends, so numbers are never shared or skipped by a race."""
+    from .models import DisclosureSequence
+
+    with transaction.atomic():
+        DisclosureSequence.objects.get_or_create(category=category, year=year)
+        sequence = DisclosureSequence.objects.select_for_update().get(category=category, year=year)
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+    return settings.SHUXIANG_DISCLOSURE_INDEX_FORMAT.format(
+        org=settings.SHUXIANG_ORG_CODE, category=category.code, year=year, number=sequence.last
+    )
+
+
+def setup_workflow(name: str, page, group) -> None:
+    """The moderation workflow over ``page`` and everything below it: one approval task
+    for ``group``. Editors, who may not publish, submit their drafts to it; a member of
+    the group approves (publishing the page) or asks for changes."""
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    workflow, _created = Workflow.objects.get_or_create(name=name)
+    task = GroupApprovalTask.objects.filter(name=name).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=name)
+    task.groups.set([group])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})

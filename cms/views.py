@@ -1,4 +1,5 @@
-"""The public site's HTTP: a cache of the pages Wagtail serves to visitors without a session."""
+"""The public site's HTTP: a cache of the pages Wagtail serves to visitors without a
+session, the site's search, and the back office's home-page panel of what is due."""
 
 import hashlib
 import logging
@@ -6,10 +7,17 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.utils import translation
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.reports.base import PageReportView
 from wagtail.views import serve as wagtail_serve
 
+from .models import DisclosurePage
 from .services import PAGE_GENERATION_KEY
 
 logger = logging.getLogger(__name__)
@@ -95,3 +103,101 @@ def _page_key(request) -> str:
         [request.scheme, request.get_host(), translation.get_language() or "", request.path]
     )
     return f"cms:page:{generation}:{hashlib.sha256(where.encode()).hexdigest()}"
+
+
+def search(request):
+    """The site's search: Chinese words found through their bigrams (cms.search)."""
+    from django.shortcuts import render
+
+    from .selectors import site_search
+
+    found = site_search(request.GET.get("q", ""), page_number=request.GET.get("page"))
+    return render(
+        request,
+        "cms/search.html",
+        {"search_query": found["query"], "hits": found["hits"], "results": found["results"]},
+    )
+
+
+class WebsitePanel(Component):
+    """For those who edit or approve the site's pages: disclosures waiting for publication
+    against their 20-working-day deadline, and last year's annual report while it is not
+    published (due 31 March)."""
+
+    name = "website"
+    order = 20
+    template_name = "cms/panels/website.html"
+
+    def get_context_data(self, parent_context=None):
+        from .selectors import annual_report_due, waiting_disclosures
+
+        today = timezone.localdate()
+        waiting = waiting_disclosures(today)
+        return {
+            "panel_id": self.name,
+            "title": _("Website: what is due"),
+            "waiting": waiting,
+            "overdue": [w for w in waiting if w.overdue],
+            "report_due": annual_report_due(today),
+        }
+
+
+class DisclosureRegisterFilterSet(WagtailFilterSet):
+    class Meta:
+        model = DisclosurePage
+        fields = ["category", "validity", "live"]
+
+
+def _edit_url(page) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+class DisclosureRegisterView(PageReportView):
+    """信息公开登记簿: every disclosure — published, waiting or withdrawn (unpublished) —
+    with its index number, dates and validity; filtered, exported as a spreadsheet. For
+    those who edit or approve the site's pages; anyone else gets 404."""
+
+    page_title = _("Disclosure register")
+    header_icon = "doc-full"
+    index_url_name = "cms_disclosure_register"
+    index_results_url_name = "cms_disclosure_register_results"
+    results_template_name = "wagtailadmin/reports/base_report_results.html"
+    filterset_class = DisclosureRegisterFilterSet
+    columns = [
+        Column("index_number", label=_("Index number")),
+        TitleColumn("title", label=_("Title"), get_url=_edit_url),
+        Column("category", label=_("Category")),
+        Column("document_number", label=_("Document number")),
+        Column("created_on", label=_("Created on")),
+        Column("published_on", label=_("Date published")),
+        Column("validity", label=_("Validity"), accessor="get_validity_display"),
+        Column("status", label=_("Status"), accessor="status_string"),
+    ]
+    export_headings = {
+        "index_number": _("Index number"),
+        "title": _("Title"),
+        "category": _("Category"),
+        "document_number": _("Document number"),
+        "issuing_body": _("Issued by"),
+        "created_on": _("Created on"),
+        "published_on": _("Date published"),
+        "get_validity_display": _("Validity"),
+        "status_string": _("Status"),
+    }
+    list_export = list(export_headings)
+
+    def dispatch(self, request, *args, **kwargs):
+        from governance.views.panels import edits_pages
+
+        if not edits_pages(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filename(self) -> str:
+        return f"disclosure-register-{timezone.localdate():%Y-%m-%d}"
+
+    def get_queryset(self):
+        self.queryset = DisclosurePage.objects.select_related("category").order_by(
+            "-created_on", "-pk"
+        )
+        return super().get_queryset()

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from assets.views import asset_file
+from cms.views import search as site_search
 from governance.views.access import site_history
 from governance.views.evidence import (
     board_paper_file,
@@ -46,6 +47,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="wagtailadmin_login", query_string=True),
     ),
     path("documents/", include(wagtaildocs_urls)),
+    path("search/", site_search, name="cms_search"),
 ]
 
 if settings.DEBUG:

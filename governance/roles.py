@@ -79,7 +79,6 @@ BOARD_SECRETARY = (
     *_crud(("resolution",), ("add", "change", "view")),
 )
 BOARD_READ = _crud((*BOARD_MODELS, "boardpaper"), ("view",))
-PAGE_PERMS = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
 
 # governance's own grants (the org tree, the plan, users and the site).
 GRANTS: dict[str, tuple[str, ...]] = {
@@ -119,7 +118,10 @@ class RoleSpec:
     name: str  # the group's name, in Chinese: it is data shown to users
     scope: str
     description: str = ""
-    pages: bool = False  # page permissions on the whole site (media: services.collections)
+    # Page permissions on the whole site ("add", "change", "publish"; media:
+    # services.collections). Editors draft; publishing goes through leadership's approval
+    # (the website's moderation workflow, cms.services.setup_workflow).
+    pages: tuple[str, ...] = ()
 
 
 ROLES: tuple[RoleSpec, ...] = (
@@ -129,7 +131,13 @@ ROLES: tuple[RoleSpec, ...] = (
         Role.Scope.GLOBAL,
         "导入规划、分解任务、审核进度、组织评估；可见全部规划内容。",
     ),
-    RoleSpec("leadership", "馆领导", Role.Scope.GLOBAL, "阅看各类看板并签批；全部只读。"),
+    RoleSpec(
+        "leadership",
+        "馆领导",
+        Role.Scope.GLOBAL,
+        "阅看各类看板并签批；审批网站发布；其余只读。",
+        pages=("publish",),
+    ),
     RoleSpec(
         "department_head",
         "部门负责人",
@@ -157,7 +165,13 @@ ROLES: tuple[RoleSpec, ...] = (
         Role.Scope.GLOBAL,
         "理事名册、理事会会议、会议文件、出席与表决、决议的登记与公布。",
     ),
-    RoleSpec("editor", "网站编辑", Role.Scope.GLOBAL, "公开页面、信息公开与年度报告。", pages=True),
+    RoleSpec(
+        "editor",
+        "网站编辑",
+        Role.Scope.GLOBAL,
+        "公开页面、信息公开与年度报告。",
+        pages=("add", "change"),
+    ),  # fmt: skip
     RoleSpec(
         "administrator",
         "系统管理员",
@@ -236,8 +250,12 @@ def setup_roles() -> list[Group]:
         # The tree roots come from Wagtail's data migrations; they are briefly missing
         # while a test database is flushed and restored, and the next run adds these.
         root_page = Page.get_first_root_node()
-        if spec.pages and root_page is not None:
-            for perm in permissions_named(PAGE_PERMS):
+        if root_page is not None:
+            page_perms = permissions_named([f"wagtailcore.{a}_page" for a in spec.pages])
+            GroupPagePermission.objects.filter(group=group, page=root_page).exclude(
+                permission__in=page_perms
+            ).delete()
+            for perm in page_perms:
                 GroupPagePermission.objects.get_or_create(
                     group=group, page=root_page, permission=perm
                 )

@@ -359,3 +359,20 @@ def excellent_departments_share(indicator, year: int) -> Decimal | None:
         return None
     excellent = rows.filter(rating=DepartmentEvaluation.Rating.EXCELLENT).count()
     return (HUNDRED * excellent / total).quantize(Decimal("0.01"))
+
+
+def grade_counts(year: int) -> dict[str, int]:
+    """How many people got each final annual grade of ``year`` (the annual report's
+    figures; no names): one query."""
+    rows = (
+        Appraisal.objects.filter(
+            cycle__kind=AppraisalCycle.Kind.ANNUAL,
+            cycle__status=AppraisalCycle.Status.FINAL,
+            cycle__year=year,
+        )
+        .exclude(grade="")
+        .values("grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["grade"]: row["n"] for row in rows}

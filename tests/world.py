@@ -29,6 +29,7 @@ from budget.models import (
     SelfEvaluation,
     TargetTable,
 )
+from cms.models import DisclosureCategory
 from governance.models import (
     AdjustmentLine,
     AnnualTarget,
@@ -372,6 +373,10 @@ def resolution(unit, marker):
     )  # fmt: skip
 
 
+def disclosure_category(unit, marker):
+    return DisclosureCategory.objects.create(code=f"Z{next(_seq)}", name=marker[:50])
+
+
 BUILDERS = {
     OrgUnit: org_unit,
     Plan: plan,
@@ -401,6 +406,7 @@ BUILDERS = {
     PlanEvaluation: plan_evaluation,
     BoardMeeting: board_meeting,
     Resolution: resolution,
+    DisclosureCategory: disclosure_category,
     TitleRule: title_rule,
     BudgetProject: budget_project,
     TargetTable: target_table,

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -372,6 +374,19 @@ SHUXIANG_BOARD_TERM_YEARS = envint("SHUXIANG_BOARD_TERM_YEARS", 3)
 SHUXIANG_BOARD_QUORUM = ">=2/3"
 SHUXIANG_BOARD_MAJORITY = {"default": ">1/2", "charter": ">=2/3"}
 SHUXIANG_BOARD_PARTY_REVIEW_TYPES = ["plan", "budget", "final_accounts", "major_business"]
+
+# Information disclosure (domain-rules.md §6). The index number (索引号) rule is local
+# practice, not national: by default the library's unified social credit code, the
+# category's code, the year the information was made and a serial number in that
+# category and year ("12361000MB1C00000X/03-2025-0004"). Publication is due within
+# 20 working days of the information being made (政府信息公开条例 Art.26), and the public
+# institution's annual report by 31 March (month, day) of the following year.
+SHUXIANG_ORG_CODE = envstr("SHUXIANG_ORG_CODE", "12361000MB1C00000X")
+SHUXIANG_DISCLOSURE_INDEX_FORMAT = envstr(
+    "SHUXIANG_DISCLOSURE_INDEX_FORMAT", "{org}/{category}-{year}-{number:04d}"
+)
+SHUXIANG_DISCLOSURE_WORKING_DAYS = envint("SHUXIANG_DISCLOSURE_WORKING_DAYS", 20)
+SHUXIANG_ANNUAL_REPORT_DUE = (3, 31)
 
 # Password of the demo users made by `manage.py load_demo` (never in production).
 SHUXIANG_DEMO_PASSWORD = "shuxiang-demo"  # noqa: S105 (published demo password)

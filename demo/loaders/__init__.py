@@ -1,6 +1,6 @@
 """Loading the demo's files: ``load_demo`` runs every part in order, in one transaction,
 and is safe to re-run; ``org``, ``plan``, ``staffing``, ``performance``, ``budget``,
-``assets`` and ``board`` load one part each."""
+``assets``, ``board`` and ``site`` load one part each."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .budget import load_budget
 from .org import load_home_page, load_org_tree, load_users
 from .performance import load_appraisals
 from .plan import load_plan
+from .site import load_site
 from .staffing import load_staffing
 
 
@@ -30,6 +31,7 @@ def load_demo() -> dict[str, int]:
     budget = load_budget()
     assets = load_assets()
     board = load_board()
+    site = load_site()
     return {
         "units": units,
         "users": users,
@@ -46,4 +48,5 @@ def load_demo() -> dict[str, int]:
         "depreciation_runs": assets["runs"],
         "trustees": board["trustees"],
         "board_resolutions": board["resolutions"],
+        "site_pages": site["pages"],
     }

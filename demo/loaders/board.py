@@ -1,7 +1,8 @@
 """The board of trustees (``board-trustees.csv``, ``board-meetings.csv``,
 ``board-resolutions.csv``): the second board's nine trustees (six from outside the
-library), two meetings held with their resolutions — three published, 2024's final
-accounts not yet — and the next meeting planned with its draft budget as a paper, through
+library), three meetings held with their resolutions — four published, 2024's final
+accounts not yet; 2026's extraordinary meeting adopted the 2025 annual report — and the
+next meeting planned with its draft budget as a paper, through
 the board secretary's services; and the plan's mid-term adjustment
 (``plan-adjustments.csv``) put in force with the board's resolution."""
 

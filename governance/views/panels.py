@@ -1,7 +1,7 @@
 """Home-page panels of governance (registered in wagtail_hooks.py): who the user is, a
 department head's reports due and returned, the planning office's queue, leadership's
-overview, a member of staff's tasks, the board for trustees, and a notice for roles whose
-module is still to come. Each panel reads through a selector (`governance.selectors`)."""
+overview, a member of staff's tasks, the board for trustees, and the administrator's
+notice. Each panel reads through a selector (`governance.selectors`)."""
 
 from __future__ import annotations
 
@@ -150,21 +150,8 @@ class BoardPanel(HomePanel):
         }
 
 
-# Roles whose module is still to be built: what their home page will hold.
-COMING = {
-    "editor": (
-        _("Disclosures and the annual report are still being built"),
-        _(
-            "When they are ready, disclosures and annual-report figures waiting to be "
-            "published will be listed here. The website's pages can already be edited "
-            "under Pages."
-        ),
-    ),
-}
-
-
 class NoticePanel(Component):
-    """A plain notice: what a role will find here once its module is built."""
+    """A plain notice with a link: what a role should do first."""
 
     order = 15
     template_name = "governance/panels/notice.html"
@@ -209,9 +196,6 @@ def panels_for(user) -> list[Component]:
         found.append(MyTasksPanel(user))
     if may_everywhere(user, BoardPaper, "view"):
         found.append(BoardPanel(user))
-    for key, (title, text) in COMING.items():
-        if key in keys:
-            found.append(NoticePanel(key, title, text))
     if "administrator" in keys and may_everywhere(user, get_user_model(), "change"):
         found.append(administrator_notice())
     return found

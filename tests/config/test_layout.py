@@ -42,7 +42,7 @@ EXTRA = {
     },
     "staffing": {"validators"},  # field validators the models use
     "demo": {"data", "loaders", "tools"},
-    "cms": set(),
+    "cms": {"search"},  # Chinese as bigram index terms, and highlighting (models and views)
     # reporting is the shared paper layer: its own modules, no rooms.
     "reporting": {
         "backups",  # manage.py backup / restore: database and file trees (issue #13)

@@ -32,12 +32,12 @@ def counts():
 
 
 def test_the_demo_board(counts, client):
-    assert counts == {"trustees": 9, "resolutions": 4}
+    assert counts == {"trustees": 9, "resolutions": 5}
     board = Trustee.objects.composition()
     assert (board.serving, board.external, board.external_majority) == (9, 6, True)
     held = BoardMeeting.objects.filter(state="held")
-    assert held.count() == 2 and all(m.quorate for m in held)
-    assert Resolution.objects.filter(published_on__isnull=False).count() == 3
+    assert held.count() == 3 and all(m.quorate for m in held)
+    assert Resolution.objects.filter(published_on__isnull=False).count() == 4
     assert all(r.adopted for r in Resolution.objects.all())
     paper = BoardPaper.objects.get()
     assert paper.meeting.state == "planned"
@@ -45,7 +45,7 @@ def test_the_demo_board(counts, client):
     client.force_login(users.get(username="trustee"))
     assert client.get(reverse("board_paper_file", args=[paper.pk])).status_code == 200
     home = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert "第二届理事会第五次会议" in home and "抚图理决〔2025〕4号" in home
+    assert "第二届理事会第五次会议" in home and "抚图理决〔2026〕1号" in home
     client.force_login(users.get(username="leader"))
     assert client.get(reverse("board_paper_file", args=[paper.pk])).status_code == 404
     assert load_board() == {"trustees": 0, "resolutions": 0}

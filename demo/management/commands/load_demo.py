@@ -24,8 +24,9 @@ class Command(BaseCommand):
             f"{counts['trainings']} training records, {counts['budget_projects']} new budget "
             f"projects with {counts['expenditure_lines']} expenditure lines, "
             f"{counts['asset_cards']} new asset cards with {counts['depreciation_runs']} "
-            f"months of depreciation, {counts['trustees']} new trustees and "
-            f"{counts['board_resolutions']} board resolutions."
+            f"months of depreciation, {counts['trustees']} new trustees, "
+            f"{counts['board_resolutions']} board resolutions and {counts['site_pages']} new "
+            "pages of the public website."
         )
         if settings.DEBUG:
             self.stdout.write(
