@@ -61,3 +61,15 @@ def setup_workflow(name: str, page, group) -> None:
     task.groups.set([group])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+
+
+def add_page(parent, page, *, live=True):
+    """Add ``page`` under ``parent`` as the admin does: saved as a draft with its first
+    revision, then published unless ``live`` is false. Returns the page as saved."""
+    page.live = False
+    parent.add_child(instance=page)
+    revision = page.save_revision()
+    if live:
+        revision.publish()
+        page.refresh_from_db()
+    return page

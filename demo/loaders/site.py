@@ -26,7 +26,7 @@ from cms.models import (
     PlanPage,
     PublicIdentity,
 )
-from cms.services import setup_workflow
+from cms.services import add_page, setup_workflow
 from governance.models import Plan, Resolution
 from governance.roles import role_group
 
@@ -62,15 +62,6 @@ def load_site() -> dict[str, int]:
     return {"pages": home.get_descendants().count() - before}
 
 
-def _publish(parent, page, *, live=True):
-    page.live = False  # a draft until published, as the admin creates one
-    parent.add_child(instance=page)
-    revision = page.save_revision()
-    if live:
-        revision.publish()
-    return page
-
-
 def _menu(spec) -> dict:
     return {"title": spec["title"], "slug": spec["slug"], "show_in_menus": True}
 
@@ -83,7 +74,7 @@ def _content(home, spec):
                      "first_col_is_header": False}  # fmt: skip
         body.append((kind, value))
     page = ContentPage(**_menu(spec), introduction=spec["introduction"], body=body)
-    return _publish(home, page)
+    return add_page(home, page)
 
 
 def _branches(home, spec):
@@ -92,18 +83,18 @@ def _branches(home, spec):
         Branch(name=name, address=address, phone=phone, opening_hours=hours)
         for name, address, phone, hours in spec["branches"]
     ]
-    return _publish(home, page)
+    return add_page(home, page)
 
 
 def _notices(home, spec):
-    index = _publish(home, NoticeIndexPage(**_menu(spec)))
+    index = add_page(home, NoticeIndexPage(**_menu(spec)))
     for day, title, body in spec["notices"]:
-        _publish(index, NoticePage(title=title, date=dt.date.fromisoformat(day), body=body))
+        add_page(index, NoticePage(title=title, date=dt.date.fromisoformat(day), body=body))
     return index
 
 
 def _disclosures(home, spec):
-    index = _publish(home, DisclosureIndexPage(**_menu(spec), introduction=spec["introduction"]))
+    index = add_page(home, DisclosureIndexPage(**_menu(spec), introduction=spec["introduction"]))
     categories = {c.code: c for c in DisclosureCategory.objects.all()}
     issuer = home.library_name
     for item in spec["items"]:
@@ -120,7 +111,7 @@ def _disclosures(home, spec):
             budget_table=item.get("budget_table", ""),
             budget_year=item.get("budget_year"),
         )
-        _publish(index, page, live=item["published"])
+        add_page(index, page, live=item["published"])
         if item["published"]:  # published some working days after it was made
             when = timezone.make_aware(dt.datetime.combine(created + dt.timedelta(days=7),
                                                            dt.time(10)))  # fmt: skip
@@ -131,7 +122,7 @@ def _disclosures(home, spec):
 
 
 def _reports(home, spec):
-    index = _publish(home, AnnualReportIndexPage(**_menu(spec),
+    index = add_page(home, AnnualReportIndexPage(**_menu(spec),
                                                  introduction=spec["introduction"]))  # fmt: skip
     resolutions = {r.number: r for r in Resolution.objects.all()}
     for item in spec["reports"]:
@@ -144,13 +135,13 @@ def _reports(home, spec):
             resolution=resolutions[item["resolution"]],
             **fields,
         )
-        _publish(index, page)
+        add_page(index, page)
     return index
 
 
 def _plan(home, spec):
     plan = Plan.objects.exclude(status=Plan.Status.DRAFT).order_by("-start_year").first()
-    return _publish(home, PlanPage(**_menu(spec), plan=plan, introduction=spec["introduction"]))
+    return add_page(home, PlanPage(**_menu(spec), plan=plan, introduction=spec["introduction"]))
 
 
 _BUILDERS = {

@@ -14,6 +14,7 @@ from cms.models import (
     DisclosureIndexPage,
     DisclosurePage,
 )
+from cms.services import add_page as publish
 from cms.services import setup_workflow
 from demo.loaders.org import load_home_page
 from governance.models import BoardMeeting, Resolution
@@ -25,16 +26,6 @@ def _empty_page_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def publish(parent, page, *, live=True):
-    page.live = False  # a draft until published, as the admin creates one
-    parent.add_child(instance=page)
-    revision = page.save_revision()
-    if live:
-        revision.publish()
-        page.refresh_from_db()
-    return page
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from governance.models import (
 from governance.services.plan import review_report, submit_report
 from governance.services.revisions import apply_adjustment
 from tests.factories import Node, item, make_plan, make_user
+from tests.governance.test_plan_dashboard import dashboard as page
+from tests.governance.test_plan_dashboard import section
 
 pytestmark = pytest.mark.django_db
 
@@ -66,18 +68,6 @@ def put_in_force(plan, org, user, *, number=NUMBER, meeting_on=dt.date(2025, 7, 
     ):  # fmt: skip
         AdjustmentLine.objects.create(adjustment=draft, **values)
     return apply_adjustment(draft, adopted, user=user)
-
-
-def page(client, user, **params):
-    client.force_login(user)
-    response = client.get(reverse("plan_dashboard"), params)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def section(html, testid):
-    start = html.index(f'data-testid="{testid}"')
-    return html[start : html.index("</table>", start)]
 
 
 def test_version_1_shows_the_plan_as_approved_not_as_adjusted(client, org, plan, planner):
