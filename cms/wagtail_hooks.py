@@ -15,7 +15,13 @@ from governance.access import ScopedPermissionPolicy
 from governance.access.viewsets import ScopedModelViewSet
 from governance.views.panels import edits_pages
 
-from .models import AnnualReportPage, DisclosureAttachment, DisclosureCategory, DisclosurePage
+from .models import (
+    AnnualReportAttachment,
+    AnnualReportPage,
+    DisclosureAttachment,
+    DisclosureCategory,
+    DisclosurePage,
+)
 from .views import DisclosureRegisterView, WebsitePanel
 
 
@@ -92,11 +98,14 @@ def keep_the_record(request, page):
 
 @hooks.register("before_serve_document")
 def hide_unpublished_attachments(document, request):
-    """An attachment of disclosures none of which is published is not public yet: only
-    those who edit or approve the site's pages may open it."""
+    """An attachment of disclosures or annual reports none of which is published is not
+    public yet: only those who edit or approve the site's pages may open it."""
     if request.user.is_authenticated and edits_pages(request.user):
         return None
-    attached = DisclosureAttachment.objects.filter(document=document)
-    if attached.exists() and not attached.filter(page__live=True).exists():
+    holders = [m.objects.filter(document=document) for m in (DisclosureAttachment,
+                                                             AnnualReportAttachment)]  # fmt: skip
+    if any(h.exists() for h in holders) and not any(
+        h.filter(page__live=True).exists() for h in holders
+    ):
         raise Http404
     return None

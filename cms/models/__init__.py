@@ -8,7 +8,7 @@ from .disclosure import (
     DisclosureSequence,
 )
 from .plan import PlanPage
-from .report import PARTS, AnnualReportIndexPage, AnnualReportPage
+from .report import PARTS, AnnualReportAttachment, AnnualReportIndexPage, AnnualReportPage
 from .site import (
     Branch,
     BranchIndexPage,
@@ -22,6 +22,7 @@ from .site import (
 
 __all__ = [
     "PARTS",
+    "AnnualReportAttachment",
     "AnnualReportIndexPage",
     "AnnualReportPage",
     "Branch",

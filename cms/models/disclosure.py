@@ -19,6 +19,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from reporting.organisation import organisation_name
+
 from .site import SearchableText, _plain
 
 
@@ -102,9 +104,10 @@ class DisclosurePage(SearchableText, Page):
         _("index number"), max_length=60, blank=True, editable=False, db_index=True
     )
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
-    issuing_body = models.CharField(_("issued by"), max_length=100)
+    issuing_body = models.CharField(_("issued by"), max_length=100, default=organisation_name)
     created_on = models.DateField(
         _("created on"),
+        default=timezone.localdate,
         help_text=_("The day the information was made or changed: it must be published "
                     "within 20 working days."),
     )  # fmt: skip
@@ -112,7 +115,7 @@ class DisclosurePage(SearchableText, Page):
         _("validity"), max_length=10, choices=Validity.choices, default=Validity.VALID
     )
     repealed_on = models.DateField(_("repealed on"), null=True, blank=True)
-    body = RichTextField(_("text"), blank=True)
+    body = RichTextField(_("body"), blank=True)
     budget_table = models.CharField(
         _("budget table"), max_length=16, choices=BudgetTable.choices, blank=True,
         help_text=_("Shows the year's table from the budget records (totals by funding "

@@ -12,11 +12,12 @@ from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .site import SearchableText, _plain
@@ -107,7 +108,10 @@ class AnnualReportPage(RoutablePageMixin, SearchableText, Page):
         *Page.content_panels,
         MultiFieldPanel([FieldPanel("year"), FieldPanel("resolution")], heading=_("Report")),
         *[FieldPanel(name) for name, _label in PARTS],
-    ]
+        InlinePanel("attachments", label=_("attachments"),
+                    help_text=_("The year-end balance sheet and the other statements filed "
+                                "with the report.")),
+    ]  # fmt: skip
     search_fields = [*Page.search_fields, index.SearchField("search_bigrams")]
     base_form_class = AnnualReportForm
     parent_page_types = ["cms.AnnualReportIndexPage"]
@@ -169,3 +173,23 @@ class AnnualReportPage(RoutablePageMixin, SearchableText, Page):
 
     def search_text(self) -> str:
         return " ".join([self.title, *(_plain(getattr(self, name)) for name, _l in PARTS)])
+
+
+class AnnualReportAttachment(Orderable):
+    """A statement filed with the report (the year-end balance sheet and others)."""
+
+    page = ParentalKey(AnnualReportPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("document"),
+    )  # fmt: skip
+    title = models.CharField(_("title"), max_length=200)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title

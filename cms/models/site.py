@@ -178,7 +178,7 @@ class NoticeIndexPage(Page):
 
 class NoticePage(SearchableText, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
-    body = RichTextField(_("text"))
+    body = RichTextField(_("body"))
 
     content_panels = [*Page.content_panels, FieldPanel("date"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("search_bigrams")]

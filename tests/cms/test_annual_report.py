@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from wagtail.documents.models import Document
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from budget.models import Expenditure
-from cms.models import AnnualReportPage
+from cms.models import AnnualReportAttachment, AnnualReportPage
 from cms.selectors import annual_report_due, report_figures
 from governance.models import Resolution
 from tests.cms.conftest import annual_report, board_resolution
@@ -61,12 +63,16 @@ def test_the_editors_publish_button_asks_for_the_resolution(client, site):
     form = nested_form_data({
         "title": report.title, "slug": "2025", "year": "2025", "resolution": "",
         **{name: rich_text("<p>正文</p>") for name in parts},
-        "comments": inline_formset([]), "action-publish": "publish",
+        "comments": inline_formset([]), "attachments": inline_formset([]),
+        "action-publish": "publish",
     })  # fmt: skip
     response = client.post(url, form)
     assert response.status_code == 200
     assert "年度报告须经理事会决议后才能发布" in response.content.decode()
     assert not AnnualReportPage.objects.get(pk=report.pk).live
+    form["resolution"] = str(board_resolution().pk)
+    assert client.post(url, form).status_code == 302
+    assert AnnualReportPage.objects.get(pk=report.pk).live
 
 
 def test_published_figures_do_not_change_when_the_ledger_is_corrected(client, site):
@@ -153,3 +159,15 @@ def test_the_reports_list_costs_the_same_queries_for_few_and_many(
     with django_assert_max_num_queries(baseline):
         html = client.get(site.reports.url).content.decode()
     assert "2025年度事业单位法人年度报告" in html
+
+
+def test_the_statements_filed_with_a_draft_report_stay_private(client, site):
+    statement = Document.objects.create(
+        title="资产负债表", file=ContentFile(b"%PDF-1.4", "balance.pdf")
+    )
+    report = annual_report(site, resolution=board_resolution())
+    AnnualReportAttachment.objects.create(page=report, document=statement, title="年末资产负债表")
+    assert client.get(statement.url).status_code == 404
+    report.save_revision().publish()
+    assert client.get(statement.url).status_code == 200
+    assert "年末资产负债表" in client.get(report.url).content.decode()
