@@ -13,6 +13,23 @@ from governance.models import OrgUnit
 from tests.factories import make_unit, make_user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_on_every_connection(django_db_setup):
+    """Tests with ``serialized_rollback`` put the migrated rows (Wagtail's root page, the
+    asset categories…) back from the copy Django keeps on the connection object. Once
+    Playwright's sync API runs, test code runs in another greenlet, whose context gives
+    Django a new connection object without that copy — and every later transactional test
+    would start from the empty database the previous one flushed. Keeping the copy on the
+    connection class gives it to every connection object."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def private_root(settings, tmp_path_factory):
     root = tmp_path_factory.mktemp("private")

@@ -169,7 +169,7 @@ def test_an_ungraded_person_gets_no_grade_proposed(org, hr, head_a):
         )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_hr_officers_cannot_both_take_the_last_excellent(org):
     hr1, hr2 = make_user("hr1", role="hr"), make_user("hr2", role="hr")
     people = staff_in(org["a"], 5)  # one 优秀 allowed
