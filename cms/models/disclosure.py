@@ -16,12 +16,12 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from reporting.organisation import organisation_name
 
-from .site import SearchableText, _plain
+from .site import Attachment, SearchableText, _plain
 
 
 class DisclosureCategory(models.Model):
@@ -204,19 +204,5 @@ class DisclosurePage(SearchableText, Page):
         return " ".join([self.title, _plain(self.body)])
 
 
-class DisclosureAttachment(Orderable):
+class DisclosureAttachment(Attachment):
     page = ParentalKey(DisclosurePage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        "wagtaildocs.Document", on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("document"),
-    )  # fmt: skip
-    title = models.CharField(_("title"), max_length=200)
-
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.title

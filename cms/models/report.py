@@ -17,10 +17,10 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
-from .site import SearchableText, _plain
+from .site import Attachment, SearchableText, _plain
 
 # The eight parts the registration authority asks for, in its order.
 PARTS = (
@@ -175,21 +175,7 @@ class AnnualReportPage(RoutablePageMixin, SearchableText, Page):
         return " ".join([self.title, *(_plain(getattr(self, name)) for name, _l in PARTS)])
 
 
-class AnnualReportAttachment(Orderable):
+class AnnualReportAttachment(Attachment):
     """A statement filed with the report (the year-end balance sheet and others)."""
 
     page = ParentalKey(AnnualReportPage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        "wagtaildocs.Document", on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("document"),
-    )  # fmt: skip
-    title = models.CharField(_("title"), max_length=200)
-
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.title

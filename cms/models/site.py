@@ -193,6 +193,27 @@ class NoticePage(SearchableText, Page):
         return " ".join([self.title, _plain(self.body)])
 
 
+class Attachment(Orderable):
+    """A document published with a page (a disclosure's attachments, the statements filed
+    with an annual report); private while no page holding it is live (wagtail_hooks)."""
+
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("document"),
+    )  # fmt: skip
+    title = models.CharField(_("title"), max_length=200)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 @register_setting(icon="site")
 class PublicIdentity(BaseSiteSetting):
     """What the footer of a Chinese public body's site must show: the ICP filing number
