@@ -13,7 +13,8 @@ from reporting.organisation import organisation_name
 from reporting.pdf import build_pdf, para, table
 
 
-def _money(value) -> str:
+def money(value) -> str:
+    """Yuan with thousands separators and two decimals; — when there is none."""
     return "—" if value in (None, "") else f"{Decimal(value):,.2f}"
 
 
@@ -44,24 +45,24 @@ def figure_sections(figures: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     ))  # fmt: skip
     budget = figures.get("budget") or {}
     sections.append((_("Budget execution"), [
-        (_("Budget (yuan)"), _money(budget.get("budget"))),
-        (_("Spent (yuan)"), _money(budget.get("spent"))),
+        (_("Budget (yuan)"), money(budget.get("budget"))),
+        (_("Spent (yuan)"), money(budget.get("spent"))),
         (_("Execution rate"), _percent(budget.get("rate"))),
     ]))  # fmt: skip
     assets = figures.get("assets") or {}
     sections.append((_("Fixed assets (yuan)"), [
-        (_("At the opening"), _money(assets.get("opening"))),
-        (_("Added"), _money(assets.get("added"))),
-        (_("Disposed of"), _money(assets.get("disposed"))),
-        (_("At the closing"), _money(assets.get("closing"))),
-        (_("Depreciation of the year"), _money(assets.get("depreciation"))),
-        (_("Net value at the closing"), _money(assets.get("net"))),
+        (_("At the opening"), money(assets.get("opening"))),
+        (_("Added"), money(assets.get("added"))),
+        (_("Disposed of"), money(assets.get("disposed"))),
+        (_("At the closing"), money(assets.get("closing"))),
+        (_("Depreciation of the year"), money(assets.get("depreciation"))),
+        (_("Net value at the closing"), money(assets.get("net"))),
     ]))  # fmt: skip
     holdings = figures.get("holdings") or {}
     sections.append((_("Holdings"), [
         (_("Volumes held at the year's end"), f"{holdings.get('volumes', 0):,}"),
         (_("Volumes bought in the year"), f"{holdings.get('bought', 0):,}"),
-        (_("Spent on purchases (yuan)"), _money(holdings.get("spent"))),
+        (_("Spent on purchases (yuan)"), money(holdings.get("spent"))),
     ]))  # fmt: skip
     return sections
 

@@ -114,13 +114,7 @@ def waiting_disclosures(today: dt.date | None = None) -> list[Waiting]:
     rows = []
     for page in pages:
         start = page.created_on + dt.timedelta(days=1)
-        waited = calendar.between(start, today)
-        day, counted = page.created_on, 0
-        while counted < limit:
-            day += dt.timedelta(days=1)
-            if day > calendar.last or calendar.is_workday(day):
-                counted += 1
-        rows.append(Waiting(page, day, waited))
+        rows.append(Waiting(page, calendar.nth(start, limit), calendar.between(start, today)))
     return rows
 
 

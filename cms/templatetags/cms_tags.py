@@ -37,6 +37,6 @@ def is_in(page, current) -> bool:
 @register.filter
 def yuan(value) -> str:
     """An amount of money with thousands separators and two decimals; — when none."""
-    from decimal import Decimal
+    from cms.documents import money
 
-    return "—" if value is None else f"{Decimal(value):,.2f}"
+    return money(value)

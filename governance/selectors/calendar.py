@@ -49,6 +49,21 @@ class WorkingDays:
         days = (end - start).days + 1
         return sum(1 for i in range(max(days, 0)) if self.is_workday(start + dt.timedelta(i)))
 
+    def nth(self, start: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day counting from ``start`` (``start`` itself is the first
+        when it is a working day); days past this span are read as they are reached."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        calendar, day, counted = self, start, 0
+        while True:
+            if day > calendar.last:  # a run of corrections made days off past the horizon
+                calendar = WorkingDays(day, day + dt.timedelta(days=_HORIZON_SLACK))
+            if calendar.is_workday(day):
+                counted += 1
+                if counted == n:
+                    return day
+            day += dt.timedelta(days=1)
+
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days from ``start`` to ``end``, both included (one query)."""
@@ -59,16 +74,5 @@ def nth_working_day(start: dt.date, n: int) -> dt.date:
     """The ``n``-th working day counting from ``start`` (``start`` itself is the first
     when it is a working day): a five-working-day notice posted on ``start`` runs until
     ``nth_working_day(start, 5)``, that day included. One query."""
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    last = start + dt.timedelta(days=n * _HORIZON_PER_DAY + _HORIZON_SLACK)
-    calendar = WorkingDays(start, last)
-    day, counted = start, 0
-    while True:
-        if day > calendar.last:  # a run of corrections made days off past the horizon
-            calendar = WorkingDays(day, day + dt.timedelta(days=_HORIZON_SLACK))
-        if calendar.is_workday(day):
-            counted += 1
-            if counted == n:
-                return day
-        day += dt.timedelta(days=1)
+    last = start + dt.timedelta(days=max(n, 1) * _HORIZON_PER_DAY + _HORIZON_SLACK)
+    return WorkingDays(start, last).nth(start, n)
