@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.utils import timezone
 
+from governance.params import year_or_none
+
 from .models import (
     AnnualReportPage,
     DisclosureCategory,
@@ -24,13 +26,6 @@ PAGE_SIZE = 20
 
 
 # -- disclosures -------------------------------------------------------------------------------
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def disclosure_listing(index, params) -> dict:
@@ -47,7 +42,7 @@ def disclosure_listing(index, params) -> dict:
         reverse=True,
     )
     category = next((c for c in categories if c.code == params.get("category")), None)
-    year = _int(params.get("year"))
+    year = year_or_none(params.get("year"))
     if category is not None:
         items = items.filter(category=category)
     if year in years:
